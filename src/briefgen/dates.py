@@ -1,0 +1,149 @@
+"""Finding and normalising dates in news text (absolute ones; relative ones need a reference)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_PATTERNS = (
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+)
+# Month and day without a year ("Jan 15", "on January 16"), resolved against a reference date.
+_PARTIAL = (
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)(?!\s*:)", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.IGNORECASE),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date found in text, where it stands, and whether the year was written."""
+
+    start: int
+    """Offset of the match in the text."""
+    end: int
+    """Offset just past the match."""
+    value: date
+    """The date meant."""
+    explicit_year: bool
+    """False where the year was inferred from the reference date."""
+
+
+def _make(year: int, month: str, day: str) -> date | None:
+    number = int(month) if month.isdigit() else _MONTHS.get(month.casefold().rstrip("."))
+    if number is None:
+        return None
+    try:
+        return date(year, number, int(day))
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
+    """Every absolute date in the text; month-and-day ones too where a reference date is given."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            value = _make(int(match["year"]), match["month"], match["day"])
+            if value and not _overlaps(match.span(), taken):
+                found.append(DateMention(match.start(), match.end(), value, explicit_year=True))
+                taken.append(match.span())
+    if reference is not None:
+        for pattern in _PARTIAL:
+            for match in pattern.finditer(text):
+                if _overlaps(match.span(), taken):
+                    continue
+                value = _nearest_year(reference, match["month"], match["day"])
+                if value:
+                    found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+                    taken.append(match.span())
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def _nearest_year(reference: date, month: str, day: str) -> date | None:
+    candidates = [_make(reference.year + delta, month, day) for delta in (-1, 0, 1)]
+    valid = [value for value in candidates if value is not None]
+    if not valid:
+        return None
+    return min(valid, key=lambda value: abs((value - reference).days))
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def parse_date(value: str, zone: tzinfo | None = None) -> str | None:
+    """Normalise a date or datetime string to ISO 8601 (date, or datetime with offset)."""
+    text = value.strip()
+    if not text:
+        return None
+    iso = text.replace("Z", "+00:00") if text.endswith("Z") else text
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        mentions = find_dates(text)
+        return mentions[0].value.isoformat() if mentions else _parse_rfc822(text, zone)
+    if len(text) <= 10 and "T" not in text and " " not in text:
+        return parsed.date().isoformat()
+    if parsed.tzinfo is None and zone is not None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.isoformat()
+
+
+def _parse_rfc822(text: str, zone: tzinfo | None) -> str | None:
+    from email.utils import parsedate_to_datetime  # noqa: PLC0415  (rare path)
+
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None and zone is not None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.isoformat()
+
+
+def to_date(iso: str | None) -> date | None:
+    """The calendar date of an ISO 8601 date or datetime string."""
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+
+
+def days_between(left: str | None, right: str | None) -> float | None:
+    """Absolute distance in days between two ISO dates, or None where one is unknown."""
+    first, second = to_date(left), to_date(right)
+    if first is None or second is None:
+        return None
+    return abs((first - second) / timedelta(days=1))

@@ -1,0 +1,144 @@
+"""The load stage: find source files, decode them, and hand each to its format's loader."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from briefgen.loaders import SourceText
+from briefgen.records import Diagnostic, LoadResult, Record
+
+# The explicit table of formats: extension -> format, format -> loader module.
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+LOADERS = {
+    "text": "briefgen.loaders.text",
+    "markdown": "briefgen.loaders.markdown",
+    "html": "briefgen.loaders.html",
+}
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"%PDF", "a PDF document"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "an executable"),
+)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def load_sources(sources_dir: Path, max_bytes: int) -> LoadResult:
+    """Load every source file below `sources_dir`, in path order; bad files become diagnostics."""
+    records: list[Record] = []
+    diagnostics: list[Diagnostic] = []
+    files = discover(sources_dir)
+    for path in files:
+        record, problems = load_file(path, sources_dir, max_bytes)
+        diagnostics.extend(problems)
+        if record is not None:
+            records.append(record)
+            diagnostics.extend(record.warnings)
+    return LoadResult(tuple(records), tuple(diagnostics), len(files))
+
+
+def discover(sources_dir: Path) -> list[Path]:
+    """Source files below the folder, sorted by relative path; hidden files and folders skipped."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(sources_dir):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        found.extend(Path(folder) / name for name in names if not name.startswith("."))
+    return sorted(found, key=lambda path: relative_name(path, sources_dir))
+
+
+def relative_name(path: Path, sources_dir: Path) -> str:
+    """The path as messages and records show it: relative to the sources, with `/`."""
+    return path.relative_to(sources_dir).as_posix()
+
+
+def load_file(
+    path: Path, sources_dir: Path, max_bytes: int
+) -> tuple[Record | None, list[Diagnostic]]:
+    """Load one file; returns the record (or None where unusable) and problems met."""
+    name = relative_name(path, sources_dir)
+
+    def skip(message: str) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(name, None, "warning", f"skipped: {message}")]
+
+    extension_format = EXTENSIONS.get(path.suffix.lower())
+    if extension_format is None:
+        return skip(f"'{path.suffix or path.name}' is not a source format (.txt, .md, .html)")
+    if path.is_symlink() and not _inside(path.resolve(), sources_dir.resolve()):
+        return skip("a link to a file outside the sources folder")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return skip(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+        data = path.read_bytes()
+    except OSError as err:
+        return skip(f"cannot read: {err.strerror or err}")
+    source, problem = decode(name, data)
+    if source is None:
+        return skip(problem or "not text")
+    if not source.text.strip():
+        return skip("the file is empty")
+    file_format = sniff(source.text, extension_format)
+    loader: Callable[[SourceText], Record] = importlib.import_module(LOADERS[file_format]).load
+    try:
+        return loader(source), []
+    except RecursionError:
+        return skip("too deeply nested to parse")
+
+
+def decode(name: str, data: bytes) -> tuple[SourceText | None, str | None]:
+    """Bytes to text: BOMs honoured, UTF-8 preferred, Windows-1252 as the fallback."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return None, f"binary file ({what})"
+    warnings: list[Diagnostic] = []
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data[:4096]:
+        if data[:4096].count(b"\x00") > len(data[:4096]) // 10:
+            return None, "binary file (many NUL bytes)"
+        data = data.replace(b"\x00", b"")
+        warnings.append(Diagnostic(name, None, "warning", "NUL bytes removed"))
+    try:
+        text = data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        warnings.append(
+            Diagnostic(name, line, "warning", "not valid UTF-8; read as Windows-1252 (Latin-1)")
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return SourceText(name, text.removeprefix("\ufeff"), tuple(warnings)), None
+
+
+def sniff(text: str, extension_format: str) -> str:
+    """The format the content shows, where it contradicts the file's extension."""
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<!doctype html", "<html")) or (
+        "<body" in head and "<head" in head
+    ):
+        return "html"
+    if extension_format == "html" and "<" not in text[:65536]:
+        return "text"
+    if extension_format == "text" and text.startswith("---\n") and "\n---" in text[4:4096]:
+        return "markdown"
+    return extension_format
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents

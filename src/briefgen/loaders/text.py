@@ -1,0 +1,458 @@
+"""Loader for text copied from a web page: find the article among the page's furniture.
+
+Each line is classified by its shape (length, sentence form, capitalisation, position, repetition,
+link- and menu-likeness); the article body is the densest run of prose lines; the title is the
+headline-shaped line that leads into it; what surrounds it is sorted into banners, captions,
+credits, copyright lines, related links and reader comments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from briefgen.dates import find_dates
+from briefgen.loaders import SourceText, record_id, title_from_text
+from briefgen.normalize import fold, words
+from briefgen.records import Block, Byline, Caption, Comment, Record, Removed, RemovedKind
+from briefgen.sentences import split_sentences
+
+_TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*$|[:;]$")
+_SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
+_COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    r"^(?:credit|credits|photo|photos|image|images|picture|source|virin|photograph|illustration)"
+    r"\s*(?:by)?\s*:\s*\S",
+    re.IGNORECASE,
+)
+_INLINE_CREDIT = re.compile(
+    r"(?:\b(?:image|photo|picture|credit|photograph)\s*:\s*|\((?:photo|image)\s*(?:by|:)\s*)"
+    r"(?P<credit>[^()]{2,80}?)\)?\s*$",
+    re.IGNORECASE,
+)
+_AGENCY_CREDIT = re.compile(r"(?P<credit>\b[A-Z]{2,}(?: Photo)?/[A-Z][\w.\- ]{2,40})\s*$")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
+_BYLINE = re.compile(r"^(?:by|written by|words by)\s+(?P<names>[^\d]{3,120})$", re.IGNORECASE)
+_PREFERRED_SOURCE = re.compile(
+    r"\badd\s+(?P<outlet>.{2,40}?)\s+as\s+an?\s+(?:preferred|trusted)\s+source\b", re.IGNORECASE
+)
+_CALL_TO_ACTION = re.compile(
+    r"^(?:add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|listen|"
+    r"join|get|support|donate|read|see|continue|register|install|like us|advertisement|sponsored)\b",
+    re.IGNORECASE,
+)
+_RELATED = re.compile(
+    r"^(?:related|more (?:from|on|stories|news)|read (?:more|next|also)|recommended|"
+    r"you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|trending|see also|also read)",
+    re.IGNORECASE,
+)
+_ALL_CAPS_PLACE = re.compile(r"^[A-Z][A-Z .,'\u2019-]{1,40}$")
+_DATELINE_PREFIX = re.compile(
+    r"^(?P<place>[A-Z][A-Z .,'\u2019-]{1,40}?)\s*(?:\((?P<agency>[A-Za-z .]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s"
+)
+_ORG_SUFFIX = re.compile(r",?\s+(?:inc|ltd|llc|corp|co|plc|gmbh|ag|sa)\.?$", re.IGNORECASE)
+
+# Body scores per line shape; the body is the run of lines with the highest sum.
+_FURNITURE_PENALTY = -3.0
+_SHORT_PENALTY = -1.0
+_HEADLINE_PENALTY = -0.5
+# Share of a line's longer words that must recur in the body for it to be on the article's topic.
+_TOPICAL = 0.3
+# Below this share a leading prose line is taken for a site banner, not the article's lead.
+_LEAD_TOPICAL = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int
+    text: str
+    words: int
+    terminal: bool
+    group: int
+
+
+def load(source: SourceText) -> Record:
+    """Parse copied page text into a record."""
+    page = _Page(source)
+    return page.record()
+
+
+class _Page:
+    """The working state of one page's analysis (local to one call of `load`)."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.lines = _split_lines(source.text)
+        self.repeated = Counter(fold(line.text) for line in self.lines)
+        self.removed: list[Removed] = []
+        self.captions: list[Caption] = []
+        self.comments: list[Comment] = []
+        self.outlet: str | None = None
+        self.published: str | None = None
+        self.section: str | None = None
+        self.dateline: str | None = None
+        self.people: tuple[str, ...] = ()
+        self.agency: str | None = None
+        self.owner: str | None = None
+        self.breadcrumb: list[str] = []
+
+    def record(self) -> Record:
+        end = self._article_end()
+        start, stop = _densest_run([self._score(line) for line in self.lines[:end]])
+        start = self._skip_off_topic_lead(start, stop)
+        title_index = self._find_title(start, stop)
+        body_start = title_index + 1 if title_index is not None else start
+        header = self.lines[: title_index if title_index is not None else start]
+        lead = self._lead_before_title(title_index, start, stop)
+        self._read_header(header, keep=lead)
+        body = [*self._body(lead), *self._body(self.lines[body_start : stop + 1])]
+        self._read_trailer(self.lines[stop + 1 :])
+        title = self.lines[title_index].text if title_index is not None else ""
+        title = title or self._breadcrumb_title() or ""
+        title_from_body = not title
+        title = title or title_from_text(_first_paragraph(body))
+        self.published = self.published or self._date_from_furniture()
+        return Record(
+            id=record_id(title, tuple(body)),
+            path=self.source.path,
+            format="text",
+            title=title,
+            outlet=self.outlet or (self.owner if self.owner else None),
+            url=None,
+            published=self.published,
+            byline=Byline(self.people, self.agency),
+            dateline=self.dateline,
+            section=self.section,
+            lang=None,
+            tags=(),
+            body=tuple(body),
+            captions=tuple(self.captions),
+            comments=tuple(self.comments),
+            removed=tuple(sorted(self.removed, key=lambda item: item.line or 0)),
+            title_from_body=title_from_body,
+            warnings=self.source.warnings,
+        )
+
+    # -- line shapes -------------------------------------------------------------------------
+
+    def _kind(self, line: _Line) -> RemovedKind | None:
+        """The furniture kind of a line, or None where it may be reporting."""
+        text = line.text
+        if _SCORE.match(text):
+            return "comment"
+        if _COPYRIGHT.search(text) and line.words <= 15:
+            return "copyright"
+        if _CREDIT_LINE.match(text):
+            return "credit"
+        if _BREADCRUMB.search(text) and not line.terminal:
+            return "breadcrumb"
+        if _URL_ONLY.match(text):
+            return "related-links"
+        if _PREFERRED_SOURCE.search(text) or (
+            line.words <= 12 and _CALL_TO_ACTION.match(text) and not _is_sentence(line)
+        ):
+            return "promo"
+        if _INLINE_CREDIT.search(text) or (line.words <= 40 and _AGENCY_CREDIT.search(text)):
+            return "caption"
+        return None
+
+    def _score(self, line: _Line) -> float:
+        if self._kind(line) is not None:
+            return _FURNITURE_PENALTY
+        if self.repeated[fold(line.text)] > 1 and line.words < 8:
+            return _FURNITURE_PENALTY
+        if _is_sentence(line):
+            return min(line.words, 60) / 10
+        if line.words <= 2:
+            return _SHORT_PENALTY
+        return _HEADLINE_PENALTY
+
+    def _article_end(self) -> int:
+        """Lines from the first end-of-article marker after some prose are not the article."""
+        seen_prose = False
+        for index, line in enumerate(self.lines):
+            kind = self._kind(line)
+            if seen_prose and kind in ("copyright", "comment"):
+                return index
+            if _RELATED.match(line.text) and line.words <= 6 and seen_prose:
+                return index
+            seen_prose = seen_prose or _is_sentence(line)
+        return len(self.lines)
+
+    # -- title and header --------------------------------------------------------------------
+
+    def _find_title(self, start: int, stop: int) -> int | None:
+        """The headline: a headline-shaped line near the body's start that shares its words."""
+        best, best_score = None, 0.0
+        for index in range(max(0, start - 8), min(stop, start + 5)):
+            line = self.lines[index]
+            if not _is_headline(line) or self._kind(line) is not None or self._is_meta(line):
+                continue
+            body_words = self._words_of(max(start, index + 1), stop)
+            own = {w for w in words(line.text) if len(w) > 3}
+            topical = len(own & body_words) / len(own) if own else 0.0
+            score = topical - 0.02 * abs(index - start)
+            if topical >= _TOPICAL and score > best_score:
+                best, best_score = index, score
+        return best
+
+    def _skip_off_topic_lead(self, start: int, stop: int) -> int:
+        """Move the body's start past leading lines that share no words with what follows.
+
+        Site banners ("official website" notices, cookie lines) are prose too, so the densest run
+        can begin with them; the article is what the rest of the run talks about.
+        """
+        while start < stop - 3:
+            line = self.lines[start]
+            own = {w for w in words(line.text) if len(w) > 3}
+            if not own:
+                return start
+            # Skip the next two lines: a banner's own lines share its words.
+            shared = len(own & self._words_of(start + 3, stop)) / len(own)
+            if shared >= _LEAD_TOPICAL:
+                return start
+            start += 1
+        return start
+
+    def _words_of(self, first: int, last: int) -> set[str]:
+        return {w for line in self.lines[first : last + 1] for w in words(line.text) if len(w) > 3}
+
+    def _lead_before_title(self, title: int | None, start: int, stop: int) -> list[_Line]:
+        """Prose between the body's start and a title found inside it that is on topic: a lead."""
+        if title is None or title < start:
+            return []
+        after = {w for line in self.lines[title + 1 : stop + 1] for w in words(line.text)}
+        lead: list[_Line] = []
+        for line in self.lines[start:title]:
+            own = {w for w in words(line.text) if len(w) > 3}
+            if _is_sentence(line) and own and len(own & after) / len(own) >= _TOPICAL:
+                lead.append(line)
+        return lead
+
+    def _is_meta(self, line: _Line) -> bool:
+        return bool(find_dates(line.text)) and line.words <= 8 or bool(_BYLINE.match(line.text))
+
+    def _read_header(self, header: list[_Line], keep: list[_Line]) -> None:
+        kept = {line.number for line in keep}
+        for position, line in enumerate(header):
+            if line.number in kept:
+                continue
+            kind = self._kind(line)
+            self._note_outlet(line)
+            if kind == "breadcrumb":
+                self._read_breadcrumb(line)
+            elif kind in ("caption", "credit"):
+                self._add_caption(line, kind)
+                continue
+            elif self._read_meta(line):
+                continue
+            elif line.words <= 2 and position >= len(header) - 2 and line.text.islower():
+                self.section = line.text.strip()
+                self.removed.append(Removed("metadata", line.text, line.number))
+                continue
+            self.removed.append(Removed(kind or "banner", line.text, line.number))
+
+    def _read_meta(self, line: _Line) -> bool:
+        """Date lines ("date 2026-01-15  Site Name") and bylines; True where the line was one."""
+        byline = _BYLINE.match(line.text)
+        if byline:
+            self.people = _split_names(byline["names"])
+            self.removed.append(Removed("metadata", line.text, line.number))
+            return True
+        mentions = find_dates(line.text)
+        if not mentions or line.words > 8:
+            return False
+        self.published = self.published or mentions[0].value.isoformat()
+        rest = (line.text[: mentions[0].start] + " " + line.text[mentions[0].end :]).strip()
+        rest = re.sub(r"^(?:date|published|updated|posted)\b[:\s]*", "", rest, flags=re.I).strip()
+        if rest and not self.outlet and re.fullmatch(r"(?:[A-Z][\w.&'-]*\s?){1,5}", rest):
+            self.outlet = rest
+        self.removed.append(Removed("metadata", line.text, line.number))
+        return True
+
+    def _read_breadcrumb(self, line: _Line) -> None:
+        parts = [part.strip() for part in _BREADCRUMB.split(line.text) if part.strip()]
+        if len(parts) >= 2 and len(parts[0].split()) >= 4 and not self.outlet:
+            self.outlet = parts[1]
+        self.breadcrumb = parts
+
+    def _breadcrumb_title(self) -> str | None:
+        parts = self.breadcrumb
+        return parts[0] if parts and len(parts[0].split()) >= 4 else None
+
+    def _note_outlet(self, line: _Line) -> None:
+        match = _PREFERRED_SOURCE.search(line.text)
+        if match and not self.outlet:
+            self.outlet = match["outlet"].strip()
+
+    # -- body --------------------------------------------------------------------------------
+
+    def _body(self, lines: list[_Line]) -> list[Block]:
+        photo_groups = {line.group for line in lines if _CREDIT_LINE.match(line.text)}
+        blocks: list[Block] = []
+        for index, line in enumerate(lines):
+            self._note_outlet(line)
+            kind = self._kind(line)
+            if line.group in photo_groups and _groups_are_paragraphs(self.lines):
+                self._add_caption(line, kind or "caption")
+            elif kind in ("caption", "credit"):
+                self._add_caption(line, kind)
+            elif kind is not None:
+                self.removed.append(Removed(kind, line.text, line.number))
+            elif _is_sentence(line) or line.words > 25:
+                blocks.append(Block("paragraph", self._without_promo(line)))
+            elif _is_headline(line) and _next_is_prose(lines, index):
+                blocks.append(Block("heading", line.text))
+            elif _ALL_CAPS_PLACE.match(line.text) and not blocks and not self.dateline:
+                self.dateline = line.text.strip()
+                self.removed.append(Removed("metadata", line.text, line.number))
+            else:
+                self.removed.append(Removed("boilerplate", line.text, line.number))
+        self._read_dateline(blocks)
+        return blocks
+
+    def _without_promo(self, line: _Line) -> str:
+        sentences = split_sentences(line.text)
+        kept = [s for s in sentences if not (_CALL_TO_ACTION.match(s) and len(s.split()) <= 8)]
+        if len(kept) == len(sentences) or not kept:
+            return line.text
+        for sentence in sentences:
+            if sentence not in kept:
+                self.removed.append(Removed("promo", sentence, line.number))
+        return " ".join(kept)
+
+    def _read_dateline(self, blocks: list[Block]) -> None:
+        if self.dateline or not blocks:
+            return
+        match = _DATELINE_PREFIX.match(blocks[0].text)
+        if match and len(match["place"].split()) <= 4:
+            self.dateline = match["place"].strip(" ,")
+            if match["agency"] and not self.agency:
+                self.agency = match["agency"].strip()
+
+    def _add_caption(self, line: _Line, kind: RemovedKind) -> None:
+        self.removed.append(Removed(kind, line.text, line.number))
+        if kind == "credit":
+            if self.captions and self.captions[-1].credit is None:
+                credit = line.text.split(":", 1)[1].strip()
+                self.captions[-1] = Caption(self.captions[-1].text, credit)
+            return
+        match = _INLINE_CREDIT.search(line.text) or _AGENCY_CREDIT.search(line.text)
+        if match:
+            text = line.text[: match.start()].strip()
+            self.captions.append(Caption(text, match["credit"].strip()))
+        elif _is_sentence(line):
+            self.captions.append(Caption(line.text, None))
+
+    # -- after the article -------------------------------------------------------------------
+
+    def _read_trailer(self, trailer: list[_Line]) -> None:
+        pending: list[_Line] = []
+        has_scores = any(_SCORE.match(line.text) for line in trailer)
+        for line in trailer:
+            kind = self._kind(line)
+            if kind == "copyright":
+                self._read_copyright(line)
+                self.removed.append(Removed("copyright", line.text, line.number))
+            elif has_scores and _SCORE.match(line.text):
+                self._add_comment(pending, line)
+                pending = []
+            elif has_scores:
+                pending.append(line)
+            else:
+                self.removed.append(Removed(kind or "related-links", line.text, line.number))
+        if pending:
+            self._add_comment(pending, None)
+
+    def _add_comment(self, lines: list[_Line], score_line: _Line | None) -> None:
+        if not lines:
+            return
+        score = None
+        if score_line is not None:
+            score = int(re.match(r"[-+\u2212]?\d+", score_line.text)[0].replace("\u2212", "-"))  # type: ignore[index]
+        self.comments.append(Comment("\n\n".join(line.text for line in lines), score))
+        for line in [*lines, *([score_line] if score_line else [])]:
+            self.removed.append(Removed("comment", line.text, line.number))
+
+    def _read_copyright(self, line: _Line) -> None:
+        holder = re.sub(r"^(?:\u00a9|\(c\)|copyright)\s*", "", line.text, flags=re.I)
+        holder = re.sub(r"all rights reserved\.?", "", holder, flags=re.I)
+        has_year = bool(re.match(r"\s*(?:19|20)\d\d", holder))
+        holder = re.sub(r"^[\s\d\-\u2013,]*", "", holder).strip(" .")
+        if not holder:
+            return
+        if not has_year and len(holder.split()) <= 3 and not self.agency:
+            self.agency = holder.title() if holder.isupper() else holder
+        elif not self.owner:
+            self.owner = _ORG_SUFFIX.sub("", holder).strip() or None
+
+    def _date_from_furniture(self) -> str | None:
+        """Where no date line dated the page, the date its captions and furniture give most."""
+        counts = Counter(
+            mention.value.isoformat()
+            for item in self.removed
+            if item.kind in ("caption", "credit", "metadata")
+            for mention in find_dates(item.text)
+        )
+        return counts.most_common(1)[0][0] if counts else None
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    group = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            group += 1
+            continue
+        terminal = bool(_TERMINAL.search(stripped))
+        lines.append(_Line(number, stripped, len(stripped.split()), terminal, group))
+    return lines
+
+
+def _groups_are_paragraphs(lines: list[_Line]) -> bool:
+    """True where blank lines separate paragraphs (so a group of lines is one block)."""
+    groups = {line.group for line in lines}
+    return len(groups) >= len(lines) * 0.6
+
+
+def _is_sentence(line: _Line) -> bool:
+    return (line.terminal and line.words >= 6) or line.words >= 20
+
+
+def _is_headline(line: _Line) -> bool:
+    text = line.text
+    if not 3 <= line.words <= 25 or len(text) > 200:
+        return False
+    if text.endswith((".", ",", ";")) and not text.endswith("..."):
+        return False
+    return text[0].isupper() or text[0] in "\"'\u201c\u2018"
+
+
+def _next_is_prose(lines: list[_Line], index: int) -> bool:
+    return any(_is_sentence(line) for line in lines[index + 1 : index + 3])
+
+
+def _densest_run(scores: list[float]) -> tuple[int, int]:
+    """The contiguous run with the highest total score (Kadane), as first and last index."""
+    best, best_span = float("-inf"), (0, -1)
+    total, start = 0.0, 0
+    for index, score in enumerate(scores):
+        if total <= 0:
+            total, start = score, index
+        else:
+            total += score
+        if total > best:
+            best, best_span = total, (start, index)
+    return best_span
+
+
+def _first_paragraph(body: list[Block]) -> str:
+    return next((block.text for block in body if block.kind == "paragraph"), "")
+
+
+def _split_names(names: str) -> tuple[str, ...]:
+    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", names.strip())
+    return tuple(part.strip() for part in parts if part.strip())

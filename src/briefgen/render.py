@@ -1,0 +1,148 @@
+"""The render stage: briefs to pages. The only module that knows Jinja.
+
+Templates are looked up in the site's own template folder first, then in briefgen's defaults
+(which a user's template can extend as `default:NAME`). Autoescaping is on for HTML and XML and
+undefined names are errors. Rendering returns the site as a mapping of paths to bytes; writing it
+is the writer's job.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from briefgen import __version__
+from briefgen.records import Brief, Record, Story
+
+ASSETS = ("assets/style.css",)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every page needs to know about the site."""
+
+    title: str
+    """Site title."""
+    description: str
+    """One-line description."""
+    language: str
+    """`lang` of the pages."""
+    base_url: str
+    """Absolute URL of the site's root, ending in `/`."""
+    timezone: str
+    """IANA zone for dates without an offset."""
+
+
+def default_templates_dir() -> Path:
+    """briefgen's own templates: inside the installed package, or the checkout's `templates/`."""
+    packaged = Path(str(resources.files("briefgen"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@cache
+def _environment(user_dir: Path | None) -> jinja2.Environment:
+    defaults = jinja2.FileSystemLoader(default_templates_dir())
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None and user_dir.is_dir() and user_dir != default_templates_dir():
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(jinja2.PrefixLoader({"default": defaults}))
+    loaders.append(defaults)
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["safe_url"] = safe_url
+    environment.filters["date_label"] = date_label
+    return environment
+
+
+def safe_url(value: str | None) -> str | None:
+    """The URL where it is http(s), else None: no other scheme ever reaches a page."""
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return value.strip()
+    return None
+
+
+def date_label(value: str | None) -> str:
+    """`2026-01-15` or a datetime's date part; empty where unknown."""
+    return value[:10] if value else ""
+
+
+def event_path(brief: Brief) -> str:
+    """The event page's path in the site."""
+    return f"events/{brief.event.slug}.html"
+
+
+def story_path(story: Story) -> str:
+    """The story page's path in the site."""
+    return f"stories/{story.id}.html"
+
+
+def render_site(
+    briefs: tuple[Brief, ...], site: SiteInfo, user_templates: Path | None
+) -> dict[str, bytes]:
+    """Every file of the site, by path."""
+    environment = _environment(user_templates)
+    stories = {story.id: story for b in briefs for story in b.event.stories}
+    story_event = {story.id: b for b in briefs for story in b.event.stories}
+    common = {"site": site, "version": __version__, "event_path": event_path, "story_path": story_path,
+              "stories": stories}
+
+    def page(template: str, path: str, **context: object) -> tuple[str, bytes]:
+        root = "../" * path.count("/")
+        html = environment.get_template(template).render(
+            **common, root=root, page_path=path, page_url=site.base_url + path, **context
+        )
+        return path, html.encode("utf-8")
+
+    files: dict[str, bytes] = dict(
+        [
+            page("index.html", "index.html", briefs=briefs),
+            page("sources.html", "sources.html", outlets=_by_outlet(briefs)),
+            page("404.html", "404.html"),
+        ]
+    )
+    for b in briefs:
+        files.update([page("event.html", event_path(b), brief=b)])
+        for story in b.event.stories:
+            files.update([page("story.html", story_path(story), story=story, brief=story_event[story.id])])
+    files["sitemap.xml"] = environment.get_template("sitemap.xml").render(
+        site=site, paths=sorted(path for path in files if path.endswith(".html") and path != "404.html"),
+    ).encode("utf-8")
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
+    files[".nojekyll"] = b""
+    for asset in ASSETS:
+        files[asset] = _read_asset(asset, user_templates)
+    return files
+
+
+def _read_asset(name: str, user_templates: Path | None) -> bytes:
+    for folder in (user_templates, default_templates_dir()):
+        if folder is not None and (folder / name).is_file():
+            return (folder / name).read_bytes()
+    raise FileNotFoundError(name)
+
+
+def _by_outlet(briefs: tuple[Brief, ...]) -> list[tuple[str, list[tuple[Record, Story, Brief]]]]:
+    grouped: dict[str, list[tuple[Record, Story, Brief]]] = defaultdict(list)
+    for b in briefs:
+        for story in b.event.stories:
+            for record in (story.record, *story.copies):
+                grouped[record.outlet or "Unknown outlet"].append((record, story, b))
+    return sorted(grouped.items(), key=lambda item: (item[0] == "Unknown outlet", item[0].casefold()))
+

@@ -1,0 +1,61 @@
+"""Sentence splitting that survives news prose: abbreviations, initials, quotes, ellipses."""
+
+from __future__ import annotations
+
+import re
+
+# Words that end with a period without ending the sentence (case-folded, without the dot).
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cmdr adm sgt cpl pvt rep sen gov
+    pres supt insp det rev fr hon messrs mmes jan feb mar apr jun jul aug sep sept oct nov dec
+    mon tue tues wed thu thur thurs fri sat sun no nos vol vols fig figs approx est dept univ
+    corp inc ltd co bros vs etc al op cf ca pp ed eds assn ave blvd rd hwy u.s u.k u.n e.g i.e
+    a.m p.m ph.d""".split()
+)
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
+_BOUNDARY = re.compile(r"(?<=[.!?\u2026])([\"'\u201d\u2019)\]]*)\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0370-\u1fff])")
+_CJK_BOUNDARY = re.compile(r"(?<=[\u3002\uff01\uff1f])")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping each sentence's characters as written."""
+    text = text.strip()
+    if not text:
+        return []
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start() + len(match.group(1))
+        if _is_abbreviation(text[start:match.start()]):
+            continue
+        piece = text[start:end].strip()
+        if piece:
+            sentences.append(piece)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [part for sentence in sentences for part in _split_cjk(sentence)]
+
+
+def _split_cjk(sentence: str) -> list[str]:
+    if not _CJK_BOUNDARY.search(sentence):
+        return [sentence]
+    return [part.strip() for part in _CJK_BOUNDARY.split(sentence) if part.strip()]
+
+
+def _is_abbreviation(before: str) -> bool:
+    match = _TOKEN_BEFORE.search(before)
+    if not match:
+        return False
+    token = match.group(1)
+    if not token.endswith("."):
+        return False
+    bare = token.rstrip(".").lstrip("\"'\u201c\u2018(").casefold()
+    if bare in _ABBREVIATIONS:
+        return True
+    # Single initials ("J. Smith") and dotted acronyms ("U.S.", "D.C.").
+    return bool(re.fullmatch(r"(?:\w\.)*\w", bare)) and len(bare.replace(".", "")) <= 3 and (
+        "." in bare or len(bare) == 1
+    )

@@ -1,0 +1,104 @@
+"""The write stage: put a rendered site in place atomically.
+
+The new site is written to a temporary folder beside the output folder, then swapped in with
+one rename (Linux's renameat2 RENAME_EXCHANGE where available), so that a reader, or a build
+killed at any moment, sees either the old site or the new one, never a mix. Files of earlier
+builds that the new one does not produce do not survive.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class WriteError(Exception):
+    """The site could not be written; the previous output is untouched."""
+
+
+def write_site(files: Mapping[str, bytes], output: Path) -> int:
+    """Write every file under `output`, replacing what was there; returns the count written."""
+    output = output.resolve()
+    _recover(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    except OSError as err:
+        raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
+    try:
+        for name, data in sorted(files.items()):
+            target = staging / _safe_relative(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        staging.chmod(0o755)
+        _swap_into_place(staging, output)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
+    return len(files)
+
+
+def _safe_relative(name: str) -> Path:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\x00" in name:
+        raise OSError(f"refusing to write outside the output folder: {name!r}")
+    return Path(*path.parts)
+
+
+def _swap_into_place(staging: Path, output: Path) -> None:
+    if not output.exists():
+        staging.rename(output)
+        return
+    if not output.is_dir():
+        raise OSError(f"{output} exists and is not a folder")
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # Portable fallback: two renames; a crash between them is repaired by _recover next time.
+    old = output.with_name(f".{output.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@cache
+def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        function = ctypes.CDLL(name, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    return function  # type: ignore[no-any-return]
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    function = _renameat2()
+    if function is None:
+        return False
+    result = function(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(result == 0)
+
+
+def _recover(output: Path) -> None:
+    """Finish or undo a swap that a crash interrupted, and clear stale staging folders."""
+    old = output.with_name(f".{output.name}.old")
+    if old.is_dir() and not output.exists():
+        old.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+    if output.parent.is_dir():
+        for stale in output.parent.glob(f".{output.name}.new-*"):
+            shutil.rmtree(stale, ignore_errors=True)
