@@ -1,0 +1,174 @@
+"""ROUGE of briefgen's headline + summary against human roundups, next to same-run baselines.
+
+Run: .venv/bin/python benchmarks/summaries.py [--limit N]
+
+Each event of /work/shared/corpora/summaries/dev.jsonl (three outlets' article openings and an
+editor's roundup) becomes a small site of three markdown sources (front matter: title, outlet)
+that goes through the real pipeline (`briefgen.build.analyse`: load, dedupe, cluster, brief).
+Clustering is not forced: the script reports how many events came out as one event, and scores
+the brief of the event holding the most stories (ties: the first). Baselines on the same events:
+the first sentence of each article, and TextRank and LexRank (sumy, 3 sentences).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rouge_score import rouge_scorer  # type: ignore[import-untyped]
+from sumy.parsers.plaintext import PlaintextParser  # type: ignore[import-untyped]
+from sumy.summarizers.lex_rank import LexRankSummarizer  # type: ignore[import-untyped]
+from sumy.summarizers.text_rank import TextRankSummarizer  # type: ignore[import-untyped]
+
+from briefgen.brief import brief
+from briefgen.build import analyse
+from briefgen.config import load_config
+from briefgen.records import Brief
+from briefgen.sentences import split_sentences
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "summaries" / "dev.jsonl"
+METRICS = ("rouge1", "rouge2", "rougeL")
+Event = dict[str, Any]
+
+
+def main() -> None:
+    """Score every event and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=0, help="score only the first N events")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    events = _read(args.corpus, args.limit)
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    systems: dict[str, Callable[[Event], str]] = {
+        "first sentences": _first_sentences,
+        "TextRank (sumy, 3)": _sumy(TextRankSummarizer()),
+        "LexRank (sumy, 3)": _sumy(LexRankSummarizer()),
+    }
+    totals: dict[str, list[dict[str, float]]] = {name: [] for name in ("briefgen", *systems)}
+    one_event = 0
+    brief_ms: list[float] = []
+    for event in events:
+        reference = _reference(event)
+        result, milliseconds = _briefgen(event)
+        brief_ms.append(milliseconds)
+        one_event += result.event_count == 1
+        totals["briefgen"].append(_score(scorer, reference, result.text))
+        for name, system in systems.items():
+            totals[name].append(_score(scorer, reference, system(event)))
+    print(f"events: {len(events)}; clustered into one event: {one_event} of {len(events)}")
+    print("briefgen scored on the brief of the event holding most stories (headline + summary)")
+    print(f"{'system':<22}" + "".join(f"{m:>9}" for m in ("ROUGE-1", "ROUGE-2", "ROUGE-L")))
+    for name, scores in totals.items():
+        means = [100 * statistics.fmean(s[m] for s in scores) for m in METRICS]
+        print(f"{name:<22}" + "".join(f"{v:>9.2f}" for v in means))
+    print(f"median time to brief one event: {statistics.median(brief_ms):.2f} ms")
+    print(f"brief time for a 20-story event: {_twenty_story_ms(events):.2f} ms (median of 20 runs)")
+
+
+class _Result:
+    def __init__(self, text: str, event_count: int) -> None:
+        self.text = text
+        self.event_count = event_count
+
+
+def _briefgen(event: Event) -> tuple[_Result, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _write_site(root, event["articles"])
+        analysis = analyse(load_config(root / "briefgen.yaml"))
+    main_event = max(analysis.events, key=lambda e: len(e.stories))
+    started = time.perf_counter()
+    result = brief(main_event)
+    milliseconds = 1000 * (time.perf_counter() - started)
+    return _Result(_brief_text(result), len(analysis.events)), milliseconds
+
+
+def _brief_text(result: Brief) -> str:
+    return "\n".join([result.headline, *(sentence.text for sentence in result.summary)])
+
+
+def _write_site(root: Path, articles: list[dict[str, str]]) -> None:
+    sources = root / "sources"
+    sources.mkdir()
+    (root / "briefgen.yaml").write_text("base_url: https://example.org/\n", encoding="utf-8")
+    for index, article in enumerate(articles):
+        front = {"title": article["title"], "outlet": f"Outlet {index + 1}"}
+        text = "---\n" + "".join(f"{k}: {json.dumps(v)}\n" for k, v in front.items()) + "---\n\n"
+        (sources / f"article-{index}.md").write_text(text + article["text"] + "\n", encoding="utf-8")
+
+
+def _twenty_story_ms(events: list[Event]) -> float:
+    articles = [article for event in events[:7] for article in event["articles"]][:20]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _write_site(root, articles)
+        analysis = analyse(load_config(root / "briefgen.yaml"))
+    stories = tuple(story for e in analysis.events for story in e.stories)
+    merged = analysis.events[0].__class__(analysis.events[0].id, analysis.events[0].slug, stories)
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        brief(merged)
+        times.append(1000 * (time.perf_counter() - started))
+    return statistics.median(times)
+
+
+def _first_sentences(event: Event) -> str:
+    firsts = (split_sentences(a["text"])[:1] for a in event["articles"])
+    return "\n".join(s for first in firsts for s in first)
+
+
+class _Tokenizer:
+    """sumy's tokenizer interface on briefgen's sentence splitter (no NLTK data needed)."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> list[str]:
+        return split_sentences(paragraph)
+
+    def to_words(self, sentence: str) -> list[str]:
+        return re.findall(r"\w+", sentence)
+
+
+def _sumy(summarizer: Any) -> Callable[[Event], str]:
+    tokenizer = _Tokenizer()
+
+    def summarize(event: Event) -> str:
+        text = "\n\n".join(a["text"] for a in event["articles"])
+        document = PlaintextParser.from_string(text, tokenizer).document
+        return "\n".join(str(s) for s in summarizer(document, 3))
+
+    return summarize
+
+
+def _reference(event: Event) -> str:
+    return f"{event['reference']['title']}\n{event['reference']['text']}"
+
+
+def _score(scorer: Any, reference: str, candidate: str) -> dict[str, float]:
+    scores = scorer.score(reference, candidate)
+    return {metric: scores[metric].fmeasure for metric in METRICS}
+
+
+def _read(path: Path, limit: int) -> list[Event]:
+    return list(_lines(path, limit))
+
+
+def _lines(path: Path, limit: int) -> Iterator[Event]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            if limit and number >= limit:
+                return
+            yield json.loads(line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
