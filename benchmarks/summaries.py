@@ -102,7 +102,9 @@ def _write_site(root: Path, articles: list[dict[str, str]]) -> None:
     for index, article in enumerate(articles):
         front = {"title": article["title"], "outlet": f"Outlet {index + 1}"}
         text = "---\n" + "".join(f"{k}: {json.dumps(v)}\n" for k, v in front.items()) + "---\n\n"
-        (sources / f"article-{index}.md").write_text(text + article["text"] + "\n", encoding="utf-8")
+        (sources / f"article-{index}.md").write_text(
+            text + article["text"] + "\n", encoding="utf-8"
+        )
 
 
 def _twenty_story_ms(events: list[Event]) -> float:

@@ -147,3 +147,65 @@ def days_between(left: str | None, right: str | None) -> float | None:
     if first is None or second is None:
         return None
     return abs((first - second) / timedelta(days=1))
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(
+    r"\b(?:on\s+|last\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE
+)
+_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+_DAY_WORD = re.compile(
+    r"\b(?:(?P<word>today|tonight|yesterday|tomorrow)|this\s+(?:morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+_ANCHORED = re.compile(
+    r"\bthe\s+(?:(?P<before>day\s+before|previous\s+day|eve)"
+    r"|(?P<after>day\s+after|next\s+day|following\s+day))\b",
+    re.IGNORECASE,
+)
+_WEEKDAY_NEAR_DATE = 16
+"""A weekday this close before a written date (`Thursday (Jan 15)`) is that date, not another."""
+
+
+def find_relative_dates(
+    text: str, reference: date, anchor: date | None = None
+) -> list[DateMention]:
+    """Dates written relative to the story: weekdays, today/yesterday, `the day before`.
+
+    Weekdays resolve to the latest such day on or before `reference` (news tells what happened);
+    `the day before`/`the day after` resolve against `anchor`, the date last mentioned.
+    """
+    found: list[DateMention] = []
+    for match in _WEEKDAY.finditer(text):
+        wanted = _WEEKDAYS.index(match["weekday"].casefold())
+        value = reference - timedelta(days=(reference.weekday() - wanted) % 7)
+        found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+    for match in _DAY_WORD.finditer(text):
+        shift = _DAY_WORDS.get((match["word"] or "").casefold(), 0)
+        value = reference + timedelta(days=shift)
+        found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+    if anchor is not None:
+        for match in _ANCHORED.finditer(text):
+            shift = -1 if match["before"] else 1
+            value = anchor + timedelta(days=shift)
+            found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def all_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:
+    """Written dates, then relative ones that do not restate a written date next to them."""
+    written = find_dates(text, reference)
+    if reference is None:
+        return written
+    relative = [
+        mention
+        for mention in find_relative_dates(text, reference, anchor)
+        if not any(_restates(mention, other, text) for other in written)
+    ]
+    return sorted(written + relative, key=lambda mention: mention.start)
+
+
+def _restates(relative: DateMention, written: DateMention, text: str) -> bool:
+    if written.start >= relative.end:
+        return written.start - relative.end <= _WEEKDAY_NEAR_DATE
+    return relative.start - written.end <= 3 and "," in text[written.end : relative.start + 1]

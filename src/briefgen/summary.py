@@ -1,0 +1,116 @@
+"""The event summary: 3 to 5 sentences copied from the sources, each with every paragraph saying it.
+
+Extractive only: a sentence is shown exactly as one source wrote it. Sentences are ranked by how
+much of the event's shared vocabulary they carry (words several stories use count more), by how
+early they stand in their story (news leads carry the news) and by how many outlets say the same.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from briefgen.passages import Passage, overlap, story_outlets
+from briefgen.records import SourceRef, SummarySentence
+
+SUMMARY_MIN = 3
+SUMMARY_MAX = 5
+WORD_BUDGET = 70
+"""Stop adding sentences (beyond the minimum) once the summary holds this many words."""
+SAME_SENTENCE = 0.6
+"""Share of terms two sentences of different stories must share to count as saying the same."""
+REDUNDANT = 0.5
+"""Share of terms above which a sentence repeats one already chosen."""
+_MIN_WORDS = 6
+_MAX_WORDS = 60
+_OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
+_ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def summarize(passages: list[Passage]) -> tuple[SummarySentence, ...]:
+    """3 to 5 source sentences: central, corroborated, early, and not repeating each other."""
+    candidates = [p for p in passages if is_whole_sentence(p.text)] or passages
+    if not candidates:
+        return ()
+    support = {id(p): supporters(p, passages) for p in candidates}
+    weights = _term_weights(passages)
+    scores = {id(p): _score(p, weights, support[id(p)]) for p in candidates}
+    ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
+    chosen = _pick(ranked)
+    chosen.sort(key=lambda p: (p.position, _story_rank(p, passages)))
+    return tuple(_summary_sentence(p, support[id(p)]) for p in chosen)
+
+
+def is_whole_sentence(text: str) -> bool:
+    """A sentence fit to stand alone: starts a sentence, ends one, quotes balanced, sane length."""
+    count = len(text.split())
+    if not _MIN_WORDS <= count <= _MAX_WORDS:
+        return False
+    if not _OPENERS.match(text) or not _ENDINGS.search(text):
+        return False
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def supporters(passage: Passage, passages: list[Passage]) -> list[Passage]:
+    """The passage and, per other story, its most similar sentence where it says the same."""
+    found = [passage]
+    best: dict[str, tuple[float, Passage]] = {}
+    for other in passages:
+        if other.story.id == passage.story.id:
+            continue
+        similarity = overlap(passage.terms, other.terms)
+        if similarity >= SAME_SENTENCE and similarity > best.get(other.story.id, (0.0, other))[0]:
+            best[other.story.id] = (similarity, other)
+    found.extend(match for _, match in best.values())
+    return found
+
+
+def _term_weights(passages: list[Passage]) -> dict[str, float]:
+    """Words used by several stories weigh more: they are what the event is about."""
+    stories_using: Counter[str] = Counter()
+    seen: dict[str, set[str]] = {}
+    for passage in passages:
+        for term in passage.terms:
+            seen.setdefault(term, set()).add(passage.story.id)
+    for term, stories in seen.items():
+        stories_using[term] = len(stories)
+    return {term: float(count) for term, count in stories_using.items()}
+
+
+def _score(passage: Passage, weights: dict[str, float], support: list[Passage]) -> float:
+    if not passage.terms:
+        return 0.0
+    shared = sum(weights[t] - 1 for t in passage.terms)
+    centrality = shared / math.sqrt(len(passage.terms))
+    outlets = len({p.story.id for p in support})
+    lead = 2.0 / (1 + passage.position)
+    return (centrality + 1) * (1 + 0.3 * (outlets - 1)) * (1 + lead)
+
+
+def _pick(ranked: list[Passage]) -> list[Passage]:
+    chosen: list[Passage] = []
+    words = 0
+    for passage in ranked:
+        if len(chosen) == SUMMARY_MAX or (len(chosen) >= SUMMARY_MIN and words >= WORD_BUDGET):
+            break
+        if any(overlap(passage.terms, other.terms) >= REDUNDANT for other in chosen):
+            continue
+        chosen.append(passage)
+        words += len(passage.text.split())
+    return chosen
+
+
+def _story_rank(passage: Passage, passages: list[Passage]) -> int:
+    order = list(dict.fromkeys(p.story.id for p in passages))
+    return order.index(passage.story.id)
+
+
+def _summary_sentence(passage: Passage, support: list[Passage]) -> SummarySentence:
+    refs = sorted({p.ref for p in support}, key=lambda r: (r.story_id, r.paragraph))
+    outlets = tuple(sorted({o for p in support for o in story_outlets(p.story)}))
+    return SummarySentence(text=passage.text, sources=tuple(_unique(refs)), outlets=outlets)
+
+
+def _unique(refs: list[SourceRef]) -> list[SourceRef]:
+    return list(dict.fromkeys(refs))
