@@ -105,8 +105,8 @@ TITLE_WORDS = frozenset(
 )
 _ORGANISATION_WORDS = """department ministry agency army navy force forces command regiment corps
     party council committee commission court parliament congress senate government administration
-    university company inc corp ltd group bank association union organization organisation institute office
-    pentagon police guard bureau service house"""
+    university company inc corp ltd group bank association union organization organisation
+    institute office pentagon police guard bureau service house"""
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 """Words that make a capitalised run an organisation's name."""
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
