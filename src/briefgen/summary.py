@@ -7,7 +7,6 @@ early they stand in their story (news leads carry the news) and by how many outl
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
@@ -20,8 +19,14 @@ WORD_BUDGET = 70
 """Stop adding sentences (beyond the minimum) once the summary holds this many words."""
 SAME_SENTENCE = 0.6
 """Share of terms two sentences of different stories must share to count as saying the same."""
-REDUNDANT = 0.5
+REDUNDANT = 0.35
 """Share of terms above which a sentence repeats one already chosen."""
+LENGTH_DAMPING = 0.3
+"""Centrality is summed term weight over (term count ** this): 0 favours long sentences, 1 short."""
+LEAD_WEIGHT = 1.0
+"""How much more the first sentence of a story counts than a late one (news leads carry news)."""
+CORROBORATION = 0.8
+"""Score added per further outlet saying the same thing, as a share."""
 _MIN_WORDS = 6
 _MAX_WORDS = 60
 _OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
@@ -82,10 +87,10 @@ def _score(passage: Passage, weights: dict[str, float], support: list[Passage]) 
     if not passage.terms:
         return 0.0
     shared = sum(weights[t] - 1 for t in passage.terms)
-    centrality = shared / math.sqrt(len(passage.terms))
+    centrality = shared / len(passage.terms) ** LENGTH_DAMPING
     outlets = len({p.story.id for p in support})
-    lead = 2.0 / (1 + passage.position)
-    return (centrality + 1) * (1 + 0.3 * (outlets - 1)) * (1 + lead)
+    lead = LEAD_WEIGHT / (1 + passage.position)
+    return (centrality + 1) * (1 + CORROBORATION * (outlets - 1)) * (1 + lead)
 
 
 def _pick(ranked: list[Passage]) -> list[Passage]:
