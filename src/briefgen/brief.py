@@ -9,12 +9,13 @@ from collections import Counter
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
 from briefgen.entities import entities
-from briefgen.passages import content_terms, event_passages, story_outlets
+from briefgen.passages import Passage, content_terms, event_passages, story_outlets
+from briefgen.people import PeopleIndex
 from briefgen.quotes import quotes
 from briefgen.records import Brief, Event, Reaction, Story
 from briefgen.sentences import split_sentences
 from briefgen.summary import summarize
-from briefgen.timeline import timeline
+from briefgen.timeline import dated_passages, timeline
 
 HEADLINE_WORDS = 14
 """A headline taken from a lead sentence is cut at a phrase boundary near this many words."""
@@ -24,16 +25,18 @@ _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because
 def brief(event: Event) -> Brief:
     """Brief one event."""
     passages = event_passages(event)
+    people = PeopleIndex(p.text for p in passages)
+    dated = dated_passages(event, passages)
     dates = sorted(story.record.published for story in event.stories if story.record.published)
     return Brief(
         event=event,
-        headline=headline(event),
+        headline=headline(event, passages),
         summary=summarize(passages),
-        quotes=quotes(passages),
-        timeline=timeline(event, passages),
+        quotes=quotes(passages, people),
+        timeline=timeline(dated),
         coverage=coverage(event, passages),
-        disagreements=disagreements(event, passages),
-        entities=entities(passages),
+        disagreements=disagreements(dated, passages),
+        entities=entities(passages, people),
         reactions=reactions(event),
         outlets=_outlets(event),
         first_published=dates[0] if dates else None,
@@ -41,14 +44,12 @@ def brief(event: Event) -> Brief:
     )
 
 
-def headline(event: Event) -> str:
+def headline(event: Event, passages: list[Passage]) -> str:
     """The real headline most representative of the event, else a shortened lead sentence."""
     titled = [story for story in event.stories if not story.record.title_from_body]
     if not titled:
         return shorten_lead(_lead_sentence(event.stories[0]) or event.stories[0].record.title)
-    body_terms = Counter(
-        term for story in event.stories for term in content_terms(" ".join(story.record.paragraphs))
-    )
+    body_terms = Counter(term for p in passages for term in p.terms)
 
     def representativeness(story: Story) -> tuple[float, str]:
         terms = content_terms(story.record.title)

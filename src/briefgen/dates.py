@@ -28,6 +28,7 @@ _MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DIGIT = re.compile(r"\d")
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = (
@@ -71,6 +72,8 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     """Every absolute date in the text; month-and-day ones too where a reference date is given."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    if not _DIGIT.search(text):  # every pattern needs a digit; most sentences have none
+        return found
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             value = _make(int(match["year"]), match["month"], match["day"])

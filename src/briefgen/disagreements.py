@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from briefgen.normalize import fold
 from briefgen.passages import Passage, overlap, stem, story_outlets
-from briefgen.records import Claim, Disagreement, Event, SourceRef
-from briefgen.timeline import dated_passages
+from briefgen.records import Claim, Disagreement, SourceRef
+from briefgen.timeline import DatedPassage
 
 SAME_FACT = 0.3
 """Share of content terms two sentences must share to be about the same happening."""
@@ -82,12 +82,9 @@ class _Value:
     terms: frozenset[str]
 
 
-def disagreements(event: Event, passages: list[Passage]) -> tuple[Disagreement, ...]:
+def disagreements(dated: list[DatedPassage], passages: list[Passage]) -> tuple[Disagreement, ...]:
     """Facts on which the event's outlets give different values, each value with its outlets."""
-    dates = [
-        _Value(d.value.isoformat(), d.passage, d.passage.terms - _DATE_WORDS)
-        for d in dated_passages(event, passages)
-    ]
+    dates = [_Value(d.value.isoformat(), d.passage, d.passage.terms - _DATE_WORDS) for d in dated]
     counts = _counts(passages)
     found = _conflicts(dates, "date") + [
         conflict for noun, values in counts.items() for conflict in _conflicts(values, noun)

@@ -32,9 +32,8 @@ class _Tally:
     kinds: Counter[str]
 
 
-def entities(passages: list[Passage]) -> tuple[Entity, ...]:
+def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]:
     """The event's most named people, organisations and places."""
-    people = PeopleIndex(p.text for p in passages)
     lowercase = {w for p in passages for w in re.findall(r"\b[a-z]\w+", p.text)}
     tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
     for passage in passages:
@@ -65,22 +64,22 @@ def _name(run: str, offset: int, lowercase: set[str]) -> str | None:
     tokens = run.replace("’", "'").split()
     tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
     while tokens and (
-        fold(tokens[0]) in STOPWORDS or (fold(tokens[0]) in lowercase and offset == 0)
+        tokens[0].casefold() in STOPWORDS or (tokens[0].casefold() in lowercase and offset == 0)
     ):
         tokens.pop(0)
-    if not tokens or all(fold(t).strip(".") in TITLE_WORDS for t in tokens):
+    if not tokens or all(t.casefold().strip(".") in TITLE_WORDS for t in tokens):
         return None
     if tokens[-1].endswith(".") and not _ABBREVIATION.search(tokens[-1]):
         tokens[-1] = tokens[-1].rstrip(".")
     name = " ".join(tokens)
-    if len(tokens) == 1 and (fold(name) in lowercase or len(name) < 2):
+    if len(tokens) == 1 and (name.casefold() in lowercase or len(name) < 2):
         return None
     return strip_titles(name) if _has_person_post(tokens) else name
 
 
 def _has_person_post(tokens: list[str]) -> bool:
-    return any(fold(t).strip(".") in TITLE_WORDS for t in tokens) and not any(
-        fold(t) in ORGANISATION_WORDS for t in tokens
+    return any(t.casefold().strip(".") in TITLE_WORDS for t in tokens) and not any(
+        t.casefold() in ORGANISATION_WORDS for t in tokens
     )
 
 

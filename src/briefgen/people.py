@@ -134,7 +134,7 @@ def strip_titles(run: str) -> str:
 def _strip_common(run: str, lowercase: set[str]) -> str:
     """A run without leading words that are common words capitalised (`While Trump`)."""
     tokens = run.split()
-    while tokens and (fold(tokens[0]) in STOPWORDS or fold(tokens[0]) in lowercase):
+    while tokens and (tokens[0].casefold() in STOPWORDS or tokens[0].casefold() in lowercase):
         tokens.pop(0)
     return " ".join(tokens)
 
@@ -146,7 +146,7 @@ def _looks_personal(tokens: list[str]) -> bool:
 
 
 def _bare(token: str) -> str:
-    return fold(token).strip(".,'")
+    return token.casefold().strip(".,'")
 
 
 def _possessive(token: str) -> str:

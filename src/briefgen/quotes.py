@@ -44,9 +44,8 @@ class _Found:
     paragraph: int
 
 
-def quotes(passages: list[Passage]) -> tuple[Quote, ...]:
+def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     """Every quotation of the event, merged across sources, most carried first."""
-    people = PeopleIndex(p.text for p in passages)
     found = [q for paragraph in _paragraphs(passages) for q in _in_paragraph(*paragraph, people)]
     groups: list[list[_Found]] = []
     for quote in found:

@@ -7,6 +7,7 @@ early they stand in their story (news leads carry the news) and by how many outl
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -38,7 +39,8 @@ def summarize(passages: list[Passage]) -> tuple[SummarySentence, ...]:
     candidates = [p for p in passages if is_whole_sentence(p.text)] or passages
     if not candidates:
         return ()
-    support = {id(p): supporters(p, passages) for p in candidates}
+    index = SupportIndex(passages)
+    support = {id(p): index.supporters(p) for p in candidates}
     weights = _term_weights(passages)
     scores = {id(p): _score(p, weights, support[id(p)]) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
@@ -57,18 +59,30 @@ def is_whole_sentence(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
-def supporters(passage: Passage, passages: list[Passage]) -> list[Passage]:
-    """The passage and, per other story, its most similar sentence where it says the same."""
-    found = [passage]
-    best: dict[str, tuple[float, Passage]] = {}
-    for other in passages:
-        if other.story.id == passage.story.id:
-            continue
-        similarity = overlap(passage.terms, other.terms)
-        if similarity >= SAME_SENTENCE and similarity > best.get(other.story.id, (0.0, other))[0]:
-            best[other.story.id] = (similarity, other)
-    found.extend(match for _, match in best.values())
-    return found
+class SupportIndex:
+    """Finds, for a sentence, the sentences of other stories that say the same."""
+
+    def __init__(self, passages: list[Passage]) -> None:
+        self._passages = passages
+        self._postings: dict[str, list[int]] = {}
+        for index, passage in enumerate(passages):
+            for term in passage.terms:
+                self._postings.setdefault(term, []).append(index)
+
+    def supporters(self, passage: Passage) -> list[Passage]:
+        """The passage and, per other story, its most similar sentence where it says the same."""
+        shared: Counter[int] = Counter()
+        for term in passage.terms:
+            shared.update(self._postings.get(term, ()))
+        best: dict[str, tuple[float, Passage]] = {}
+        for index, count in shared.items():
+            other = self._passages[index]
+            if other.story.id == passage.story.id:
+                continue
+            similarity = count / min(len(passage.terms), len(other.terms))
+            if similarity >= SAME_SENTENCE and similarity > best.get(other.story.id, (0.0,))[0]:
+                best[other.story.id] = (similarity, other)
+        return [passage, *(match for _, match in best.values())]
 
 
 def _term_weights(passages: list[Passage]) -> dict[str, float]:
@@ -87,7 +101,7 @@ def _score(passage: Passage, weights: dict[str, float], support: list[Passage]) 
     if not passage.terms:
         return 0.0
     shared = sum(weights[t] - 1 for t in passage.terms)
-    centrality = shared / len(passage.terms) ** LENGTH_DAMPING
+    centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
     outlets = len({p.story.id for p in support})
     lead = LEAD_WEIGHT / (1 + passage.position)
     return (centrality + 1) * (1 + CORROBORATION * (outlets - 1)) * (1 + lead)

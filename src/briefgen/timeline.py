@@ -48,10 +48,10 @@ def dated_passages(event: Event, passages: list[Passage]) -> list[DatedPassage]:
     return found
 
 
-def timeline(event: Event, passages: list[Passage]) -> tuple[TimelineEntry, ...]:
+def timeline(dated_list: list[DatedPassage]) -> tuple[TimelineEntry, ...]:
     """Dated happenings in date order, one entry per happening per day, each with its source."""
     entries: list[DatedPassage] = []
-    for dated in dated_passages(event, passages):
+    for dated in dated_list:
         if not any(_same_happening(dated, kept) for kept in entries):
             entries.append(dated)
     entries.sort(key=lambda d: (d.value, d.passage.story.id, d.passage.position))
