@@ -87,7 +87,8 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
                     continue
                 value = _nearest_year(reference, match["month"], match["day"])
                 if value:
-                    found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+                    mention = DateMention(match.start(), match.end(), value, explicit_year=False)
+                    found.append(mention)
                     taken.append(match.span())
     return sorted(found, key=lambda mention: mention.start)
 

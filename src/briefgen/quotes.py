@@ -32,6 +32,7 @@ _AFTER_VERB_NAME = re.compile(rf"^[\s,]*{_SPEECH}\s+{_NAME}")
 _AFTER_PRONOUN = re.compile(rf"^[\s,]*(?:he|she)\s+{_SPEECH}\b", re.IGNORECASE)
 _BEFORE_SPEECH = re.compile(rf"\b{_SPEECH}\b[^“\"]*$|:\s*$")
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she)\b", re.IGNORECASE)
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 _SENTENCE_START = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“\"])")
 
 
@@ -94,7 +95,8 @@ def _speaker(
     for pattern in (_AFTER_NAME_VERB, _AFTER_VERB_NAME):
         match = pattern.match(after)
         if match:
-            name = people.full_name(match["name"]) or _lone_name(match["name"])
+            run = _within_sentence(match["name"])
+            name = people.full_name(run) or _lone_name(run)
             if name:
                 return name
     if _AFTER_PRONOUN.match(after):
@@ -111,6 +113,15 @@ def _sentence_before(text: str, start: int) -> str:
     head = text[:start]
     starts = [m.end() for m in _SENTENCE_START.finditer(head)]
     return head[starts[-1] :] if starts else head
+
+
+def _within_sentence(run: str) -> str:
+    """A name run cut where a word ends a sentence (`Ana Lima. The` -> `Ana Lima`)."""
+    tokens = run.split()
+    for index, token in enumerate(tokens[:-1]):
+        if token.endswith(".") and not _INITIALS.match(token):
+            return " ".join(tokens[: index + 1]).rstrip(".")
+    return run
 
 
 def _lone_name(run: str) -> str | None:
