@@ -87,7 +87,9 @@ def disagreements(dated: list[DatedPassage], passages: list[Passage]) -> tuple[D
     dates = [_Value(d.value.isoformat(), d.passage, d.passage.terms - _DATE_WORDS) for d in dated]
     counts = _counts(passages)
     found = _conflicts(dates, "date") + [
-        conflict for noun, values in counts.items() for conflict in _conflicts(values, noun)
+        conflict
+        for noun, values in counts.items()
+        for conflict in _conflicts(values, _surface(noun, values[0].passage.text))
     ]
     return tuple(found)
 

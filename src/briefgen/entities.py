@@ -64,7 +64,7 @@ def _name(run: str, offset: int, lowercase: set[str]) -> str | None:
     tokens = run.replace("’", "'").split()
     tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
     while tokens and (
-        tokens[0].casefold() in STOPWORDS or (tokens[0].casefold() in lowercase and offset == 0)
+        _common_word(tokens[0]) or (tokens[0].casefold() in lowercase and offset == 0)
     ):
         tokens.pop(0)
     if not tokens or all(t.casefold().strip(".") in TITLE_WORDS for t in tokens):
@@ -75,6 +75,11 @@ def _name(run: str, offset: int, lowercase: set[str]) -> str | None:
     if len(tokens) == 1 and (name.casefold() in lowercase or len(name) < 2):
         return None
     return strip_titles(name) if _has_person_post(tokens) else name
+
+
+def _common_word(token: str) -> bool:
+    """A function word written with a capital (`The`), not an acronym that spells one (`WHO`)."""
+    return token.casefold() in STOPWORDS and not (len(token) > 1 and token.isupper())
 
 
 def _has_person_post(tokens: list[str]) -> bool:

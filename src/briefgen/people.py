@@ -109,12 +109,14 @@ _ORGANISATION_WORDS = """department ministry agency army navy force forces comma
     institute office pentagon police guard bureau service house"""
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 """Words that make a capitalised run an organisation's name."""
+_INITIALS = re.compile(r"(?:^|-)(?:\w\.)+$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
-_PERSONAL_TOKEN = re.compile(r"^(?:[A-Z][a-z\u00c0-\u024f'\-]+|[A-Z]\.)$")
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|added|wrote|stated)\b")
-_NAME_RUN = re.compile(
-    r"(?:[A-Z][\w'’.\-]*\w\.?|[A-Z]\.)(?:\s+(?:of\s+)?(?:[A-Z][\w'’.\-]*\w\.?|[A-Z]\.))*"
-)
+UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0400-\u042f"
+"""Capital letters (Latin, Latin-1, Latin Extended-A, Greek, Cyrillic) a name may start with."""
+_CAPITALISED = rf"(?:[{UPPER}][\w'’.\-]*\w\.?|[{UPPER}]\.)"
+_PERSONAL_TOKEN = re.compile(rf"^(?:[{UPPER}][a-z\u00df-\u024f'\-]+|[{UPPER}]\.)$")
+_NAME_RUN = re.compile(rf"{_CAPITALISED}(?:\s+(?:of\s+)?{_CAPITALISED})*")
 
 
 def name_runs(text: str) -> list[tuple[int, str]]:
@@ -128,7 +130,13 @@ def strip_titles(run: str) -> str:
     titles = [index for index, token in enumerate(tokens) if _bare(token) in TITLE_WORDS]
     if titles:
         tokens = tokens[titles[-1] + 1 :]
+    if tokens and tokens[-1].endswith(".") and not _INITIALS.search(tokens[-1]):
+        tokens[-1] = tokens[-1].rstrip(".")
     return " ".join(_possessive(t) for t in tokens)
+
+
+def _has_post(run: str) -> bool:
+    return any(_bare(token) in TITLE_WORDS for token in run.split())
 
 
 def _strip_common(run: str, lowercase: set[str]) -> str:
@@ -166,10 +174,10 @@ class PeopleIndex:
         full: dict[str, Counter[str]] = {}
         for text in corpus:
             for offset, run in name_runs(text):
-                clean = _strip_common(run, lowercase)
-                name = strip_titles(clean)
+                after_post = strip_titles(run)
+                titled = bool(after_post) and _has_post(run)
+                name = after_post if titled else strip_titles(_strip_common(run, lowercase))
                 tokens = name.split()
-                titled = name != clean.replace("’", "'") and bool(name)
                 speaking = bool(_SPEECH_AFTER.match(text, offset + len(run)))
                 if 2 <= len(tokens) <= 3 and (titled or speaking) and _looks_personal(tokens):
                     full.setdefault(fold(tokens[-1]), Counter())[name] += 1

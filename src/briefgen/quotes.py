@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 from briefgen.normalize import words
 from briefgen.passages import Passage, story_outlets
-from briefgen.people import PeopleIndex, name_runs
+from briefgen.people import UPPER, PeopleIndex, name_runs, strip_titles
 from briefgen.records import Quote, SourceRef, Story
 
 MIN_WORDS = 5
@@ -26,7 +26,7 @@ _SPEECH = (
     r"wrote|writes|explained|insisted|warned|argued|asked|continued|commented|recalled|"
     r"according to|saying|adding|telling)"
 )
-_NAME = r"(?P<name>(?:[A-Z][\w'’.\-]*\s+){0,5}[A-Z][\w'’\-]*)"
+_NAME = rf"(?P<name>(?:[{UPPER}][\w'’.\-]*\s+){{0,5}}[{UPPER}][\w'’\-]*)"
 _AFTER_NAME_VERB = re.compile(rf"^[\s,]*{_NAME}\s+{_SPEECH}\b")
 _AFTER_VERB_NAME = re.compile(rf"^[\s,]*{_SPEECH}\s+{_NAME}")
 _AFTER_PRONOUN = re.compile(rf"^[\s,]*(?:he|she)\s+{_SPEECH}\b", re.IGNORECASE)
@@ -125,8 +125,8 @@ def _within_sentence(run: str) -> str:
 
 
 def _lone_name(run: str) -> str | None:
-    tokens = run.split()
-    return run if 1 <= len(tokens) <= 3 else None
+    name = strip_titles(run)
+    return name if 1 <= len(name.split()) <= 3 else None
 
 
 def _first_run(text: str) -> str | None:
