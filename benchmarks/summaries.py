@@ -53,24 +53,35 @@ def main() -> None:
         "LexRank (sumy, 3)": _sumy(LexRankSummarizer()),
     }
     totals: dict[str, list[dict[str, float]]] = {name: [] for name in ("briefgen", *systems)}
-    one_event = 0
+    together: list[bool] = []
     brief_ms: list[float] = []
     for event in events:
         reference = _reference(event)
         result, milliseconds = _briefgen(event)
         brief_ms.append(milliseconds)
-        one_event += result.event_count == 1
+        together.append(result.event_count == 1)
         totals["briefgen"].append(_score(scorer, reference, result.text))
         for name, system in systems.items():
             totals[name].append(_score(scorer, reference, system(event)))
-    print(f"events: {len(events)}; clustered into one event: {one_event} of {len(events)}")
+    print(f"events: {len(events)}; clustered into one event: {sum(together)} of {len(events)}")
     print("briefgen scored on the brief of the event holding most stories (headline + summary)")
-    print(f"{'system':<22}" + "".join(f"{m:>9}" for m in ("ROUGE-1", "ROUGE-2", "ROUGE-L")))
-    for name, scores in totals.items():
-        means = [100 * statistics.fmean(s[m] for s in scores) for m in METRICS]
-        print(f"{name:<22}" + "".join(f"{v:>9.2f}" for v in means))
+    _table("all events", totals, [True] * len(events))
+    _table("events clustered into one", totals, together)
+    _table("events split by clustering", totals, [not t for t in together])
     print(f"median time to brief one event: {statistics.median(brief_ms):.2f} ms")
     print(f"brief time for a 20-story event: {_twenty_story_ms(events):.2f} ms (median of 20 runs)")
+
+
+def _table(title: str, totals: dict[str, list[dict[str, float]]], chosen: list[bool]) -> None:
+    count = sum(chosen)
+    if not count:
+        return
+    print(f"\n{title} ({count})")
+    print(f"{'system':<22}" + "".join(f"{m:>9}" for m in ("ROUGE-1", "ROUGE-2", "ROUGE-L")))
+    for name, scores in totals.items():
+        kept = [score for score, keep in zip(scores, chosen, strict=True) if keep]
+        means = [100 * statistics.fmean(s[m] for s in kept) for m in METRICS]
+        print(f"{name:<22}" + "".join(f"{v:>9.2f}" for v in means))
 
 
 class _Result:

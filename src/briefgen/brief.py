@@ -12,13 +12,14 @@ from briefgen.entities import entities
 from briefgen.passages import Passage, content_terms, event_passages, story_outlets
 from briefgen.people import PeopleIndex
 from briefgen.quotes import quotes
-from briefgen.records import Brief, Event, Reaction, Story
+from briefgen.records import Brief, Event, Reaction, Record, Story
 from briefgen.sentences import split_sentences
 from briefgen.summary import summarize
 from briefgen.timeline import dated_passages, timeline
 
 HEADLINE_WORDS = 14
 """A headline taken from a lead sentence is cut at a phrase boundary near this many words."""
+_BREADCRUMB = re.compile(r"\s(?:>|»|›|/)\s")
 _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because|following|despite)\s")
 
 
@@ -45,18 +46,30 @@ def brief(event: Event) -> Brief:
 
 
 def headline(event: Event, passages: list[Passage]) -> str:
-    """The real headline most representative of the event, else a shortened lead sentence."""
-    titled = [story for story in event.stories if not story.record.title_from_body]
+    """The real headline most representative of the event, else a shortened lead sentence.
+
+    Representative: its words are those other headlines use (then those the bodies use most).
+    """
+    titled = [story for story in event.stories if is_headline(story.record)]
     if not titled:
         return shorten_lead(_lead_sentence(event.stories[0]) or event.stories[0].record.title)
+    title_terms = {story.id: content_terms(story.record.title) for story in titled}
+    headlines_using = Counter(term for terms in title_terms.values() for term in terms)
     body_terms = Counter(term for p in passages for term in p.terms)
 
-    def representativeness(story: Story) -> tuple[float, str]:
-        terms = content_terms(story.record.title)
-        score = sum(body_terms[term] for term in terms) / math.sqrt(len(terms) or 1)
-        return (score, story.id)
+    def representativeness(story: Story) -> tuple[float, float, str]:
+        terms = title_terms[story.id]
+        shared = sum(headlines_using[term] - 1 for term in terms) / math.sqrt(len(terms) or 1)
+        central = sum(body_terms[term] for term in terms) / (len(terms) or 1)
+        return (shared, central, story.id)
 
     return max(titled, key=representativeness).record.title
+
+
+def is_headline(record: Record) -> bool:
+    """A title the source gave as its headline, not taken from the body nor a breadcrumb trail."""
+    title = record.title
+    return not record.title_from_body and len(title.split()) >= 3 and not _BREADCRUMB.search(title)
 
 
 def shorten_lead(sentence: str) -> str:

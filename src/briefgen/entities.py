@@ -34,7 +34,7 @@ class _Tally:
 
 def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]:
     """The event's most named people, organisations and places."""
-    lowercase = {w for p in passages for w in re.findall(r"\b[a-z]\w+", p.text)}
+    lowercase = people.lowercase
     tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
     for passage in passages:
         for offset, run in name_runs(passage.text):
@@ -59,7 +59,7 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     return tuple(found[:ENTITIES_MAX])
 
 
-def _name(run: str, offset: int, lowercase: set[str]) -> str | None:
+def _name(run: str, offset: int, lowercase: frozenset[str]) -> str | None:
     """The name a run writes, or None for a capitalised common word or a bare post."""
     tokens = run.replace("’", "'").split()
     tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]

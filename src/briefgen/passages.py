@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.normalize import words
 from briefgen.records import Event, SourceRef, Story
@@ -50,6 +51,7 @@ def content_terms(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English suffix stripper: enough to match `talks`/`talk`, `trained`/`training`."""
     for suffix in _SUFFIXES:

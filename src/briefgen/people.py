@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from briefgen.normalize import fold
 from briefgen.stopwords import STOPWORDS
@@ -124,6 +125,7 @@ def name_runs(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(text)]
 
 
+@lru_cache(maxsize=65536)
 def strip_titles(run: str) -> str:
     """A capitalised run's words after its last post word (`U.S. Defense Secretary X Y`: `X Y`)."""
     tokens = run.replace("’", "'").split()
@@ -171,6 +173,8 @@ class PeopleIndex:
     def __init__(self, texts: Iterable[str]) -> None:
         corpus = list(texts)
         lowercase = {w for text in corpus for w in _LOWER_WORD.findall(text)}
+        self.lowercase = frozenset(lowercase)
+        """Words the texts write in lower case (so a capitalised one opens a sentence)."""
         full: dict[str, Counter[str]] = {}
         for text in corpus:
             for offset, run in name_runs(text):

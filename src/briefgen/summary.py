@@ -28,6 +28,11 @@ LEAD_WEIGHT = 1.0
 """How much more the first sentence of a story counts than a late one (news leads carry news)."""
 CORROBORATION = 0.8
 """Score added per further outlet saying the same thing, as a share."""
+SAME_STORY_DISCOUNT = 0.7
+"""Score kept by a sentence per sentence already chosen from its story (spread over outlets)."""
+PERSONAL_VOICE = 0.6
+"""Score kept by a question or a sentence in the first or second person (opinion, not report)."""
+_PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
 _MIN_WORDS = 6
 _MAX_WORDS = 60
 _OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
@@ -44,7 +49,7 @@ def summarize(passages: list[Passage]) -> tuple[SummarySentence, ...]:
     weights = _term_weights(passages)
     scores = {id(p): _score(p, weights, support[id(p)]) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
-    chosen = _pick(ranked)
+    chosen = _pick(ranked, scores)
     chosen.sort(key=lambda p: (p.position, _story_rank(p, passages)))
     return tuple(_summary_sentence(p, support[id(p)]) for p in chosen)
 
@@ -100,23 +105,31 @@ def _term_weights(passages: list[Passage]) -> dict[str, float]:
 def _score(passage: Passage, weights: dict[str, float], support: list[Passage]) -> float:
     if not passage.terms:
         return 0.0
-    shared = sum(weights[t] - 1 for t in passage.terms)
+    shared = sum(weights[t] ** 2 - 1 for t in passage.terms)
     centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
     outlets = len({p.story.id for p in support})
     lead = LEAD_WEIGHT / (1 + passage.position)
-    return (centrality + 1) * (1 + CORROBORATION * (outlets - 1)) * (1 + lead)
+    voice = PERSONAL_VOICE if _PERSONAL.search(passage.text) else 1.0
+    return (centrality + 1) * (1 + CORROBORATION * (outlets - 1)) * (1 + lead) * voice
 
 
-def _pick(ranked: list[Passage]) -> list[Passage]:
+def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
+    """Greedy choice: best score first, discounted per sentence already taken from its story."""
     chosen: list[Passage] = []
+    taken: Counter[str] = Counter()
     words = 0
-    for passage in ranked:
-        if len(chosen) == SUMMARY_MAX or (len(chosen) >= SUMMARY_MIN and words >= WORD_BUDGET):
+    pool = list(ranked)
+    while pool and len(chosen) < SUMMARY_MAX:
+        if len(chosen) >= SUMMARY_MIN and words >= WORD_BUDGET:
             break
-        if any(overlap(passage.terms, other.terms) >= REDUNDANT for other in chosen):
-            continue
-        chosen.append(passage)
-        words += len(passage.text.split())
+        pool = [p for p in pool if all(overlap(p.terms, c.terms) < REDUNDANT for c in chosen)]
+        if not pool:
+            break
+        best = max(pool, key=lambda p: scores[id(p)] * SAME_STORY_DISCOUNT ** taken[p.story.id])
+        chosen.append(best)
+        pool.remove(best)
+        taken[best.story.id] += 1
+        words += len(best.text.split())
     return chosen
 
 
