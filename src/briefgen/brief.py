@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from datetime import date
 
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
@@ -15,7 +16,7 @@ from briefgen.quotes import quotes
 from briefgen.records import Brief, Event, Reaction, Record, Story
 from briefgen.sentences import split_sentences
 from briefgen.summary import summarize
-from briefgen.timeline import dated_passages, timeline
+from briefgen.timeline import DatedPassage, dated_passages, timeline
 
 HEADLINE_WORDS = 14
 """A headline taken from a lead sentence is cut at a phrase boundary near this many words."""
@@ -32,7 +33,7 @@ def brief(event: Event) -> Brief:
     return Brief(
         event=event,
         headline=headline(event, passages),
-        summary=summarize(passages),
+        summary=summarize(passages, _dates_given(dated)),
         quotes=quotes(passages, people),
         timeline=timeline(dated),
         coverage=coverage(event, passages),
@@ -90,6 +91,13 @@ def _lead_sentence(story: Story) -> str | None:
         if sentences:
             return sentences[0]
     return None
+
+
+def _dates_given(dated: list[DatedPassage]) -> dict[int, frozenset[date]]:
+    found: dict[int, set[date]] = {}
+    for mention in dated:
+        found.setdefault(id(mention.passage), set()).add(mention.value)
+    return {key: frozenset(values) for key, values in found.items()}
 
 
 def reactions(event: Event) -> tuple[Reaction, ...]:

@@ -175,16 +175,13 @@ def _disagreement(group: list[_Value], kind: str) -> Disagreement:
 
 
 def _topic(group: list[_Value], kind: str) -> str:
-    """What the fact is about: the plain (not capitalised) words most of its sentences share."""
+    """What the fact is about: words most of its sentences share, plain words before names."""
     shared = Counter(term for value in group for term in value.terms)
     needed = max(2, (len(group) + 1) // 2)
     written = " ".join(value.passage.text for value in group)
-    common = [
-        word
-        for term, count in shared.most_common()
-        if count >= needed and (word := _surface(term, written)).islower()
-    ][:4]
-    about = ", ".join(common)
+    common = [_surface(term, written) for term, count in shared.most_common() if count >= needed]
+    plain = [word for word in common if word.islower()]
+    about = ", ".join((plain or common)[:4])
     label = "date" if kind == "date" else f"number of {kind}"
     return f"{label} ({about})" if about else label
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
+from datetime import date
 
 from briefgen.passages import Passage, overlap, story_outlets
 from briefgen.records import SourceRef, SummarySentence
@@ -18,8 +20,8 @@ SUMMARY_MIN = 3
 SUMMARY_MAX = 5
 WORD_BUDGET = 70
 """Stop adding sentences (beyond the minimum) once the summary holds this many words."""
-SAME_SENTENCE = 0.6
-"""Share of terms two sentences of different stories must share to count as saying the same."""
+SAME_SENTENCE = 0.5
+"""Set cosine of the terms of two sentences of different stories that say the same thing."""
 REDUNDANT = 0.35
 """Share of terms above which a sentence repeats one already chosen."""
 LENGTH_DAMPING = 0.3
@@ -39,12 +41,18 @@ _OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
 _ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
-def summarize(passages: list[Passage]) -> tuple[SummarySentence, ...]:
-    """3 to 5 source sentences: central, corroborated, early, and not repeating each other."""
+def summarize(
+    passages: list[Passage], dates: Mapping[int, frozenset[date]] | None = None
+) -> tuple[SummarySentence, ...]:
+    """3 to 5 source sentences: central, corroborated, early, and not repeating each other.
+
+    `dates` maps a passage's `id()` to the dates it gives: sentences giving different dates do
+    not support each other, however many words they share.
+    """
     candidates = [p for p in passages if is_whole_sentence(p.text)] or passages
     if not candidates:
         return ()
-    index = SupportIndex(passages)
+    index = SupportIndex(passages, dates or {})
     support = {id(p): index.supporters(p) for p in candidates}
     weights = _term_weights(passages)
     scores = {id(p): _score(p, weights, support[id(p)]) for p in candidates}
@@ -67,8 +75,9 @@ def is_whole_sentence(text: str) -> bool:
 class SupportIndex:
     """Finds, for a sentence, the sentences of other stories that say the same."""
 
-    def __init__(self, passages: list[Passage]) -> None:
+    def __init__(self, passages: list[Passage], dates: Mapping[int, frozenset[date]]) -> None:
         self._passages = passages
+        self._dates = dates
         self._postings: dict[str, list[int]] = {}
         for index, passage in enumerate(passages):
             for term in passage.terms:
@@ -82,12 +91,16 @@ class SupportIndex:
         best: dict[str, tuple[float, Passage]] = {}
         for index, count in shared.items():
             other = self._passages[index]
-            if other.story.id == passage.story.id:
+            if other.story.id == passage.story.id or self._dated_apart(passage, other):
                 continue
-            similarity = count / min(len(passage.terms), len(other.terms))
+            similarity = count / math.sqrt(len(passage.terms) * len(other.terms))
             if similarity >= SAME_SENTENCE and similarity > best.get(other.story.id, (0.0,))[0]:
                 best[other.story.id] = (similarity, other)
         return [passage, *(match for _, match in best.values())]
+
+    def _dated_apart(self, left: Passage, right: Passage) -> bool:
+        mine, theirs = self._dates.get(id(left)), self._dates.get(id(right))
+        return bool(mine and theirs and not mine & theirs)
 
 
 def _term_weights(passages: list[Passage]) -> dict[str, float]:
