@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from briefgen.summary import SUMMARY_MAX, summarize
+from briefgen.timeline import dated_passages
 from events import event_of, passages_of
 
 LEAD = "Floods closed the northern port of Varna on Monday after three days of heavy rain."
@@ -65,3 +68,25 @@ def test_sentence_fragments_are_not_summary_sentences() -> None:
     texts = [s.text for s in summarize(passages_of(event))]
     assert len(texts) == 3
     assert not any(text.startswith("and then") for text in texts)
+
+
+def test_sentences_giving_different_dates_do_not_support_each_other() -> None:
+    event = event_of(
+        (
+            "Daily A",
+            "2026-01-15",
+            ["The trade ministers met in Lisbon on Thursday to sign the accord."],
+        ),
+        (
+            None,
+            None,
+            ["On January 17, 2026, the trade ministers met in Lisbon to sign the accord."],
+        ),
+    )
+    passages = passages_of(event)
+    dated = dated_passages(event, passages)
+    dates: dict[int, frozenset[date]] = {}
+    for mention in dated:
+        dates[id(mention.passage)] = dates.get(id(mention.passage), frozenset()) | {mention.value}
+    assert next(s.outlets for s in summarize(passages)) == ("Daily A", "story-1.md")
+    assert all(len(s.outlets) == 1 for s in summarize(passages, dates))
