@@ -89,4 +89,6 @@ def test_sentences_giving_different_dates_do_not_support_each_other() -> None:
     for mention in dated:
         dates[id(mention.passage)] = dates.get(id(mention.passage), frozenset()) | {mention.value}
     assert next(s.outlets for s in summarize(passages)) == ("Daily A", "story-1.md")
-    assert all(len(s.outlets) == 1 for s in summarize(passages, dates))
+    apart = summarize(passages, dates)
+    assert apart
+    assert all(len(s.outlets) == 1 for s in apart)
