@@ -29,6 +29,9 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DIGIT = re.compile(r"\d")
+_MONTH_HINT = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
+_NUMERIC_PATTERNS = 2
+"""The first patterns of _PATTERNS are all-digit; the others need a month name."""
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = (
@@ -74,13 +77,14 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     if not _DIGIT.search(text):  # every pattern needs a digit; most sentences have none
         return found
-    for pattern in _PATTERNS:
+    named_month = bool(_MONTH_HINT.search(text))
+    for pattern in _PATTERNS if named_month else _PATTERNS[:_NUMERIC_PATTERNS]:
         for match in pattern.finditer(text):
             value = _make(int(match["year"]), match["month"], match["day"])
             if value and not _overlaps(match.span(), taken):
                 found.append(DateMention(match.start(), match.end(), value, explicit_year=True))
                 taken.append(match.span())
-    if reference is not None:
+    if reference is not None and named_month:
         for pattern in _PARTIAL:
             for match in pattern.finditer(text):
                 if _overlaps(match.span(), taken):
@@ -167,6 +171,9 @@ _ANCHORED = re.compile(
     r"|(?P<after>day\s+after|next\s+day|following\s+day))\b",
     re.IGNORECASE,
 )
+_RELATIVE_HINT = re.compile(
+    r"day|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|the\s+eve\b", re.IGNORECASE
+)
 _WEEKDAY_NEAR_DATE = 16
 """A weekday this close before a written date (`Thursday (Jan 15)`) is that date, not another."""
 
@@ -180,6 +187,8 @@ def find_relative_dates(
     `the day before`/`the day after` resolve against `anchor`, the date last mentioned.
     """
     found: list[DateMention] = []
+    if not _RELATIVE_HINT.search(text):  # one cheap search rules out most sentences
+        return found
     for match in _WEEKDAY.finditer(text):
         wanted = _WEEKDAYS.index(match["weekday"].casefold())
         value = reference - timedelta(days=(reference.weekday() - wanted) % 7)

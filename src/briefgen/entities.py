@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from briefgen.normalize import fold, words
 from briefgen.passages import Passage
-from briefgen.people import ORGANISATION_WORDS, TITLE_WORDS, PeopleIndex, name_runs, strip_titles
+from briefgen.people import ORGANISATION_WORDS, TITLE_WORDS, PeopleIndex, strip_titles
 from briefgen.records import Entity
 from briefgen.stopwords import STOPWORDS
 
@@ -37,7 +37,7 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     lowercase = people.lowercase
     tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
     for passage in passages:
-        for offset, run in name_runs(passage.text):
+        for offset, run in people.runs(passage.text):
             named = _name(run, offset, lowercase)
             if named is None:
                 continue
@@ -102,12 +102,12 @@ def _kind(name: str, before: str) -> str:
 
 def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
     merged = dict(tallies)
+    spelled: dict[str, str] = {}
+    for key in merged:
+        if " " in key:
+            spelled.setdefault("".join(word[0] for word in key.split()), key)
     for key in list(merged):
-        if " " in key or key not in merged:
-            continue
-        full = next(
-            (k for k in merged if " " in k and "".join(w[0] for w in k.split()) == key), None
-        )
+        full = spelled.get(key) if " " not in key else None
         if full:
             merged[full].spellings.update(merged[key].spellings)
             merged[full].kinds.update(merged[key].kinds)

@@ -176,8 +176,9 @@ class PeopleIndex:
         self.lowercase = frozenset(lowercase)
         """Words the texts write in lower case (so a capitalised one opens a sentence)."""
         full: dict[str, Counter[str]] = {}
-        for text in corpus:
-            for offset, run in name_runs(text):
+        self._runs = {text: name_runs(text) for text in corpus}
+        for text, runs in self._runs.items():
+            for offset, run in runs:
                 after_post = strip_titles(run)
                 titled = bool(after_post) and _has_post(run)
                 name = after_post if titled else strip_titles(_strip_common(run, lowercase))
@@ -186,15 +187,20 @@ class PeopleIndex:
                 if 2 <= len(tokens) <= 3 and (titled or speaking) and _looks_personal(tokens):
                     full.setdefault(fold(tokens[-1]), Counter())[name] += 1
         self._names = {surname: _fullest(names) for surname, names in full.items()}
+        self._resolved: dict[str, str | None] = {}
 
     def full_name(self, run: str) -> str | None:
         """The full name of the person a capitalised run names, or None if it names nobody known."""
-        tokens = strip_titles(run).split()
-        for token in reversed(tokens):
-            name = self._names.get(fold(token))
-            if name:
-                return name
-        return None
+        if run not in self._resolved:
+            tokens = strip_titles(run).split()
+            found = (self._names.get(fold(token)) for token in reversed(tokens))
+            self._resolved[run] = next((name for name in found if name), None)
+        return self._resolved[run]
+
+    def runs(self, text: str) -> list[tuple[int, str]]:
+        """The capitalised runs of one of the indexed texts (or of any other text)."""
+        found = self._runs.get(text)
+        return found if found is not None else name_runs(text)
 
     def first_person(self, text: str) -> str | None:
         """The first known person a text names."""

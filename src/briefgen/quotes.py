@@ -135,6 +135,9 @@ def _first_run(text: str) -> str | None:
 
 
 def _same_words(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    shared = len(set(left) & set(right))
+    if shared < 0.8 * min(len(set(left)), len(set(right))):
+        return False  # cheap word-set test first: most pairs of quotations share few words
     matcher = SequenceMatcher(None, left, right, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks())
     return matcher.ratio() >= SAME_WORDS or matched >= 0.9 * min(len(left), len(right))

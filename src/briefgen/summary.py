@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
+from itertools import chain
 
 from briefgen.passages import Passage, overlap, story_outlets
 from briefgen.records import SourceRef, SummarySentence
@@ -30,6 +31,8 @@ LEAD_WEIGHT = 1.0
 """How much more the first sentence of a story counts than a late one (news leads carry news)."""
 CORROBORATION = 0.8
 """Score added per further outlet saying the same thing, as a share."""
+CORROBORATION_POOL = 60
+"""How many of the best candidates (scored alone) are checked for other outlets saying the same."""
 SAME_STORY_DISCOUNT = 0.7
 """Score kept by a sentence per sentence already chosen from its story (spread over outlets)."""
 PERSONAL_VOICE = 0.6
@@ -52,14 +55,17 @@ def summarize(
     candidates = [p for p in passages if is_whole_sentence(p.text)] or passages
     if not candidates:
         return ()
-    index = SupportIndex(passages, dates or {})
-    support = {id(p): index.supporters(p) for p in candidates}
     weights = _term_weights(passages)
-    scores = {id(p): _score(p, weights, support[id(p)]) for p in candidates}
+    alone = {id(p): _score(p, weights, [p]) for p in candidates}
+    # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
+    strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
+    index = SupportIndex(passages, dates or {})
+    support = {id(p): index.supporters(p) for p in strongest}
+    scores = {id(p): _score(p, weights, support.get(id(p), [p])) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
     chosen = _pick(ranked, scores)
     chosen.sort(key=lambda p: (p.position, _story_rank(p, passages)))
-    return tuple(_summary_sentence(p, support[id(p)]) for p in chosen)
+    return tuple(_summary_sentence(p, support.get(id(p)) or index.supporters(p)) for p in chosen)
 
 
 def is_whole_sentence(text: str) -> bool:
@@ -85,16 +91,19 @@ class SupportIndex:
 
     def supporters(self, passage: Passage) -> list[Passage]:
         """The passage and, per other story, its most similar sentence where it says the same."""
-        shared: Counter[int] = Counter()
-        for term in passage.terms:
-            shared.update(self._postings.get(term, ()))
+        shared = Counter(chain.from_iterable(self._postings.get(t, ()) for t in passage.terms))
         best: dict[str, tuple[float, Passage]] = {}
-        for index, count in shared.items():
+        # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
+        needed = SAME_SENTENCE**2 * len(passage.terms)
+        for index in [i for i, count in shared.items() if count >= needed]:
+            count = shared[index]
             other = self._passages[index]
-            if other.story.id == passage.story.id or self._dated_apart(passage, other):
-                continue
             similarity = count / math.sqrt(len(passage.terms) * len(other.terms))
-            if similarity >= SAME_SENTENCE and similarity > best.get(other.story.id, (0.0,))[0]:
+            if similarity < SAME_SENTENCE or other.story.id == passage.story.id:
+                continue
+            if similarity > best.get(other.story.id, (0.0,))[0] and not self._dated_apart(
+                passage, other
+            ):
                 best[other.story.id] = (similarity, other)
         return [passage, *(match for _, match in best.values())]
 
@@ -105,13 +114,10 @@ class SupportIndex:
 
 def _term_weights(passages: list[Passage]) -> dict[str, float]:
     """Words used by several stories weigh more: they are what the event is about."""
-    stories_using: Counter[str] = Counter()
-    seen: dict[str, set[str]] = {}
+    story_terms: dict[str, set[str]] = {}
     for passage in passages:
-        for term in passage.terms:
-            seen.setdefault(term, set()).add(passage.story.id)
-    for term, stories in seen.items():
-        stories_using[term] = len(stories)
+        story_terms.setdefault(passage.story.id, set()).update(passage.terms)
+    stories_using = Counter(chain.from_iterable(story_terms.values()))
     return {term: float(count) for term, count in stories_using.items()}
 
 

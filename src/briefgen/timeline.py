@@ -35,7 +35,13 @@ def dated_passages(event: Event, passages: list[Passage]) -> list[DatedPassage]:
     fallback = _earliest_published(event)
     found: list[DatedPassage] = []
     anchors: dict[str, date | None] = {}
-    references = {story.id: story_reference(story, fallback) for story in event.stories}
+    texts: dict[str, list[str]] = {}
+    for passage in passages:
+        texts.setdefault(passage.story.id, []).append(passage.text)
+    references = {
+        story.id: story_reference(story, fallback, texts.get(story.id, []))
+        for story in event.stories
+    }
     for passage in passages:
         reference = references[passage.story.id]
         anchor = anchors.get(passage.story.id, reference)
@@ -66,15 +72,15 @@ def timeline(dated_list: list[DatedPassage]) -> tuple[TimelineEntry, ...]:
     )
 
 
-def story_reference(story: Story, fallback: date | None) -> date | None:
-    """The date a story's relative dates count from."""
+def story_reference(story: Story, fallback: date | None, sentences: list[str]) -> date | None:
+    """The date a story's relative dates count from: its own, else the latest it writes in full."""
     published = to_date(story.record.published)
     if published:
         return published
     written = [
         mention.value
-        for paragraph in story.record.paragraphs
-        for mention in find_dates(paragraph)
+        for sentence in sentences  # sentence by sentence: most are ruled out by a cheap test
+        for mention in find_dates(sentence)
         if mention.explicit_year
     ]
     return max(written) if written else fallback
