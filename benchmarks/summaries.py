@@ -18,7 +18,6 @@ import argparse
 import json
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -196,4 +195,4 @@ def _lines(path: Path, limit: int) -> Iterator[Event]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
