@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.brief import brief, shorten_lead
+from briefgen.brief import brief, reactions, shorten_lead
 from briefgen.build import analyse
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
 from briefgen.load import load_sources
 from briefgen.normalize import clean_spaces
-from briefgen.records import Block, Brief, Byline, Event, Record, Story
+from briefgen.records import Brief, Comment, Event, Story
 from briefgen.report import analysis_json
 from briefgen.sentences import split_sentences
 from conftest import SEEDS, MakeSite
+from events import record
 
 UNDATED_FILE = "004_cb035226ff81bacd.txt"
 
@@ -198,24 +200,6 @@ def _sentence(draw: st.DrawFn) -> str:
     return text
 
 
-def _record(index: int, paragraphs: list[str], outlet: str | None) -> Record:
-    return Record(
-        id=f"r{index}",
-        path=f"story-{index}.md",
-        format="markdown",
-        title=f"Headline {index}",
-        outlet=outlet,
-        url=None,
-        published="2026-01-15",
-        byline=Byline(),
-        dateline=None,
-        section=None,
-        lang="en",
-        tags=(),
-        body=tuple(Block("paragraph", p) for p in paragraphs),
-    )
-
-
 @st.composite
 def _event(draw: st.DrawFn) -> Event:
     count = draw(st.integers(min_value=1, max_value=4))
@@ -227,8 +211,8 @@ def _event(draw: st.DrawFn) -> Event:
             )
         )
         outlet = draw(st.sampled_from([None, "Daily A", "Daily B", "Wire C"]))
-        record = _record(index, paragraphs, outlet)
-        stories.append(Story(record.id, record))
+        made = record(index, paragraphs, outlet)
+        stories.append(Story(made.id, made))
     return Event("generated", "generated", tuple(stories))
 
 
@@ -242,3 +226,17 @@ def test_every_summary_sentence_and_quote_is_in_a_source_body(event: Event) -> N
     for quote in result.quotes:
         assert plain(quote.text) in text
         assert quote.speaker is None or re.fullmatch(r"(Ana Lima|Jon Park|Mia Chen)", quote.speaker)
+
+
+def test_a_comment_carried_by_two_copies_of_a_story_is_one_reaction() -> None:
+    first = replace(
+        record(0, ["Ships docked at the northern port."], "Daily A"),
+        comments=(Comment("Good news for the port.", 3),),
+    )
+    copy = replace(
+        first, id="r9", path="copy.md", comments=(Comment("Good news for the port.", 3),)
+    )
+    event = Event("e", "e", (Story(first.id, first, (copy,)),))
+    assert [(r.text, r.outlet) for r in reactions(event)] == [
+        ("Good news for the port.", "Daily A")
+    ]

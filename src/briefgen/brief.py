@@ -10,6 +10,7 @@ from datetime import date
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
 from briefgen.entities import entities
+from briefgen.normalize import clean_spaces
 from briefgen.passages import Passage, content_terms, event_passages, story_outlets
 from briefgen.people import PeopleIndex
 from briefgen.quotes import quotes
@@ -101,15 +102,19 @@ def _dates_given(dated: list[DatedPassage]) -> dict[int, frozenset[date]]:
 
 
 def reactions(event: Event) -> tuple[Reaction, ...]:
-    """Reader comments from every file of every story, labelled with where they were posted."""
-    found: list[Reaction] = []
+    """Reader comments from every file of every story, labelled with where they were posted.
+
+    A comment that two copies of one story both carry (a page saved twice) is listed once.
+    """
+    found: dict[tuple[str, str], Reaction] = {}
     for story in event.stories:
         for record in (story.record, *story.copies):
-            found.extend(
-                Reaction(comment.text, comment.score, story.id, record.outlet or record.path)
-                for comment in record.comments
-            )
-    return tuple(found)
+            for comment in record.comments:
+                reaction = Reaction(
+                    comment.text, comment.score, story.id, record.outlet or record.path
+                )
+                found.setdefault((story.id, clean_spaces(comment.text)), reaction)
+    return tuple(found.values())
 
 
 def _outlets(event: Event) -> tuple[str, ...]:

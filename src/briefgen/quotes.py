@@ -40,6 +40,7 @@ _SENTENCE_START = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“\"])")
 class _Found:
     text: str
     key: tuple[str, ...]
+    words: frozenset[str]
     speaker: str | None
     story: Story
     paragraph: int
@@ -50,7 +51,7 @@ def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     found = [q for paragraph in _paragraphs(passages) for q in _in_paragraph(*paragraph, people)]
     groups: list[list[_Found]] = []
     for quote in found:
-        group = next((g for g in groups if _same_words(g[0].key, quote.key)), None)
+        group = next((g for g in groups if _same_words(g[0], quote)), None)
         if group is None:
             groups.append([quote])
         else:
@@ -84,7 +85,7 @@ def _in_paragraph(story: Story, index: int, text: str, people: PeopleIndex) -> l
             continue
         speaker = _speaker(text, match.start(), match.end(), people, last_speaker)
         last_speaker = speaker or last_speaker
-        found.append(_Found(inner, key, speaker, story, index))
+        found.append(_Found(inner, key, frozenset(key), speaker, story, index))
     return found
 
 
@@ -134,10 +135,10 @@ def _first_run(text: str) -> str | None:
     return runs[0] if runs else None
 
 
-def _same_words(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
-    shared = len(set(left) & set(right))
-    if shared < 0.8 * min(len(set(left)), len(set(right))):
+def _same_words(first: _Found, second: _Found) -> bool:
+    if len(first.words & second.words) < 0.8 * min(len(first.words), len(second.words)):
         return False  # cheap word-set test first: most pairs of quotations share few words
+    left, right = first.key, second.key
     matcher = SequenceMatcher(None, left, right, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks())
     return matcher.ratio() >= SAME_WORDS or matched >= 0.9 * min(len(left), len(right))

@@ -56,12 +56,12 @@ def summarize(
     if not candidates:
         return ()
     weights = _term_weights(passages)
-    alone = {id(p): _score(p, weights, [p]) for p in candidates}
+    alone = {id(p): _alone(p, weights) for p in candidates}
     # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
     index = SupportIndex(passages, dates or {})
     support = {id(p): index.supporters(p) for p in strongest}
-    scores = {id(p): _score(p, weights, support.get(id(p), [p])) for p in candidates}
+    scores = {id(p): _corroborated(alone[id(p)], support.get(id(p), [p])) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
     chosen = _pick(ranked, scores)
     chosen.sort(key=lambda p: (p.position, _story_rank(p, passages)))
@@ -121,15 +121,20 @@ def _term_weights(passages: list[Passage]) -> dict[str, float]:
     return {term: float(count) for term, count in stories_using.items()}
 
 
-def _score(passage: Passage, weights: dict[str, float], support: list[Passage]) -> float:
+def _alone(passage: Passage, weights: dict[str, float]) -> float:
+    """A sentence's score before corroboration: central, early, and in the reporter's voice."""
     if not passage.terms:
         return 0.0
     shared = sum(weights[t] ** 2 - 1 for t in passage.terms)
     centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
-    outlets = len({p.story.id for p in support})
     lead = LEAD_WEIGHT / (1 + passage.position)
     voice = PERSONAL_VOICE if _PERSONAL.search(passage.text) else 1.0
-    return (centrality + 1) * (1 + CORROBORATION * (outlets - 1)) * (1 + lead) * voice
+    return (centrality + 1) * (1 + lead) * voice
+
+
+def _corroborated(score: float, support: list[Passage]) -> float:
+    outlets = len({p.story.id for p in support})
+    return score * (1 + CORROBORATION * (outlets - 1))
 
 
 def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
