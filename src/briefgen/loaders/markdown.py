@@ -91,7 +91,7 @@ def split_front_matter(source: SourceText) -> tuple[dict[str, Any], str, int, li
     body = text[close.end() :].lstrip("\n")
     body_line = text[: len(text) - len(body)].count("\n") + 1
     try:
-        meta = yaml.load(raw, Loader=_UniqueKeyLoader)  # noqa: S506  (a SafeLoader subclass)
+        meta = yaml.load(raw, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as err:
         line = (err.problem_mark.line + 2) if err.problem_mark else 1
         return {}, body, body_line, [_warn(source, line, f"front matter: {err.problem}")]

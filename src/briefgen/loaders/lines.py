@@ -1,0 +1,211 @@
+"""Line features of text copied from a web page, and the line classifier built on them.
+
+A copied page is a column of lines: menus, banners, captions, the article, related links,
+footers. Each line gets a few language-neutral features (its length in words, whether it ends
+like a sentence, how much inner punctuation and how many capitalised words it has, whether the
+page repeats it) and, from them, a kind and a score; the article is the run of lines with the
+highest total score (see `densest_run`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from briefgen.normalize import fold
+from briefgen.records import RemovedKind
+
+# Sentence ends in the scripts news is written in: Latin, CJK, Arabic, Devanagari, Armenian,
+# Ethiopic; then optional closing quotes and brackets.
+_TERMINAL = re.compile(
+    r"[.!?\u2026\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u0589\u1362]"
+    r"[\"'\u201d\u2019\u00bb\u300d\u300f)\]]*$|[:;]$"
+)
+_INNER_PUNCTUATION = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c\uff1b\uff1a\u3002]|\.\s")
+# Scripts written without spaces between words: a character there is about half a word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f]")
+_CASED_WORD = re.compile(r"\b[^\W\d_]")
+
+SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
+COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
+CREDIT_LINE = re.compile(
+    r"^(?:credit|credits|photo|photos|image|images|picture|source|virin|photograph|illustration)"
+    r"\s*(?:by)?\s*:\s*\S",
+    re.IGNORECASE,
+)
+INLINE_CREDIT = re.compile(
+    r"(?:\b(?:image|photo|picture|credit|photograph)\s*:\s*|\((?:photo|image)\s*(?:by|:)\s*)"
+    r"(?P<credit>[^()]{2,80}?)\)?\s*$",
+    re.IGNORECASE,
+)
+AGENCY_CREDIT = re.compile(r"(?P<credit>\b[A-Z]{2,}(?: Photo)?/[A-Z][\w.\- ]{2,40})\s*$")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
+PREFERRED_SOURCE = re.compile(
+    r"\badd\s+(?P<outlet>.{2,40}?)\s+as\s+an?\s+(?:preferred|trusted)\s+source\b", re.IGNORECASE
+)
+CALL_TO_ACTION = re.compile(
+    r"^(?:add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|listen|"
+    r"join|get|support|donate|read|see|continue|register|install|like us|advertisement|sponsored)\b",
+    re.IGNORECASE,
+)
+RELATED = re.compile(
+    r"^(?:related|more (?:from|on|stories|news)|read (?:more|next|also)|recommended|"
+    r"you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|trending|see also|also read)",
+    re.IGNORECASE,
+)
+
+# Scores per line shape; the body is the run of lines with the highest sum.
+FURNITURE_SCORE = -3.0
+REPEATED_SCORE = -3.0
+LONG_NON_PROSE_SCORE = -2.0
+SHORT_SCORE = -1.0
+HEADLINE_SCORE = -0.5
+# A line the page shows more than once is menu or furniture unless it is this long.
+REPEATED_MAX_SIZE = 8
+# Prose has few capitalised words; menus run together and headlines have many.
+PROSE_MAX_CAPS = 0.6
+# A line this long counts as prose without a sentence end if it has inner punctuation.
+LONG_LINE_SIZE = 20
+SENTENCE_MIN_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank line of a copied page, with the features the classifier uses."""
+
+    number: int
+    """1-based line number in the source."""
+    text: str
+    """The line, stripped."""
+    size: float
+    """Length in words (characters of unspaced scripts count as half a word)."""
+    terminal: bool
+    """Ends like a sentence."""
+    punctuation: int
+    """Commas, colons, dashes, brackets and inner full stops."""
+    caps: float
+    """Share of the line's cased words that begin with a capital (0 where none is cased)."""
+    group: int
+    """Index of the blank-line-separated group the line is in."""
+
+    @property
+    def words(self) -> int:
+        """The size rounded down: a word count for scripts with spaces."""
+        return int(self.size)
+
+
+def split_lines(text: str) -> list[Line]:
+    """The page's non-blank lines with their features, in order."""
+    lines: list[Line] = []
+    group = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            group += 1
+            continue
+        lines.append(
+            Line(
+                number=number,
+                text=stripped,
+                size=word_size(stripped),
+                terminal=bool(_TERMINAL.search(stripped)),
+                punctuation=len(_INNER_PUNCTUATION.findall(stripped[:-1])),
+                caps=_caps_share(stripped),
+                group=group,
+            )
+        )
+    return lines
+
+
+def word_size(text: str) -> float:
+    """Words in the text, counting each character of an unspaced script as half a word."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return float(len(text.split()))
+    spaced = len(_UNSPACED.sub(" ", text).split())
+    return spaced + unspaced / 2
+
+
+def _caps_share(text: str) -> float:
+    initials = [match.group() for match in _CASED_WORD.finditer(text)]
+    cased = [letter for letter in initials if letter.upper() != letter.lower()]
+    if not cased:
+        return 0.0
+    return sum(letter.isupper() for letter in cased) / len(cased)
+
+
+def is_sentence(line: Line) -> bool:
+    """Prose: ends like a sentence and is long enough, or is long, punctuated and not title-cased."""
+    if line.caps > PROSE_MAX_CAPS and line.size < 2 * LONG_LINE_SIZE:
+        return False
+    if line.terminal and line.size >= SENTENCE_MIN_SIZE and not line.text.endswith((":", ";")):
+        return True
+    return line.size >= LONG_LINE_SIZE and (line.terminal or line.punctuation >= 2)
+
+
+def is_headline(line: Line) -> bool:
+    """Shaped like a headline or subheading: a few words, capitalised, no sentence end."""
+    text = line.text
+    if not 3 <= line.size <= 25 or len(text) > 200:
+        return False
+    if text.endswith((".", ",", ";")) and not text.endswith("..."):
+        return False
+    return text[0].isupper() or text[0] in "\"'\u201c\u2018" or not text[0].isascii()
+
+
+def furniture_kind(line: Line) -> RemovedKind | None:
+    """The furniture kind a line's own text shows, or None where it may be reporting."""
+    text = line.text
+    if SCORE.match(text):
+        return "comment"
+    if COPYRIGHT.search(text) and line.words <= 15:
+        return "copyright"
+    if CREDIT_LINE.match(text):
+        return "credit"
+    if BREADCRUMB.search(text) and not line.terminal:
+        return "breadcrumb"
+    if _URL_ONLY.match(text):
+        return "related-links"
+    if PREFERRED_SOURCE.search(text) or (
+        line.words <= 12 and CALL_TO_ACTION.match(text) and not is_sentence(line)
+    ):
+        return "promo"
+    if INLINE_CREDIT.search(text) or (line.words <= 40 and AGENCY_CREDIT.search(text)):
+        return "caption"
+    return None
+
+
+def repeated_lines(lines: list[Line]) -> Counter[str]:
+    """How often the page shows each (folded) line: menus and share bars come back."""
+    return Counter(fold(line.text) for line in lines)
+
+
+def line_score(line: Line, repeats: int) -> float:
+    """How much a line adds to the article run: prose adds by its length, furniture subtracts."""
+    if furniture_kind(line) is not None:
+        return FURNITURE_SCORE
+    if repeats > 1 and line.size < REPEATED_MAX_SIZE:
+        return REPEATED_SCORE
+    if is_sentence(line):
+        return min(line.size, 60) / 10
+    if line.size <= 2:
+        return SHORT_SCORE
+    if line.size >= LONG_LINE_SIZE:
+        return LONG_NON_PROSE_SCORE
+    return HEADLINE_SCORE
+
+
+def densest_run(scores: list[float]) -> tuple[int, int]:
+    """The contiguous run with the highest total score (Kadane), as first and last index."""
+    best, best_span = float("-inf"), (0, -1)
+    total, start = 0.0, 0
+    for index, score in enumerate(scores):
+        if total <= 0:
+            total, start = score, index
+        else:
+            total += score
+        if total > best:
+            best, best_span = total, (start, index)
+    return best_span
