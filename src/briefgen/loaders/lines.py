@@ -166,7 +166,7 @@ def furniture_kind(line: Line) -> RemovedKind | None:
         return "credit"
     if BREADCRUMB.search(text) and not line.terminal:
         return "breadcrumb"
-    if _URL_ONLY.match(text):
+    if _URL_ONLY.match(text) or (RELATED.match(text) and line.words <= 6):
         return "related-links"
     if PREFERRED_SOURCE.search(text) or (
         line.words <= 12 and CALL_TO_ACTION.match(text) and not is_sentence(line)

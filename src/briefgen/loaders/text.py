@@ -125,15 +125,13 @@ class _Page:
         return start, stop
 
     def _article_end(self, start: int, stop: int) -> int:
-        """The first end-of-article marker (copyright, comment votes, a related-links heading)
-        after the article's first prose line; the run's end where there is none."""
+        """The first end-of-article marker (copyright, comment votes) after the article's first
+        prose line; the run's end where there is none."""
         seen_prose = False
         for index in range(start, stop + 1):
             line = self.lines[index]
             kind = self._kind(line)
             if seen_prose and kind in ("copyright", "comment"):
-                return index
-            if seen_prose and RELATED.match(line.text) and line.words <= 6:
                 return index
             seen_prose = seen_prose or is_sentence(line)
         return stop + 1
