@@ -57,8 +57,8 @@ RELATED = re.compile(
 )
 
 # Scores per line shape; the body is the run of lines with the highest sum.
-FURNITURE_SCORE = -3.0
-REPEATED_SCORE = -3.0
+FURNITURE_SCORE = -2.0
+REPEATED_SCORE = -2.0
 LONG_NON_PROSE_SCORE = -2.0
 SHORT_SCORE = -1.0
 HEADLINE_SCORE = -0.5
