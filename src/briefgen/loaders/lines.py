@@ -25,6 +25,8 @@ _TERMINAL = re.compile(
 _INNER_PUNCTUATION = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c\uff1b\uff1a\u3002]|\.\s")
 # Scripts written without spaces between words: a character there is about half a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f]")
+# Headlines may ask, exclaim or trail off; they do not end with a full stop.
+_HEADLINE_ENDS = ("?", "!", "...", "\u2026", "\uff1f", "\uff01", "\"", "\u201d", "'", "\u2019")
 _CASED_WORD = re.compile(r"\b[^\W\d_]")
 
 SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
@@ -86,7 +88,7 @@ class Line:
     punctuation: int
     """Commas, colons, dashes, brackets and inner full stops."""
     caps: float
-    """Share of the line's cased words that begin with a capital (0 where none is cased)."""
+    """Share of the line's words that begin with a capital letter."""
     group: int
     """Index of the blank-line-separated group the line is in."""
 
@@ -109,10 +111,10 @@ def split_lines(text: str) -> list[Line]:
             Line(
                 number=number,
                 text=stripped,
-                size=word_size(stripped),
+                size=(size := word_size(stripped)),
                 terminal=bool(_TERMINAL.search(stripped)),
                 punctuation=len(_INNER_PUNCTUATION.findall(stripped[:-1])),
-                caps=_caps_share(stripped),
+                caps=_caps_share(stripped, size),
                 group=group,
             )
         )
@@ -128,12 +130,12 @@ def word_size(text: str) -> float:
     return spaced + unspaced / 2
 
 
-def _caps_share(text: str) -> float:
-    initials = [match.group() for match in _CASED_WORD.finditer(text)]
-    cased = [letter for letter in initials if letter.upper() != letter.lower()]
-    if not cased:
+def _caps_share(text: str, size: float) -> float:
+    """Capitalised words as a share of all words (words of uncased scripts count as not)."""
+    if not size:
         return 0.0
-    return sum(letter.isupper() for letter in cased) / len(cased)
+    capitals = sum(match.group().isupper() for match in _CASED_WORD.finditer(text))
+    return min(1.0, capitals / size)
 
 
 def is_sentence(line: Line) -> bool:
@@ -150,7 +152,9 @@ def is_headline(line: Line) -> bool:
     text = line.text
     if not 3 <= line.size <= 25 or len(text) > 200:
         return False
-    if text.endswith((".", ",", ";")) and not text.endswith("..."):
+    if text.endswith((",", ";", "\u3001", "\uff0c")):
+        return False
+    if line.terminal and not text.endswith(_HEADLINE_ENDS):
         return False
     return text[0].isupper() or text[0] in "\"'\u201c\u2018" or not text[0].isascii()
 
