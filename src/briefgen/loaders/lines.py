@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from briefgen.dates import find_dates
 from briefgen.normalize import fold
 from briefgen.records import RemovedKind
 
@@ -27,6 +28,7 @@ _INNER_PUNCTUATION = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c\uff1b\uff
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f]")
 # Headlines may ask, exclaim or trail off; they do not end with a full stop.
 _HEADLINE_ENDS = ("?", "!", "...", "\u2026", "\uff1f", "\uff01", "\"", "\u201d", "'", "\u2019")
+_TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 _CASED_WORD = re.compile(r"\b[^\W\d_]")
 
 SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
@@ -71,6 +73,10 @@ PROSE_MAX_CAPS = 0.6
 # A line this long counts as prose without a sentence end if it has inner punctuation.
 LONG_LINE_SIZE = 20
 SENTENCE_MIN_SIZE = 5
+# Date or time lines of posts, comments and teasers are short.
+STAMP_MAX_SIZE = 12
+# This many stamped posts after the article's first prose mark a comment or teaser list.
+STAMPED_POSTS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +205,43 @@ def line_score(line: Line, repeats: int) -> float:
     if line.size >= LONG_LINE_SIZE:
         return LONG_NON_PROSE_SCORE
     return HEADLINE_SCORE
+
+
+def is_stamp(line: Line) -> bool:
+    """A short line giving a date or a time of day: a dateline of a post, comment or teaser."""
+    if line.size > STAMP_MAX_SIZE or is_sentence(line):
+        return False
+    return bool(_TIME_OF_DAY.search(line.text) or find_dates(line.text))
+
+
+def article_end(lines: list[Line], start: int, stop: int) -> int:
+    """Where the article in lines[start:stop+1] ends: at the first copyright line or comment
+    vote after its first prose line, or where stamped posts (comments, teasers: a date or time
+    line, then prose) begin to repeat; `stop + 1` where there is no such marker."""
+    seen_prose = False
+    stamped: list[int] = []
+    for index in range(start, stop + 1):
+        line = lines[index]
+        if seen_prose and furniture_kind(line) in ("copyright", "comment"):
+            return index
+        if seen_prose and is_stamp(line) and _prose_follows(lines, index, stop):
+            stamped.append(index)
+            if len(stamped) == STAMPED_POSTS:
+                return _post_start(lines, stamped[0])
+        seen_prose = seen_prose or is_sentence(line)
+    return stop + 1
+
+
+def _prose_follows(lines: list[Line], index: int, stop: int) -> bool:
+    return any(is_sentence(line) for line in lines[index + 1 : min(index + 3, stop + 1)])
+
+
+def _post_start(lines: list[Line], stamp: int) -> int:
+    """A stamped post starts at its stamp, or at the short name or headline line just above."""
+    above = lines[stamp - 1] if stamp > 0 else None
+    if above is not None and not is_sentence(above) and above.size <= STAMP_MAX_SIZE:
+        return stamp - 1
+    return stamp
 
 
 def densest_run(scores: list[float]) -> tuple[int, int]:

@@ -20,9 +20,9 @@ from briefgen.loaders.lines import (
     CREDIT_LINE,
     INLINE_CREDIT,
     PREFERRED_SOURCE,
-    RELATED,
     SCORE,
     Line,
+    article_end,
     densest_run,
     furniture_kind,
     is_headline,
@@ -119,22 +119,10 @@ class _Page:
         """First and last index of the article: the densest run, cut at an end marker in it."""
         scores = [line_score(line, self.repeated[fold(line.text)]) for line in self.lines]
         start, stop = densest_run(scores)
-        end = self._article_end(start, stop)
+        end = article_end(self.lines, start, stop)
         if end <= stop:
             start, stop = densest_run(scores[:end])
         return start, stop
-
-    def _article_end(self, start: int, stop: int) -> int:
-        """The first end-of-article marker (copyright, comment votes) after the article's first
-        prose line; the run's end where there is none."""
-        seen_prose = False
-        for index in range(start, stop + 1):
-            line = self.lines[index]
-            kind = self._kind(line)
-            if seen_prose and kind in ("copyright", "comment"):
-                return index
-            seen_prose = seen_prose or is_sentence(line)
-        return stop + 1
 
     # -- title and header --------------------------------------------------------------------
 
