@@ -224,7 +224,7 @@ def article_end(lines: list[Line], start: int, stop: int) -> int:
         line = lines[index]
         if seen_prose and furniture_kind(line) in ("copyright", "comment"):
             return index
-        if seen_prose and is_stamp(line) and _prose_follows(lines, index, stop):
+        if seen_prose and _starts_post(lines, index, stop):
             stamped.append(index)
             if len(stamped) == STAMPED_POSTS:
                 return _post_start(lines, stamped[0])
@@ -232,8 +232,16 @@ def article_end(lines: list[Line], start: int, stop: int) -> int:
     return stop + 1
 
 
-def _prose_follows(lines: list[Line], index: int, stop: int) -> bool:
-    return any(is_sentence(line) for line in lines[index + 1 : min(index + 3, stop + 1)])
+def _starts_post(lines: list[Line], index: int, stop: int) -> bool:
+    """A stamp that heads prose: above it a name or headline (or it ends in a colon, as in
+    "Jane on May 1 said:"), below it the post. Quoted posts (embedded tweets) put their stamp
+    after their text instead, and do not count."""
+    line = lines[index]
+    if not is_stamp(line):
+        return False
+    headed = index == 0 or not is_sentence(lines[index - 1]) or line.text.endswith(":")
+    below = lines[index + 1 : min(index + 3, stop + 1)]
+    return headed and any(is_sentence(after) for after in below)
 
 
 def _post_start(lines: list[Line], stamp: int) -> int:
