@@ -11,10 +11,14 @@ import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import __version__
 from briefgen.config import Config, ConfigError, load_config, with_overrides
 from briefgen.records import Diagnostic
+
+if TYPE_CHECKING:
+    from briefgen.build import Analysis
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -31,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"briefgen: {err}", file=sys.stderr)
         return EXIT_USAGE
+    if not config.sources_dir.is_dir():
+        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
+        return EXIT_FAILURE
     handler = {"build": _build, "check": _check, "inspect": _inspect}[args.command]
     return handler(config, args)
 
@@ -46,16 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, help="configuration file (default: ./briefgen.yaml)")
     common.add_argument("--sources", help="folder of source files (overrides the config)")
-    common.add_argument(
-        "--strict", action="store_true", help="fail (exit status 1) on any warning"
-    )
+    common.add_argument("--strict", action="store_true", help="fail (exit status 1) on any warning")
 
     build = commands.add_parser(
         "build", parents=[common], help="build the site", description="Build the site."
     )
     build.add_argument("--out", help="output folder (overrides the config)")
     build.add_argument("--base-url", help="absolute URL the site is published at")
-    build.add_argument("--verbose", "-v", action="store_true", help="list every warning and stage time")
+    build.add_argument(
+        "--verbose", "-v", action="store_true", help="list every warning and stage time"
+    )
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
 
     commands.add_parser(
@@ -88,9 +95,6 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import build  # noqa: PLC0415  (keeps --help fast)
     from briefgen.write import WriteError  # noqa: PLC0415
 
-    if not config.sources_dir.is_dir():
-        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
-        return EXIT_FAILURE
     try:
         result = build(config)
     except WriteError as err:
@@ -104,12 +108,9 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings.items())
         print(f"stages: {stages}")
     if not args.quiet:
-        copies = analysis.copies_merged
         print(
-            f"{analysis.loaded.files_seen} sources -> {_plural(len(analysis.stories), 'story', 'stories')}"
-            f" ({_plural(copies, 'copy', 'copies')} merged) -> {_plural(len(analysis.events), 'event')};"
-            f" {result.files_written} files written to {_shown(config.output_dir)}/"
-            f" in {result.seconds:.2f} s"
+            f"{_counts(analysis)}; {result.files_written} files written to"
+            f" {_shown(config.output_dir)}/ in {result.seconds:.2f} s"
         )
         print(f"open {_shown(config.output_dir / 'index.html')} in a browser")
     return _status(diagnostics, args.strict)
@@ -118,16 +119,9 @@ def _build(config: Config, args: argparse.Namespace) -> int:
 def _check(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import analyse  # noqa: PLC0415
 
-    if not config.sources_dir.is_dir():
-        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
-        return EXIT_FAILURE
     analysis = analyse(config)
     _print_diagnostics(analysis.diagnostics, verbose=True)
-    print(
-        f"{analysis.loaded.files_seen} sources checked: "
-        f"{_plural(len(analysis.diagnostics), 'warning')}, "
-        f"{_plural(len(analysis.stories), 'story', 'stories')}, {_plural(len(analysis.events), 'event')}"
-    )
+    print(f"{_counts(analysis)}; {_plural(len(analysis.diagnostics), 'warning')}")
     return _status(analysis.diagnostics, args.strict)
 
 
@@ -135,14 +129,18 @@ def _inspect(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import analyse  # noqa: PLC0415
     from briefgen.report import analysis_json, analysis_text  # noqa: PLC0415
 
-    if not config.sources_dir.is_dir():
-        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
-        return EXIT_FAILURE
     analysis = analyse(config)
     print(analysis_json(analysis) if args.format == "json" else analysis_text(analysis))
     if args.format == "text":
         _print_diagnostics(analysis.diagnostics, verbose=True)
     return _status(analysis.diagnostics, args.strict)
+
+
+def _counts(analysis: Analysis) -> str:
+    stories = _plural(len(analysis.stories), "story", "stories")
+    copies = _plural(analysis.copies_merged, "copy", "copies")
+    events = _plural(len(analysis.events), "event")
+    return f"{analysis.loaded.files_seen} sources -> {stories} ({copies} merged) -> {events}"
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], *, verbose: bool) -> None:

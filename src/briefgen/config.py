@@ -67,7 +67,9 @@ def _check_unit_interval(value: float) -> str | None:
 SETTINGS: tuple[Setting, ...] = (
     Setting("title", "title", str, "Briefing", "Site title shown in every page and feed."),
     Setting("description", "description", str, "", "One-line description for the index and feeds."),
-    Setting("language", "language", str, "en", "Language tag of the site (`lang` of pages, feeds)."),
+    Setting(
+        "language", "language", str, "en", "Language tag of the site (`lang` of pages, feeds)."
+    ),
     Setting(
         "base_url",
         "base_url",
@@ -85,7 +87,9 @@ SETTINGS: tuple[Setting, ...] = (
         _check_timezone,
     ),
     Setting("sources", "sources", str, "sources", "Folder of source files, relative to this file."),
-    Setting("output", "output", str, "build", "Folder the site is written to, relative to this file."),
+    Setting(
+        "output", "output", str, "build", "Folder the site is written to, relative to this file."
+    ),
     Setting(
         "templates",
         "templates",
@@ -200,7 +204,9 @@ def parse_config_text(text: str, name: str) -> dict[str, Any]:
             return {}
         if not isinstance(node, yaml.MappingNode):
             line = node.start_mark.line + 1
-            raise ConfigError(f"{name}:{line}: the configuration must be a mapping of keys to values")
+            raise ConfigError(
+                f"{name}:{line}: the configuration must be a mapping of keys to values"
+            )
         return _read_mapping(loader, node, "", name)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
