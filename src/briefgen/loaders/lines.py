@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefgen.dates import find_dates
@@ -50,8 +51,9 @@ PREFERRED_SOURCE = re.compile(
     r"\badd\s+(?P<outlet>.{2,40}?)\s+as\s+an?\s+(?:preferred|trusted)\s+source\b", re.IGNORECASE
 )
 CALL_TO_ACTION = re.compile(
-    r"^(?:add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|listen|"
-    r"join|get|support|donate|read|see|continue|register|install|like us|advertisement|sponsored)\b",
+    r"^(?:add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|"
+    r"listen|join|get|support|donate|read|see|continue|register|install|like us|advertisement|"
+    r"sponsored)\b",
     re.IGNORECASE,
 )
 RELATED = re.compile(
@@ -145,7 +147,7 @@ def _caps_share(text: str, size: float) -> float:
 
 
 def is_sentence(line: Line) -> bool:
-    """Prose: ends like a sentence and is long enough, or is long, punctuated and not title-cased."""
+    """Prose: a sentence end and some length, or much length and punctuation; not title-cased."""
     if line.caps > PROSE_MAX_CAPS and line.size < 2 * LONG_LINE_SIZE:
         return False
     if line.terminal and line.size >= SENTENCE_MIN_SIZE and not line.text.endswith((":", ";")):
@@ -167,24 +169,35 @@ def is_headline(line: Line) -> bool:
 
 def furniture_kind(line: Line) -> RemovedKind | None:
     """The furniture kind a line's own text shows, or None where it may be reporting."""
-    text = line.text
-    if SCORE.match(text):
-        return "comment"
-    if COPYRIGHT.search(text) and line.words <= 15:
-        return "copyright"
-    if CREDIT_LINE.match(text):
-        return "credit"
-    if BREADCRUMB.search(text) and not line.terminal:
-        return "breadcrumb"
-    if _URL_ONLY.match(text) or (RELATED.match(text) and line.words <= 6):
-        return "related-links"
-    if PREFERRED_SOURCE.search(text) or (
-        line.words <= 12 and CALL_TO_ACTION.match(text) and not is_sentence(line)
-    ):
-        return "promo"
-    if INLINE_CREDIT.search(text) or (line.words <= 40 and AGENCY_CREDIT.search(text)):
-        return "caption"
-    return None
+    return next((kind for kind, test in _FURNITURE_TESTS if test(line)), None)
+
+
+def _is_promo(line: Line) -> bool:
+    if PREFERRED_SOURCE.search(line.text):
+        return True
+    return line.words <= 12 and bool(CALL_TO_ACTION.match(line.text)) and not is_sentence(line)
+
+
+def _is_related(line: Line) -> bool:
+    return bool(_URL_ONLY.match(line.text) or (RELATED.match(line.text) and line.words <= 6))
+
+
+def _is_caption(line: Line) -> bool:
+    return bool(INLINE_CREDIT.search(line.text)) or (
+        line.words <= 40 and bool(AGENCY_CREDIT.search(line.text))
+    )
+
+
+# In order: the first test a line passes gives its kind.
+_FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
+    ("comment", lambda line: bool(SCORE.match(line.text))),
+    ("copyright", lambda line: bool(COPYRIGHT.search(line.text)) and line.words <= 15),
+    ("credit", lambda line: bool(CREDIT_LINE.match(line.text))),
+    ("breadcrumb", lambda line: bool(BREADCRUMB.search(line.text)) and not line.terminal),
+    ("related-links", _is_related),
+    ("promo", _is_promo),
+    ("caption", _is_caption),
+)
 
 
 def repeated_lines(lines: list[Line]) -> Counter[str]:

@@ -38,7 +38,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
@@ -87,27 +87,32 @@ def split_front_matter(source: SourceText) -> tuple[dict[str, Any], str, int, li
     if close is None:
         problem = _warn(source, 1, "front matter: no closing '---'; read the file as body text")
         return {}, text[fence.end() :], 2, [problem]
-    raw = text[fence.end() : close.start()]
     body = text[close.end() :].lstrip("\n")
     body_line = text[: len(text) - len(body)].count("\n") + 1
+    meta, problems = _parse_front_matter(source, text[fence.end() : close.start()])
+    return meta, body, body_line, problems
+
+
+def _parse_front_matter(source: SourceText, raw: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The YAML between the fences as a mapping of known fields, with problems found."""
     try:
-        meta = yaml.load(raw, Loader=_UniqueKeyLoader)
+        meta = yaml.load(raw, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
         line = (err.problem_mark.line + 2) if err.problem_mark else 1
-        return {}, body, body_line, [_warn(source, line, f"front matter: {err.problem}")]
+        return {}, [_warn(source, line, f"front matter: {err.problem}")]
     except (yaml.YAMLError, RecursionError) as err:
-        return {}, body, body_line, [_warn(source, 1, f"front matter: {err}")]
+        return {}, [_warn(source, 1, f"front matter: {err}")]
     if meta is None:
-        return {}, body, body_line, []
+        return {}, []
     if not isinstance(meta, dict):
         found = type(meta).__name__
-        return {}, body, body_line, [_warn(source, 2, f"front matter: expected a mapping, got {found}")]
+        return {}, [_warn(source, 2, f"front matter: expected a mapping, got {found}")]
     problems = [
         _warn(source, 2, f"front matter: unknown field '{key}' ignored")
         for key in meta
         if key not in FIELDS
     ]
-    return meta, body, body_line, problems
+    return meta, problems
 
 
 def markdown_blocks(text: str) -> list[Block]:

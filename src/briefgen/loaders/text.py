@@ -38,7 +38,8 @@ from briefgen.sentences import split_sentences
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+(?P<names>[^\d]{3,120})$", re.IGNORECASE)
 _ALL_CAPS_PLACE = re.compile(r"^[A-Z][A-Z .,'\u2019-]{1,40}$")
 _DATELINE_PREFIX = re.compile(
-    r"^(?P<place>[A-Z][A-Z .,'\u2019-]{1,40}?)\s*(?:\((?P<agency>[A-Za-z .]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s"
+    r"^(?P<place>[A-Z][A-Z .,'\u2019-]{1,40}?)\s*"
+    r"(?:\((?P<agency>[A-Za-z .]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s"
 )
 _ORG_SUFFIX = re.compile(r",?\s+(?:inc|ltd|llc|corp|co|plc|gmbh|ag|sa)\.?$", re.IGNORECASE)
 
