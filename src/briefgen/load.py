@@ -90,19 +90,26 @@ def _read_source(path: Path, sources_dir: Path, max_bytes: int) -> tuple[SourceT
         return None, f"'{path.suffix or path.name}' is not a source format (.txt, .md, .html)"
     if path.is_symlink() and not _inside(path.resolve(), sources_dir.resolve()):
         return None, "a link to a file outside the sources folder"
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit"
-        data = path.read_bytes()
-    except OSError as err:
-        return None, f"cannot read: {err.strerror or err}"
+    data, problem = _read_bytes(path, max_bytes)
+    if data is None:
+        return None, problem
     source, problem = decode(relative_name(path, sources_dir), data)
     if source is None:
         return None, problem or "not text"
     if not source.text.strip():
         return None, "the file is empty"
     return source, ""
+
+
+def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
+    """The file's bytes, unless it is over the size limit or unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit"
+        return path.read_bytes(), ""
+    except OSError as err:
+        return None, f"cannot read: {err.strerror or err}"
 
 
 def decode(name: str, data: bytes) -> tuple[SourceText | None, str | None]:
@@ -132,9 +139,7 @@ def decode(name: str, data: bytes) -> tuple[SourceText | None, str | None]:
 def sniff(text: str, extension_format: str) -> str:
     """The format the content shows, where it contradicts the file's extension."""
     head = text.lstrip()[:512].lower()
-    if head.startswith(("<!doctype html", "<html")) or (
-        "<body" in head and "<head" in head
-    ):
+    if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "<head" in head):
         return "html"
     if extension_format == "html" and "<" not in text[:65536]:
         return "text"
