@@ -93,9 +93,9 @@ def _read_source(path: Path, sources_dir: Path, max_bytes: int) -> tuple[SourceT
     data, problem = _read_bytes(path, max_bytes)
     if data is None:
         return None, problem
-    source, problem = decode(relative_name(path, sources_dir), data)
+    source, why_not = decode(relative_name(path, sources_dir), data)
     if source is None:
-        return None, problem or "not text"
+        return None, why_not or "not text"
     if not source.text.strip():
         return None, "the file is empty"
     return source, ""
