@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import SEEDS
 
 from briefgen.load import load_sources
 from briefgen.loaders import SourceText
@@ -18,7 +19,6 @@ from briefgen.loaders.lines import (
 )
 from briefgen.loaders.text import load
 from briefgen.records import Record
-from tests.conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
