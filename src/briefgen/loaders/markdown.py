@@ -89,6 +89,8 @@ def split_front_matter(source: SourceText) -> tuple[dict[str, Any], str, int, li
         return {}, text[fence.end() :], 2, [problem]
     body = text[close.end() :].lstrip("\n")
     body_line = text[: len(text) - len(body)].count("\n") + 1
+    if not body.strip():  # point at the line after the front matter, not past the file's end
+        body_line = text[: close.end()].count("\n") + 2
     meta, problems = _parse_front_matter(source, text[fence.end() : close.start()])
     return meta, body, body_line, problems
 
