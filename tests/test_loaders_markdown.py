@@ -67,7 +67,8 @@ def test_first_heading_is_the_title_without_front_matter() -> None:
 
 def test_markup_and_scripts_never_reach_the_text() -> None:
     record = load_md(
-        "Text with <script>alert(1)</script> and <b onclick='x()'>bold</b> and [a link](javascript:x).\n"
+        "Text with <script>alert(1)</script> and <b onclick='x()'>bold</b>"
+        " and [a link](javascript:x).\n"
     )
     text = record.paragraphs[0]
     assert "<" not in text
