@@ -148,15 +148,17 @@ class _Page:
         Site banners ("official website" notices, cookie lines) are prose too, so the densest run
         can begin with them; the article is what the rest of the run talks about.
         """
+        # Word counts of lines[start + 3 : stop + 1], kept up to date as start moves (linear).
+        later = Counter(w for line in self.lines[start + 3 : stop + 1] for w in _long_words(line))
         while start < stop - 3:
-            line = self.lines[start]
-            own = {w for w in words(line.text) if len(w) > 3}
+            own = set(_long_words(self.lines[start]))
             if not own:
                 return start
             # Skip the next two lines: a banner's own lines share its words.
-            shared = len(own & self._words_of(start + 3, stop)) / len(own)
+            shared = sum(1 for w in own if later[w] > 0) / len(own)
             if shared >= _LEAD_TOPICAL:
                 return start
+            later.subtract(_long_words(self.lines[start + 3]))
             start += 1
         return start
 
@@ -351,6 +353,11 @@ def _groups_are_paragraphs(lines: list[Line]) -> bool:
 
 def _next_is_prose(lines: list[Line], index: int) -> bool:
     return any(is_sentence(line) for line in lines[index + 1 : index + 3])
+
+
+def _long_words(line: Line) -> list[str]:
+    """The line's folded words of more than three letters: the ones that carry its topic."""
+    return [w for w in words(line.text) if len(w) > 3]
 
 
 def _first_paragraph(body: list[Block]) -> str:
