@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefgen.dates import find_dates
 from briefgen.normalize import fold
@@ -28,7 +28,7 @@ _INNER_PUNCTUATION = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c\uff1b\uff
 # Scripts written without spaces between words: a character there is about half a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f]")
 # Headlines may ask, exclaim or trail off; they do not end with a full stop.
-_HEADLINE_ENDS = ("?", "!", "...", "\u2026", "\uff1f", "\uff01", "\"", "\u201d", "'", "\u2019")
+_HEADLINE_ENDS = ("?", "!", "...", "\u2026", "\uff1f", "\uff01", '"', "\u201d", "'", "\u2019")
 _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 _CASED_WORD = re.compile(r"\b[^\W\d_]")
 
@@ -99,6 +99,10 @@ class Line:
     """Share of the line's words that begin with a capital letter."""
     group: int
     """Index of the blank-line-separated group the line is in."""
+    kind: RemovedKind | None = None
+    """The furniture kind the line's own text shows (see `furniture_kind`), or None."""
+    repeats: int = 1
+    """How often the page shows this line (menus and share bars come back)."""
 
     @property
     def words(self) -> int:
@@ -115,18 +119,24 @@ def split_lines(text: str) -> list[Line]:
         if not stripped:
             group += 1
             continue
+        size = word_size(stripped)
         lines.append(
             Line(
                 number=number,
                 text=stripped,
-                size=(size := word_size(stripped)),
+                size=size,
                 terminal=bool(_TERMINAL.search(stripped)),
                 punctuation=len(_INNER_PUNCTUATION.findall(stripped[:-1])),
                 caps=_caps_share(stripped, size),
                 group=group,
             )
         )
-    return lines
+    keys = [fold(line.text) for line in lines]
+    counts = Counter(keys)
+    return [
+        replace(line, kind=furniture_kind(line), repeats=counts[key])
+        for line, key in zip(lines, keys, strict=True)
+    ]
 
 
 def word_size(text: str) -> float:
@@ -200,16 +210,11 @@ _FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
 )
 
 
-def repeated_lines(lines: list[Line]) -> Counter[str]:
-    """How often the page shows each (folded) line: menus and share bars come back."""
-    return Counter(fold(line.text) for line in lines)
-
-
-def line_score(line: Line, repeats: int) -> float:
+def line_score(line: Line) -> float:
     """How much a line adds to the article run: prose adds by its length, furniture subtracts."""
-    if furniture_kind(line) is not None:
+    if line.kind is not None:
         return FURNITURE_SCORE
-    if repeats > 1 and line.size < REPEATED_MAX_SIZE:
+    if line.repeats > 1 and line.size < REPEATED_MAX_SIZE:
         return REPEATED_SCORE
     if is_sentence(line):
         return min(line.size, 60) / 10
@@ -235,7 +240,7 @@ def article_end(lines: list[Line], start: int, stop: int) -> int:
     stamped: list[int] = []
     for index in range(start, stop + 1):
         line = lines[index]
-        if seen_prose and furniture_kind(line) in ("copyright", "comment"):
+        if seen_prose and line.kind in ("copyright", "comment"):
             return index
         if seen_prose and _starts_post(lines, index, stop):
             stamped.append(index)

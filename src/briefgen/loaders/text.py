@@ -24,14 +24,12 @@ from briefgen.loaders.lines import (
     Line,
     article_end,
     densest_run,
-    furniture_kind,
     is_headline,
     is_sentence,
     line_score,
-    repeated_lines,
     split_lines,
 )
-from briefgen.normalize import fold, words
+from briefgen.normalize import words
 from briefgen.records import Block, Byline, Caption, Comment, Record, Removed, RemovedKind
 from briefgen.sentences import split_sentences
 
@@ -61,7 +59,6 @@ class _Page:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.lines = split_lines(source.text)
-        self.repeated = repeated_lines(self.lines)
         self.removed: list[Removed] = []
         self.captions: list[Caption] = []
         self.comments: list[Comment] = []
@@ -114,11 +111,11 @@ class _Page:
 
     def _kind(self, line: Line) -> RemovedKind | None:
         """The furniture kind of a line, or None where it may be reporting."""
-        return furniture_kind(line)
+        return line.kind
 
     def _article_span(self) -> tuple[int, int]:
         """First and last index of the article: the densest run, cut at an end marker in it."""
-        scores = [line_score(line, self.repeated[fold(line.text)]) for line in self.lines]
+        scores = [line_score(line) for line in self.lines]
         start, stop = densest_run(scores)
         end = article_end(self.lines, start, stop)
         if end <= stop:
