@@ -68,6 +68,10 @@ REPEATED_SCORE = -2.0
 LONG_NON_PROSE_SCORE = -2.0
 SHORT_SCORE = -1.0
 HEADLINE_SCORE = -0.5
+# What a prose line with no prose line beside it counts for.
+ISOLATED_PROSE_WEIGHT = 0.5
+# Teasers are a sentence or two; a longer lone paragraph is not one.
+TEASER_MAX_SIZE = 40
 # A line the page shows more than once is menu or furniture unless it is this long.
 REPEATED_MAX_SIZE = 8
 # Prose has few capitalised words; menus run together and headlines have many.
@@ -223,6 +227,22 @@ def line_score(line: Line) -> float:
     if line.size >= LONG_LINE_SIZE:
         return LONG_NON_PROSE_SCORE
     return HEADLINE_SCORE
+
+
+def line_scores(lines: list[Line]) -> list[float]:
+    """Each line's score, with prose that stands alone between non-prose lines (the teasers of
+    a related-stories list, each under its own headline) counting for less than prose among
+    prose, as an article's paragraphs stand."""
+    prose = [is_sentence(line) for line in lines]
+    scores = [line_score(line) for line in lines]
+    for index, score in enumerate(scores):
+        if not prose[index] or lines[index].size >= TEASER_MAX_SIZE:
+            continue
+        before = index > 0 and prose[index - 1]
+        after = index + 1 < len(lines) and prose[index + 1]
+        if not (before or after):
+            scores[index] = score * ISOLATED_PROSE_WEIGHT
+    return scores
 
 
 def is_stamp(line: Line) -> bool:

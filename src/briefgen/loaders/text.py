@@ -26,7 +26,7 @@ from briefgen.loaders.lines import (
     densest_run,
     is_headline,
     is_sentence,
-    line_score,
+    line_scores,
     split_lines,
 )
 from briefgen.normalize import words
@@ -115,7 +115,7 @@ class _Page:
 
     def _article_span(self) -> tuple[int, int]:
         """First and last index of the article: the densest run, cut at an end marker in it."""
-        scores = [line_score(line) for line in self.lines]
+        scores = line_scores(self.lines)
         start, stop = densest_run(scores)
         end = article_end(self.lines, start, stop)
         if end <= stop:
