@@ -106,6 +106,12 @@ def test_seed_without_outlet_or_headline_takes_title_from_text(seeds: dict[str, 
         ("Add Example News as a Preferred Source", "promo"),
         ("The minister waves to reporters. REUTERS/Jane Doe", "caption"),
         ("Protesters gather in the square (Image: GETTY)", "caption"),
+        (
+            "Is Violence In Sports On The Rise?Violence is part of the game, fans say.",
+            "related-links",
+        ),
+        ("Storm Hits The Coast TonightHeavy rain fell on the town for hours.", "related-links"),
+        ("Sony said the PlayStation will cost less than the previous model did.", None),
         ("The minister said the talks would resume on Monday after a short break.", None),
         ("Trade talks stall over tariffs", None),
     ],
@@ -182,6 +188,19 @@ def test_menus_and_footer_around_the_article_are_removed() -> None:
     assert record.title == "Council approves new city budget"
     assert list(record.paragraphs) == PROSE
     assert {"banner", "copyright"} <= {item.kind for item in record.removed}
+
+
+def test_related_teasers_after_a_short_article_are_not_body() -> None:
+    teasers = [
+        line
+        for number in range(1, 9)
+        for line in (
+            f"Other story number {number} makes news",
+            f"This is the teaser of story {number}, which is about something else entirely.",
+        )
+    ]
+    record = load_text(page("Council approves new city budget", *PROSE, "", "More news", *teasers))
+    assert list(record.paragraphs) == PROSE
 
 
 def test_stamped_comments_after_the_article_are_not_body() -> None:

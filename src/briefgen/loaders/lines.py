@@ -30,6 +30,8 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u
 # Headlines may ask, exclaim or trail off; they do not end with a full stop.
 _HEADLINE_ENDS = ("?", "!", "...", "\u2026", "\uff1f", "\uff01", '"', "\u201d", "'", "\u2019")
 _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
+# A lower-case word (or a question) running straight into a capitalised one: two blocks glued.
+_GLUE = re.compile(r"(?:[a-z]{3}|[?!])(?=[A-Z][a-z])")
 _CASED_WORD = re.compile(r"\b[^\W\d_]")
 
 SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
@@ -68,6 +70,8 @@ REPEATED_SCORE = -2.0
 LONG_NON_PROSE_SCORE = -2.0
 SHORT_SCORE = -1.0
 HEADLINE_SCORE = -0.5
+# Headlines glued to their teasers are at most this long.
+TEASER_HEADLINE_MAX_SIZE = 20
 # What a prose line with no prose line beside it counts for.
 ISOLATED_PROSE_WEIGHT = 0.5
 # Teasers are a sentence or two; a longer lone paragraph is not one.
@@ -196,6 +200,17 @@ def _is_related(line: Line) -> bool:
     return bool(_URL_ONLY.match(line.text) or (RELATED.match(line.text) and line.words <= 6))
 
 
+def _is_glued_teaser(line: Line) -> bool:
+    """A card of a story list copied without a line break: a title-cased headline run into its
+    teaser ("Storm Hits The CoastHeavy rain fell on...")."""
+    glue = _GLUE.search(line.text)
+    if glue is None:
+        return False
+    headline = line.text[: glue.end()]
+    size = word_size(headline)
+    return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and _caps_share(headline, size) >= PROSE_MAX_CAPS
+
+
 def _is_caption(line: Line) -> bool:
     return bool(INLINE_CREDIT.search(line.text)) or (
         line.words <= 40 and bool(AGENCY_CREDIT.search(line.text))
@@ -209,6 +224,7 @@ _FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
     ("credit", lambda line: bool(CREDIT_LINE.match(line.text))),
     ("breadcrumb", lambda line: bool(BREADCRUMB.search(line.text)) and not line.terminal),
     ("related-links", _is_related),
+    ("related-links", _is_glued_teaser),
     ("promo", _is_promo),
     ("caption", _is_caption),
 )
