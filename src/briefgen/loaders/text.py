@@ -44,7 +44,7 @@ _ORG_SUFFIX = re.compile(r",?\s+(?:inc|ltd|llc|corp|co|plc|gmbh|ag|sa)\.?$", re.
 # Share of a line's longer words that must recur in the body for it to be on the article's topic.
 _TOPICAL = 0.3
 # Below this share a leading prose line is taken for a site banner, not the article's lead.
-_LEAD_TOPICAL = 0.15
+_LEAD_TOPICAL = 0.1
 
 
 def load(source: SourceText) -> Record:
