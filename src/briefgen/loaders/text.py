@@ -41,6 +41,8 @@ _DATELINE_PREFIX = re.compile(
 )
 _ORG_SUFFIX = re.compile(r",?\s+(?:inc|ltd|llc|corp|co|plc|gmbh|ag|sa)\.?$", re.IGNORECASE)
 
+# Prose paragraphs that may stand above the headline (a standfirst or lead).
+_LEAD_PARAGRAPHS = 1
 # Share of a line's longer words that must recur in the body for it to be on the article's topic.
 _TOPICAL = 0.3
 # Below this share a leading prose line is taken for a site banner, not the article's lead.
@@ -127,8 +129,14 @@ class _Page:
     def _find_title(self, start: int, stop: int) -> int | None:
         """The headline: a headline-shaped line near the body's start that shares its words."""
         best, best_score = None, 0.0
+        prose_before = 0
         for index in range(max(0, start - 8), min(stop, start + 5)):
             line = self.lines[index]
+            if index >= start and is_sentence(line):
+                prose_before += 1
+            # Past a lead paragraph a headline-shaped line is a subheading, not the title.
+            if prose_before > _LEAD_PARAGRAPHS:
+                break
             if not is_headline(line) or self._kind(line) is not None or self._is_meta(line):
                 continue
             body_words = self._words_of(max(start, index + 1), stop)
