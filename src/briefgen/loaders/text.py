@@ -1,10 +1,10 @@
 """Loader for text copied from a web page: find the article among the page's furniture.
 
-Each line is classified by its shape (length, sentence form, capitalisation, position, repetition,
-link- and menu-likeness); the article body is the densest run of prose lines; the title is the
-headline-shaped line that leads into it; what surrounds it is sorted into banners, captions,
-credits, copyright lines, related links and reader comments.
-"""
+Lines get their features and scores from `briefgen.loaders.lines`; the article is the densest run
+of prose lines, cut where a copyright line, comment votes or a list of stamped posts begins; the
+title is the on-topic headline-shaped line that leads into it (at most one lead paragraph may
+stand above it); what surrounds it is sorted into banners, captions, credits, copyright lines,
+related links and reader comments, and the header's date, section, byline and outlet are read."""
 
 from __future__ import annotations
 
