@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zlib
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite
 
 from briefgen.build import build
+from briefgen.config import load_config
+from conftest import MakeSite
 
 GOOD_STORY = """---
 title: Council approves the new river crossing
@@ -127,10 +127,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
     for name, (content, _) in BAD_INPUTS.items():
         (sources / name).write_bytes(content)
     (root / "outside.md").write_text(GOOD_STORY.replace("Valley", "Outside"), encoding="utf-8")
-    os.symlink(root / "outside.md", sources / "link-outside.md")
+    (sources / "link-outside.md").symlink_to(root / "outside.md")
     (root / "briefgen.yaml").write_text("base_url: https://example.org/b/\n", encoding="utf-8")
-    from briefgen.config import load_config
-
     before = set(root.iterdir())
     result = build(load_config(root / "briefgen.yaml"))
     after = set(root.iterdir())

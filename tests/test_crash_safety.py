@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from briefgen.cli import main
 from test_determinism import site_digest
 
 STORY = """---
@@ -89,8 +91,6 @@ def test_a_read_only_output_parent_fails_clearly_and_keeps_the_old_site(tmp_path
 def test_a_full_disk_midway_fails_clearly_and_keeps_the_old_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from briefgen.cli import main
-
     (tmp_path / "briefgen.yaml").write_text("base_url: https://example.org/\n")
     write_sources(tmp_path, 20, "old")
     monkeypatch.chdir(tmp_path)
