@@ -21,7 +21,7 @@ from briefgen.fetch_feed import Entry, Feed, FeedError, parse_feed
 from briefgen.fetch_http import Client, FetchError, HttpSettings, Response
 from briefgen.fetch_story import FetchedStory, fragment_blocks
 from briefgen.load import decode
-from briefgen.loaders import SourceText
+from briefgen.loaders import SourceText, same_text
 from briefgen.records import Block, Diagnostic
 
 MAX_WORKERS = 8
@@ -112,14 +112,14 @@ def _read_feed(
     where = spec.location
     try:
         if urlsplit(where).scheme not in ("http", "https"):
-            return parse_feed(_read_file(root / where), None, spec)
+            return parse_feed(_read_file(root / where), None, "", spec)
         response = client.get(where, cache.validators(where), _feed_like)
         if response.status == 304:
             stored = cache.last_body(where)
             if stored is not None:
-                return parse_feed(stored.body, stored.final_url, spec)
+                return parse_feed(stored.body, stored.final_url, stored.content_type, spec)
             response = client.get(where, None, _feed_like)  # the kept copy is gone: ask afresh
-        feed, problems = parse_feed(response.body, response.final_url, spec)
+        feed, problems = parse_feed(response.body, response.final_url, response.content_type, spec)
         cache.remember(response)
     except (FetchError, FeedError) as err:
         return _last_good(spec, cache, str(err))
@@ -138,7 +138,8 @@ def _last_good(spec: FeedSource, cache: Cache, reason: str) -> tuple[Feed | None
     stored = cache.last_body(where)
     if stored is None:
         return None, [Diagnostic(where, None, "error", f"{reason}; no earlier copy to use")]
-    feed, _ = parse_feed(stored.body, stored.final_url, spec)  # only good copies are kept
+    # only good copies are kept, so this parses
+    feed, _ = parse_feed(stored.body, stored.final_url, stored.content_type, spec)
     return feed, [Diagnostic(where, None, "warning", f"{reason}; used the last good copy")]
 
 
@@ -222,11 +223,15 @@ def _decoded(response: Response) -> SourceText:
 
 def _merged(entry: FetchedStory, page: FetchedStory) -> FetchedStory:
     """The entry's metadata where it has it, the page's guesses for the rest, the page's text."""
+    body = page.body
+    headlines = [title for title in (entry.title, page.title) if title]
+    if body and any(same_text(body[0].text, title) for title in headlines):
+        body = body[1:]  # the page's headline, extracted as its first line
     return FetchedStory(
         title=entry.title or page.title,
         outlet=entry.outlet or page.outlet,
         published=entry.published or page.published,
         url=entry.url or page.url,
         authors=entry.authors or page.authors,
-        body=page.body,
+        body=body,
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -12,6 +14,8 @@ from briefgen.config import FeedSource
 from briefgen.dates import parse_date
 from briefgen.fetch_story import FetchedStory
 from briefgen.records import Diagnostic
+
+_EMAIL_AND_NAME = re.compile(r"^\S+@\S+\s+\((.+)\)$")
 
 
 class FeedError(Exception):
@@ -47,26 +51,31 @@ class Feed:
 
 
 def parse_feed(
-    data: bytes, base_url: str | None, spec: FeedSource
+    data: bytes, base_url: str | None, content_type: str, spec: FeedSource
 ) -> tuple[Feed, list[Diagnostic]]:
     """Parse a feed's bytes; raises FeedError where nothing usable is in them."""
     import feedparser  # noqa: PLC0415  (only fetching needs it)
 
-    headers = {"content-location": base_url} if base_url else None
+    headers = {"content-type": content_type or "application/xml"}
+    if base_url:
+        headers["content-location"] = base_url  # the base for relative links
     parsed = feedparser.parse(data, response_headers=headers)
-    problem = _problem(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    error = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not parsed.entries:
-        raise FeedError(f"not an RSS or Atom feed{f' ({problem})' if problem else ''}")
-    problems = []
-    if problem:
-        count = len(parsed.entries)
-        message = f"the feed is not well-formed ({problem}); read {count} entries as far as it was"
-        problems.append(Diagnostic(spec.location, None, "warning", message))
+        raise FeedError(f"not an RSS or Atom feed{f' ({_problem(error)})' if error else ''}")
+    # A feed served with a loose media type or a wrong charset label still parsed soundly.
+    loose = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+    problem = _problem(error) if error and not isinstance(error, loose) else None
     title = _text(parsed.feed.get("title"))
     outlet = spec.outlet or title
     entries = tuple(
         entry for item in parsed.entries if (entry := _entry(item, base_url, outlet)) is not None
     )
+    problems = []
+    if problem:
+        count = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}"
+        message = f"the feed is not well-formed ({problem}); read {count} as far as it was sound"
+        problems.append(Diagnostic(spec.location, None, "warning", message))
     return Feed(title, entries), problems
 
 
@@ -104,7 +113,7 @@ def _http_link(value: Any, base_url: str | None) -> str | None:
 def _date(item: Any) -> str | None:
     for raw, parsed in (("published", "published_parsed"), ("updated", "updated_parsed")):
         text = item.get(raw)
-        if isinstance(text, str) and (iso := parse_date(text)):
+        if isinstance(text, str) and (iso := _rfc822(text) or parse_date(text)):
             return iso
         when = item.get(parsed)
         if when:
@@ -113,7 +122,20 @@ def _date(item: Any) -> str | None:
     return None
 
 
+def _rfc822(text: str) -> str | None:
+    """RSS 2.0 dates with their time and offset (the general date finder keeps only the day)."""
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).isoformat()
+
+
 def _authors(item: Any) -> tuple[str, ...]:
+    # RSS 2.0 writes "email (Name)"; feedparser's own split of it fails on long domain names.
+    raw = _EMAIL_AND_NAME.match(_text(item.get("author")) or "")
+    if raw:
+        return (raw[1].strip(),)
     names = [_text(author.get("name")) for author in item.get("authors") or ()]
     found = tuple(name for name in names if name)
     if found:
