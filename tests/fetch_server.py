@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,7 +49,9 @@ class LocalServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this server."""
@@ -120,12 +122,11 @@ class LocalServer:
                 if answer.declare_length:
                     self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
-                try:
+                # the client may have given up (size cap, timeout): that is what is tested
+                with contextlib.suppress(ConnectionError):
                     self.wfile.write(answer.body)
-                except ConnectionError:
-                    pass  # the client gave up (size cap, timeout): that is what is tested
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 """Quiet: the tests read `requests` instead."""
 
         return Handler
