@@ -11,7 +11,14 @@ from email.utils import format_datetime
 
 import pytest
 
-from briefgen.fetch_http import Client, FetchError, HttpSettings, Validators, _retry_after
+from briefgen.fetch_http import (
+    Client,
+    FetchError,
+    HttpSettings,
+    Validators,
+    _retry_after,
+    is_public,
+)
 from fetch_server import Answer, LocalServer, serve
 
 SETTINGS = HttpSettings(
@@ -167,3 +174,27 @@ def test_retry_after_as_a_future_date() -> None:
     wait = _retry_after(header)
     assert wait is not None
     assert 85 <= wait <= 90
+
+
+def test_links_from_public_feeds_cannot_reach_local_addresses(server: LocalServer) -> None:
+    server.routes["/admin"] = Answer(body=b"secret")
+    with pytest.raises(FetchError) as caught:
+        Client(SETTINGS).get(server.url("/admin"), public_only=True)
+    assert str(caught.value) == "refused: 127.0.0.1 is not a public address (127.0.0.1)"
+    assert server.hits("/admin") == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("http://127.0.0.1:8080/", False),
+        ("http://10.1.2.3/", False),
+        ("http://192.168.0.7/", False),
+        ("http://169.254.169.254/latest/meta-data/", False),
+        ("http://[::1]/", False),
+        ("file:///etc/passwd", False),
+        ("https://93.184.216.34/", True),  # a numeric address: resolving it needs no network
+    ],
+)
+def test_public_addresses_are_told_apart(url: str, public: bool) -> None:
+    assert is_public(url) is public

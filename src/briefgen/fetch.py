@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from briefgen.config import Config, FeedSource
 from briefgen.fetch_cache import Cache, WriteOutcome
 from briefgen.fetch_feed import Entry, Feed, FeedError, parse_feed
-from briefgen.fetch_http import Client, FetchError, HttpSettings, Response
+from briefgen.fetch_http import Client, FetchError, HttpSettings, Response, is_public
 from briefgen.fetch_story import FetchedStory, fragment_blocks
 from briefgen.load import decode
 from briefgen.loaders import SourceText, same_text
@@ -55,6 +55,7 @@ class _Page:
     known: FetchedStory
     fingerprint: str | None
     fallback: tuple[Block, ...]  # the feed's own text, kept where the page cannot be used
+    public_only: bool = False  # a link from a feed on a public host stays on public hosts
 
 
 def http_settings(config: Config) -> HttpSettings:
@@ -83,12 +84,13 @@ def fetch(config: Config) -> FetchResult:
         )
         pages: list[_Page] = []
         seen: set[str] = set()
-        for feed, problems in read:
+        for spec, (feed, problems) in zip(config.feeds, read, strict=True):
             diagnostics.extend(problems)
+            public_only = bool(feed and feed.entries) and is_public(spec.location)
             for entry in feed.entries if feed else ():
                 if seen.isdisjoint(entry.keys):  # the same entry in two feeds is one story
                     seen.update(entry.keys)
-                    outcome, page = _store_entry(entry, cache)
+                    outcome, page = _store_entry(entry, cache, public_only=public_only)
                     stories.update([outcome] if outcome else [])
                     pages.extend([page] if page else [])
         pages.extend(
@@ -147,14 +149,17 @@ def _feed_like(content_type: str) -> bool:
     return not content_type or content_type.startswith("text/") or content_type.endswith("xml")
 
 
-def _store_entry(entry: Entry, cache: Cache) -> tuple[WriteOutcome | None, _Page | None]:
+def _store_entry(
+    entry: Entry, cache: Cache, *, public_only: bool
+) -> tuple[WriteOutcome | None, _Page | None]:
     """Write an entry whose text the feed carries; return the page to fetch where it does not."""
     if cache.fingerprint(entry.keys) == entry.fingerprint and cache.has_story(entry.keys):
         return "unchanged", None
     content = fragment_blocks(entry.content_html) if entry.content_html else ()
     own_text = content or fragment_blocks(entry.summary_html)
     if entry.link and sum(len(block.text.split()) for block in content) < FULL_TEXT_MIN_WORDS:
-        return None, _Page(entry.keys, entry.link, entry.story, entry.fingerprint, own_text)
+        page = _Page(entry.keys, entry.link, entry.story, entry.fingerprint, own_text, public_only)
+        return None, page
     story = replace(entry.story, body=own_text)
     return cache.write_story(entry.keys, story.to_markdown(), entry.fingerprint), None
 
@@ -178,14 +183,17 @@ def _store_page(page: _Page, client: Client, cache: Cache) -> tuple[WriteOutcome
 
 
 def _page_story(page: _Page, client: Client, cache: Cache) -> FetchedStory:
-    response = client.get(page.url, cache.validators(page.url), _HTML_TYPES.__contains__)
+    accepts = _HTML_TYPES.__contains__
+    response = client.get(
+        page.url, cache.validators(page.url), accepts, public_only=page.public_only
+    )
     stored = cache.last_body(page.url) if response.status == 304 else None
     if stored is not None:
         response = replace(
             response, final_url=stored.final_url, body=stored.body, charset=stored.charset
         )
     elif response.status == 304:
-        response = client.get(page.url, None, _HTML_TYPES.__contains__)
+        response = client.get(page.url, None, accepts, public_only=page.public_only)
     extracted = _extract(response)
     if not extracted.body:
         raise FetchError("no article text found in the page")

@@ -9,6 +9,8 @@ refused). urllib is enough for this; a third-party client would add a dependency
 from __future__ import annotations
 
 import http.client
+import ipaddress
+import socket
 import threading
 import time
 import urllib.error
@@ -113,12 +115,20 @@ class Client:
         url: str,
         validators: Validators | None = None,
         accepts: Callable[[str], bool] | None = None,
+        *,
+        public_only: bool = False,
     ) -> Response:
-        """Fetch `url`, following redirects; raises FetchError with the reason."""
+        """Fetch `url`, following redirects; raises FetchError with the reason.
+
+        `public_only` refuses hosts on loopback, private or link-local addresses, at every hop:
+        for links found in someone else's feed, which must not reach into the local network.
+        """
         seen = {url}
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             _require_http(current)
+            if public_only:
+                _require_public(current)
             answer = self._with_retries(current, validators or Validators(), accepts)
             if isinstance(answer, Response):
                 return Response(
@@ -235,6 +245,27 @@ def _require_http(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not an http(s) URL: {url[:120]}")
+
+
+def is_public(url: str) -> bool:
+    """Whether the URL is http(s) and its host resolves to public addresses only."""
+    try:
+        _require_http(url)
+        _require_public(url)
+    except FetchError:
+        return False
+    return True
+
+
+def _require_public(url: str) -> None:
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError) as err:
+        raise FetchError(f"cannot resolve {host}: {err}") from err
+    for address in sorted(addresses):
+        if not ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+            raise FetchError(f"refused: {host} is not a public address ({address})")
 
 
 def _validators(headers: Message, previous: Validators | None) -> Validators:
