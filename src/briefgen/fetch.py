@@ -95,7 +95,7 @@ def fetch(config: Config) -> FetchResult:
                     pages.extend([page] if page else [])
         pages.extend(
             _Page((key,), url, FetchedStory(None, None, None, url, (), ()), None, ())
-            for url in config.urls
+            for url in dict.fromkeys(config.urls)  # listed twice is fetched once
             if (key := f"link:{url}") not in seen
         )
         for outcome, problems in pool.map(lambda page: _store_page(page, client, cache), pages):
