@@ -1,4 +1,4 @@
-"""The command line: `briefgen build | check | inspect`. The one module that prints.
+"""The command line: `briefgen build | check | inspect | fetch`. The one module that prints.
 
 Exit status: 0 success, 1 build or check failure (or any warning with --strict), 2 usage error.
 """
@@ -19,6 +19,7 @@ from briefgen.records import Diagnostic
 
 if TYPE_CHECKING:
     from briefgen.build import Analysis
+    from briefgen.fetch import FetchResult
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -35,10 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"briefgen: {err}", file=sys.stderr)
         return EXIT_USAGE
-    if not config.sources_dir.is_dir():
+    fetches = args.command == "fetch" or getattr(args, "fetch", False)
+    if not (fetches or config.sources_dir.is_dir() or config.fetched_dir.is_dir()):
         print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
         return EXIT_FAILURE
-    handler = {"build": _build, "check": _check, "inspect": _inspect}[args.command]
+    handler = {"build": _build, "check": _check, "inspect": _inspect, "fetch": _fetch}[
+        args.command
+    ]
     return handler(config, args)
 
 
@@ -64,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         "--verbose", "-v", action="store_true", help="list every warning and stage time"
     )
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument(
+        "--fetch", action="store_true", help="run `briefgen fetch` first, then build"
+    )
 
     commands.add_parser(
         "check",
@@ -78,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Show the records, stories and events briefgen found.",
     )
     inspect.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="download the configured feeds and pages into the fetch cache",
+        description="Download `feeds:` and `urls:` into the fetch cache that `build` reads.",
+    )
+    fetch.add_argument("--verbose", "-v", action="store_true", help="list every warning")
     return parser
 
 
@@ -95,6 +109,9 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import build  # noqa: PLC0415  (keeps --help fast)
     from briefgen.write import WriteError  # noqa: PLC0415
 
+    fetched: tuple[Diagnostic, ...] = ()
+    if args.fetch:
+        fetched = _run_fetch(config, verbose=args.verbose, quiet=args.quiet).diagnostics
     try:
         result = build(config)
     except WriteError as err:
@@ -113,7 +130,28 @@ def _build(config: Config, args: argparse.Namespace) -> int:
             f" {_shown(config.output_dir)}/ in {result.seconds:.2f} s"
         )
         print(f"open {_shown(config.output_dir / 'index.html')} in a browser")
-    return _status(diagnostics, args.strict)
+    return _status((*fetched, *diagnostics), args.strict)
+
+
+def _fetch(config: Config, args: argparse.Namespace) -> int:
+    result = _run_fetch(config, verbose=args.verbose, quiet=False)
+    return _status(result.diagnostics, args.strict)
+
+
+def _run_fetch(config: Config, *, verbose: bool, quiet: bool) -> FetchResult:
+    from briefgen.fetch import fetch  # noqa: PLC0415
+
+    result = fetch(config)
+    if not quiet:
+        _print_diagnostics(result.diagnostics, verbose=verbose)
+        stories = result.stories
+        print(
+            f"{_plural(result.feeds, 'feed')}, {_plural(result.pages, 'page')} ->"
+            f" {_plural(sum(stories.values()), 'story', 'stories')} ({stories['new']} new,"
+            f" {stories['updated']} updated, {stories['unchanged']} unchanged) in"
+            f" {_shown(config.fetched_dir)}/ in {result.seconds:.2f} s"
+        )
+    return result
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:
