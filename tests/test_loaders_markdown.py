@@ -83,15 +83,15 @@ def test_markup_and_scripts_never_reach_the_text() -> None:
     [
         (
             "---\ntitle: A\nsummary: x\n---\nBody text here.\n",
-            "story.md:2: warning: front matter: unknown field 'summary' ignored",
+            "story.md:3: warning: front matter: unknown field 'summary' ignored",
         ),
         (
             "---\ntitle: A\ndate: next week\n---\nBody text here.\n",
-            "story.md:2: warning: front matter: date 'next week' is not a date",
+            "story.md:3: warning: front matter: date 'next week' is not a date",
         ),
         (
             "---\ntitle: A\nurl: javascript:alert(1)\n---\nBody text here.\n",
-            "story.md:1: warning: front matter: url 'javascript:alert(1)' is not http(s); ignored",
+            "story.md:3: warning: front matter: url 'javascript:alert(1)' is not http(s); ignored",
         ),
         (
             "---\ntitle: A\ntitle: B\n---\nBody text here.\n",
@@ -100,6 +100,18 @@ def test_markup_and_scripts_never_reach_the_text() -> None:
         (
             "---\ntitle: A\nbad: [unclosed\n---\nBody text here.\n",
             "story.md:4: warning: front matter: expected ',' or ']', but got '<stream end>'",
+        ),
+        (
+            "---\ntitle: A\ndate: 2999-01-01\n---\nBody text here.\n",
+            "story.md:3: warning: front matter: date 2999-01-01 is in the future",
+        ),
+        (
+            "---\nsection: x\ntitle:\n  nested: map\n---\nBody text here.\n",
+            "story.md:3: warning: front matter: title should be text, got a mapping; ignored",
+        ),
+        (
+            "---\ntitle: <script>alert(1)</script>\n---\nBody text here.\n",
+            "story.md:2: warning: front matter: title has no text once markup is removed; ignored",
         ),
         (
             "---\n- a list\n---\nBody text here.\n",
@@ -117,6 +129,11 @@ def test_markup_and_scripts_never_reach_the_text() -> None:
 )
 def test_front_matter_problems_are_warnings_with_line_numbers(text: str, expected: str) -> None:
     assert expected in messages(load_md(text))
+
+
+def test_markup_in_front_matter_text_is_removed() -> None:
+    record = load_md("---\ntitle: Budget <b>passes</b> <script>alert(1)</script>\n---\nBody.\n")
+    assert record.title == "Budget passes"
 
 
 def test_truncated_front_matter_still_loads_the_body() -> None:
