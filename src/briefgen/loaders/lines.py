@@ -72,6 +72,8 @@ SHORT_SCORE = -1.0
 HEADLINE_SCORE = -0.5
 # Headlines glued to their teasers are at most this long.
 TEASER_HEADLINE_MAX_SIZE = 20
+# No furniture line (caption, credit, copyright, promo) is longer than this.
+FURNITURE_MAX_SIZE = 150
 # What a prose line with no prose line beside it counts for.
 ISOLATED_PROSE_WEIGHT = 0.5
 # Teasers are a sentence or two; a longer lone paragraph is not one.
@@ -139,7 +141,8 @@ def split_lines(text: str) -> list[Line]:
                 group=group,
             )
         )
-    keys = [fold(line.text) for line in lines]
+    # Only short lines need folding to be matched (menus, share bars); long ones match as written.
+    keys = [fold(line.text) if line.size < REPEATED_MAX_SIZE else line.text for line in lines]
     counts = Counter(keys)
     return [
         replace(line, kind=furniture_kind(line), repeats=counts[key])
@@ -187,6 +190,8 @@ def is_headline(line: Line) -> bool:
 
 def furniture_kind(line: Line) -> RemovedKind | None:
     """The furniture kind a line's own text shows, or None where it may be reporting."""
+    if line.size > FURNITURE_MAX_SIZE:
+        return None
     return next((kind for kind, test in _FURNITURE_TESTS if test(line)), None)
 
 
