@@ -72,9 +72,10 @@ def config_text() -> str:
         indent = "  " if key_section else ""
         if key_section != section:
             section = key_section
-            if key_section:
-                lines += ["", f"{key_section}:"]
-        lines += ["", f"{indent}# {setting.help}", f"{indent}{name}: {_yaml_value(setting)}"]
+            lines += ["", f"{key_section}:"] if key_section else [""]
+        else:
+            lines.append("")
+        lines += [f"{indent}# {setting.help}", f"{indent}{name}: {_yaml_value(setting)}"]
     return "\n".join(lines) + "\n"
 
 
