@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+import briefgen.build
 import briefgen.cache
 from briefgen.build import build
 from briefgen.cache import CACHE_FILE, BuildCache
 from briefgen.cli import main
 from briefgen.config import Config
 from briefgen.load import load_sources
+from briefgen.records import Brief, Event
 from conftest import MakeSite
 
 
@@ -167,3 +169,25 @@ def test_cli_uses_the_configured_cache_folder_and_no_cache_skips_it(
     capsys.readouterr()
     assert main(["build", "--config", str(config.path)]) == 0
     assert "nothing changed: " in capsys.readouterr().out
+
+
+def test_a_one_file_change_re_briefs_only_its_event(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    briefed: list[str] = []
+    real = briefgen.build.brief
+
+    def brief(event: Event) -> Brief:
+        briefed.append(event.stories[0].record.path)
+        return real(event)
+
+    monkeypatch.setattr(briefgen.build, "brief", brief)
+    first = build(config, cache=BuildCache(config.cache_dir))
+    assert len(briefed) == len(first.analysis.events) >= 3
+    briefed.clear()
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("10pm", "11pm"))
+    second = build(config, cache=BuildCache(config.cache_dir))
+    assert briefed == ["library.md"]
+    assert len(second.analysis.briefs) == len(first.analysis.briefs)

@@ -94,7 +94,7 @@ def analyse(
         stories = clock.run("dedupe", lambda: dedupe(loaded.records, config.copy_threshold))
         settings = ClusterSettings(config.cluster_threshold, config.window_days)
         events = clock.run("cluster", lambda: cluster(stories, settings))
-        briefs = clock.run("brief", lambda: _brief_all(events, progress), itemised=True)
+        briefs = clock.run("brief", lambda: _brief_all(events, progress, cache), itemised=True)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -133,10 +133,12 @@ def _render_and_write(config: Config, analysis: Analysis, clock: _Clock, keep: b
     return clock.run("write", lambda: write_site(files, config.output_dir, keep_unchanged=keep))
 
 
-def _brief_all(events: tuple[Event, ...], progress: Progress) -> tuple[Brief, ...]:
+def _brief_all(
+    events: tuple[Event, ...], progress: Progress, cache: BuildCache | None
+) -> tuple[Brief, ...]:
     briefs: list[Brief] = []
     for done, event in enumerate(events, start=1):
-        briefs.append(brief(event))
+        briefs.append(brief(event) if cache is None else cache.brief(event, brief))
         progress("brief", done, len(events))
     return tuple(briefs)
 

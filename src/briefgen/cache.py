@@ -3,6 +3,7 @@
 Three layers, each keyed so that a stale entry can never be used:
 - parsed records, by a hash of the file's name and bytes (a rebuild re-parses changed files only);
 - the analysis (stories, events, briefs), by the keys of every record and the whole configuration;
+- each event's brief, by the keys of the event's records (a one-file change re-briefs one event);
 - the output folder, by the analysis key, the templates and the site settings, reused when the
   folder still holds exactly the files the last build wrote there.
 Every key also holds a fingerprint of briefgen's own code, so a new version (or an edited
@@ -16,7 +17,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -63,6 +64,7 @@ class OutputState:
 @dataclass(slots=True)
 class _Contents:
     records: dict[str, Loaded] = field(default_factory=dict)
+    briefs: dict[str, Brief] = field(default_factory=dict)
     analysis: CachedAnalysis | None = None
     output: OutputState | None = None
 
@@ -76,6 +78,7 @@ class BuildCache:
         self._new = _Contents(analysis=self._old.analysis, output=self._old.output)
         self._changed = False
         self._record_keys: list[str] = []
+        self._key_of: dict[int, str] = {}  # id() of a loaded record -> its key
 
     def load_sources(
         self, sources_dir: Path, max_bytes: int, progress: Progress = no_progress
@@ -85,6 +88,7 @@ class BuildCache:
         diagnostics: list[Diagnostic] = []
         files = discover(sources_dir)
         self._record_keys = []
+        self._key_of = {}
         for done, path in enumerate(files, start=1):
             key, (record, problems) = self._load_file(path, sources_dir, max_bytes)
             diagnostics.extend(problems)
@@ -92,6 +96,7 @@ class BuildCache:
                 records.append(record)
                 diagnostics.extend(record.warnings)
                 self._record_keys.append(key or _uncacheable_key(record))
+                self._key_of[id(record)] = self._record_keys[-1]
             progress("load", done, len(files))
         if set(self._new.records) != set(self._old.records):
             self._changed = True  # files were added, changed or removed: keep only the live ones
@@ -110,6 +115,21 @@ class BuildCache:
         """Keep this analysis for the next build."""
         self._new.analysis = analysis
         self._changed = True
+
+    def brief(self, event: Event, make: Callable[[Event], Brief]) -> Brief:
+        """The event's brief: the last build's where the event's records are unchanged."""
+        parts = [event.id, event.slug]
+        for story in event.stories:
+            for record in (story.record, *story.copies):
+                key = self._key_of.get(id(record))
+                if key is None:
+                    return make(event)  # a record this cache did not load: nothing to key it by
+                parts += [story.id, key]
+        key = _digest(*parts)
+        cached = self._old.briefs.get(key)
+        made = cached if cached is not None else make(event)
+        self._new.briefs[key] = made
+        return made
 
     def output(self, key: str, output_dir: Path) -> OutputState | None:
         """The last build's output state, if it was rendered from this key and is untouched."""
@@ -227,7 +247,7 @@ def _header() -> tuple[int, str]:
 
 
 def _serialise(contents: _Contents) -> bytes:
-    payload = (contents.records, contents.analysis, contents.output)
+    payload = (contents.records, contents.briefs, contents.analysis, contents.output)
     return pickle.dumps((_header(), payload), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -237,17 +257,17 @@ def _read(path: Path) -> _Contents:
     except OSError:
         return _Contents()
     try:
-        header, (records, analysis, output) = pickle.loads(data)
+        header, (records, briefs, analysis, output) = pickle.loads(data)
     # Unpickling a damaged or foreign file can raise almost anything; every failure is a miss.
     except Exception:
         return _Contents()
-    if header != _header() or not isinstance(records, dict):
+    if header != _header() or not isinstance(records, dict) or not isinstance(briefs, dict):
         return _Contents()
     if not isinstance(analysis, CachedAnalysis | None):
         return _Contents()
     if not isinstance(output, OutputState | None):
         return _Contents()
-    return _Contents(records, analysis, output)
+    return _Contents(records, briefs, analysis, output)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
