@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefgen",
         description="Build a static news briefing from a folder of articles.",
+        epilog="Run 'briefgen COMMAND --help' for a command's options. Exit status: 0 success,"
+        " 1 build or check failure (or any warning with --strict), 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -67,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument(
         "--no-cache",
         action="store_true",
-        help="parse every file afresh, without reading or writing the build cache",
+        help="start clean: neither read nor write the build cache",
     )
     common = argparse.ArgumentParser(add_help=False, parents=[site])
     common.add_argument("--strict", action="store_true", help="fail (exit status 1) on any warning")
