@@ -14,6 +14,7 @@ from briefgen.cluster import ClusterSettings, cluster
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
 from briefgen.feeds import render_feeds
+from briefgen.fetch_cache import load_fetched, merge_loads
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Brief, Diagnostic, Event, LoadResult, Story
@@ -80,14 +81,10 @@ def analyse(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the stages allocate many small objects and free none of them early
     try:
-        if cache is None:
-            loaded = clock.run("load", lambda: load_sources(config.sources_dir, _max_bytes(config)))
-        else:
-            loaded = clock.run(
-                "load",
-                lambda: cache.load_sources(config.sources_dir, _max_bytes(config), progress),
-                itemised=True,
-            )
+        loaded = clock.run(
+            "load", lambda: load_all(config, cache, progress), itemised=cache is not None
+        )
+        if cache is not None:
             cached = cache.analysis(cache.analysis_key(config))
             if cached is not None:
                 return Analysis(loaded, cached.stories, cached.events, cached.briefs)
@@ -147,6 +144,22 @@ def site_info(config: Config) -> SiteInfo:
     """The site-wide facts pages and feeds need."""
     base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
     return SiteInfo(config.title, config.description, config.language, base, config.timezone)
+
+
+def load_all(
+    config: Config, cache: BuildCache | None = None, progress: Progress = no_progress
+) -> LoadResult:
+    """The sources, and the fetch cache's stories where `briefgen fetch` has filled it."""
+    if cache is None:
+        loaded = load_sources(config.sources_dir, _max_bytes(config))
+    else:
+        loaded = cache.load_sources(config.sources_dir, _max_bytes(config), progress)
+    if not config.fetched_dir.is_dir():
+        return loaded
+    fetched = load_fetched(config.fetched_dir, _max_bytes(config))
+    if cache is not None:
+        cache.add_records(fetched.records)
+    return merge_loads(loaded, fetched)
 
 
 def _max_bytes(config: Config) -> int:

@@ -102,6 +102,12 @@ class BuildCache:
             self._changed = True  # files were added, changed or removed: keep only the live ones
         return LoadResult(tuple(records), tuple(diagnostics), len(files))
 
+    def add_records(self, records: Iterable[Record]) -> None:
+        """Count records loaded elsewhere (not parsed through the cache) in the analysis key."""
+        for record in records:
+            self._record_keys.append(_uncacheable_key(record))
+            self._key_of[id(record)] = self._record_keys[-1]
+
     def analysis_key(self, config: Config) -> str:
         """The key of the analysis of the records just loaded under this configuration."""
         return _digest(_code_fingerprint(), repr(astuple(config)), *self._record_keys)

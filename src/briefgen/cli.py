@@ -1,4 +1,6 @@
-"""The command line: `briefgen init | build | check | inspect | serve`. The one module that prints.
+"""The command line: `briefgen init | build | check | inspect | serve | fetch`.
+
+The one module that prints.
 
 Exit status: 0 success, 1 build or check failure (or any warning with --strict), 2 usage error.
 """
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
     from briefgen.build import Analysis, BuildResult
     from briefgen.cache import BuildCache
+    from briefgen.fetch import FetchResult
     from briefgen.serve import Rebuild
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -45,10 +48,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"briefgen: {err}", file=sys.stderr)
         return EXIT_USAGE
-    if not config.sources_dir.is_dir():
+    fetches = args.command == "fetch" or getattr(args, "fetch", False)
+    if not (fetches or config.sources_dir.is_dir() or config.fetched_dir.is_dir()):
         print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
         return EXIT_FAILURE
-    handlers = {"build": _build, "check": _check, "inspect": _inspect, "serve": _serve}
+    handlers = {
+        "build": _build,
+        "check": _check,
+        "inspect": _inspect,
+        "serve": _serve,
+        "fetch": _fetch,
+    }
     handler = handlers[args.command]
     return handler(config, args)
 
@@ -66,13 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("--config", type=Path, help="configuration file (default: ./briefgen.yaml)")
     site.add_argument("--sources", help="folder of source files (overrides the config)")
-    site.add_argument(
+    cached = argparse.ArgumentParser(add_help=False)
+    cached.add_argument(
         "--no-cache",
         action="store_true",
         help="start clean: neither read nor write the build cache",
     )
-    common = argparse.ArgumentParser(add_help=False, parents=[site])
-    common.add_argument("--strict", action="store_true", help="fail (exit status 1) on any warning")
+    strict = argparse.ArgumentParser(add_help=False)
+    strict.add_argument("--strict", action="store_true", help="fail (exit status 1) on any warning")
+    common = [site, cached, strict]
 
     init = commands.add_parser(
         "init",
@@ -86,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build = commands.add_parser(
         "build",
-        parents=[common],
+        parents=common,
         help="build the site",
         description="Build the site. Unchanged sources are taken from the cache (see --no-cache).",
     )
@@ -96,23 +108,26 @@ def _parser() -> argparse.ArgumentParser:
         "--verbose", "-v", action="store_true", help="list every warning and stage time"
     )
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument(
+        "--fetch", action="store_true", help="run `briefgen fetch` first, then build"
+    )
 
     commands.add_parser(
         "check",
-        parents=[common],
+        parents=common,
         help="load and cluster without writing; list every warning",
         description="Load and cluster the sources without writing; list every warning.",
     )
     inspect = commands.add_parser(
         "inspect",
-        parents=[common],
+        parents=common,
         help="show what briefgen understood of the sources",
         description="Show the records, stories and events briefgen found.",
     )
     inspect.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     serve = commands.add_parser(
         "serve",
-        parents=[site],
+        parents=[site, cached],
         help="preview the site, rebuilding and reloading on every change",
         description="Build the site into a temporary folder, serve it, and rebuild and reload"
         " open pages when a source, template or the configuration changes. The configured"
@@ -129,6 +144,13 @@ def _parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to listen on (default: 127.0.0.1, this machine only)",
     )
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[site, strict],
+        help="download the configured feeds and pages into the fetch cache",
+        description="Download `feeds:` and `urls:` into the fetch cache that `build` reads.",
+    )
+    fetch.add_argument("--verbose", "-v", action="store_true", help="list every warning")
     return parser
 
 
@@ -146,6 +168,9 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import build  # noqa: PLC0415  (keeps --help fast)
     from briefgen.write import WriteError  # noqa: PLC0415
 
+    fetched: tuple[Diagnostic, ...] = ()
+    if args.fetch:
+        fetched = _run_fetch(config, verbose=args.verbose, quiet=args.quiet).diagnostics
     progress = None
     if not args.quiet:
         progress = ProgressReporter(
@@ -171,7 +196,28 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{_counts(analysis)}; {_written(result, config)}")
         print(f"open {_shown(config.output_dir / 'index.html')} in a browser")
-    return _status(diagnostics, args.strict)
+    return _status((*fetched, *diagnostics), args.strict)
+
+
+def _fetch(config: Config, args: argparse.Namespace) -> int:
+    result = _run_fetch(config, verbose=args.verbose, quiet=False)
+    return _status(result.diagnostics, args.strict)
+
+
+def _run_fetch(config: Config, *, verbose: bool, quiet: bool) -> FetchResult:
+    from briefgen.fetch import fetch  # noqa: PLC0415
+
+    result = fetch(config)
+    if not quiet:
+        _print_diagnostics(result.diagnostics, verbose=verbose)
+        stories = result.stories
+        print(
+            f"{_plural(result.feeds, 'feed')}, {_plural(result.pages, 'page')} ->"
+            f" {_plural(sum(stories.values()), 'story', 'stories')} ({stories['new']} new,"
+            f" {stories['updated']} updated, {stories['unchanged']} unchanged) in"
+            f" {_shown(config.fetched_dir)}/ in {result.seconds:.2f} s"
+        )
+    return result
 
 
 def _written(result: BuildResult, config: Config) -> str:

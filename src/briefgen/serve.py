@@ -191,7 +191,7 @@ class DevServer:
 
     def _snapshot(self) -> dict[str, tuple[int, int]]:
         config = self._config
-        watched = [config.sources_dir, config.templates_dir]
+        watched = [config.sources_dir, config.templates_dir, config.fetched_dir]
         if config.path is not None:
             watched.append(config.path)
         return snapshot(watched)
