@@ -15,7 +15,7 @@ from briefgen.dedupe import dedupe
 from briefgen.feeds import render_feeds
 from briefgen.load import load_sources
 from briefgen.records import Brief, Diagnostic, Event, LoadResult, Story
-from briefgen.render import SiteInfo, event_path, render_site
+from briefgen.render import SiteInfo, render_site
 from briefgen.write import write_site
 
 T = TypeVar("T")
@@ -84,7 +84,7 @@ def build(config: Config) -> BuildResult:
     clock = _Clock(timings)
     site = site_info(config)
     files = clock.run("render", lambda: render_site(analysis.briefs, site, config.templates_dir))
-    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site, event_path)))
+    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
     written = clock.run("write", lambda: write_site(files, config.output_dir))
     return BuildResult(analysis, written, time.perf_counter() - started, timings)
 
