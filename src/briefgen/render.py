@@ -21,7 +21,7 @@ import jinja2
 from briefgen import __version__
 from briefgen.records import Brief, Record, SourceRef, Story
 
-ASSETS = ("assets/style.css",)
+ASSETS = ("assets/style.css", "assets/favicon.svg")
 UNKNOWN_OUTLET = "Unknown outlet"
 
 
