@@ -79,6 +79,9 @@ class Page:
     """The text of each h1."""
 
 
+_INLINE = frozenset({"a", "abbr", "b", "code", "em", "i", "q", "small", "span", "strong", "time"})
+
+
 class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -91,6 +94,8 @@ class _PageParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         self.page.tags.append(tag)
+        if tag not in _INLINE:
+            self._chunks.append(" ")
         if "id" in values:
             self.page.ids.add(values["id"])
         if tag == "html":
@@ -103,6 +108,8 @@ class _PageParser(HTMLParser):
             self._skip += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag not in _INLINE:
+            self._chunks.append(" ")
         if tag == "h1" and self._in_h1:
             self._in_h1 = False
             self.page.h1.append(" ".join("".join(self._h1).split()))
@@ -117,7 +124,7 @@ class _PageParser(HTMLParser):
 
     def close(self) -> None:
         super().close()
-        self.page.text = " ".join(" ".join(self._chunks).split())
+        self.page.text = " ".join("".join(self._chunks).split())
 
 
 def parse_page(html: str | bytes) -> Page:

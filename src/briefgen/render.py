@@ -71,7 +71,7 @@ def _environment(user_dir: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None and user_dir.is_dir() and user_dir != default_templates_dir():
         loaders.append(jinja2.FileSystemLoader(user_dir))
-    loaders.append(jinja2.PrefixLoader({"default": defaults}))
+    loaders.append(jinja2.PrefixLoader({"default": defaults}, delimiter=":"))
     loaders.append(defaults)
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
