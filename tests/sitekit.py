@@ -139,11 +139,10 @@ def parse_page(html: str | bytes) -> Page:
 
 
 class _PagesHandler(http.server.SimpleHTTPRequestHandler):
-    site_prefix = "/"
-
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        not_found = Path(self.directory) / self.site_prefix.strip("/") / "404.html"
-        if code == 404 and self.path.startswith(self.site_prefix) and not_found.is_file():
+        site = self.path.strip("/").split("/", 1)[0]
+        not_found = Path(self.directory) / site / "404.html"
+        if code == 404 and site and not_found.is_file():
             body = not_found.read_bytes()
             self.send_response(404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -158,11 +157,10 @@ class _PagesHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(root: Path, prefix: str) -> Iterator[str]:
-    """Serve `root` on 127.0.0.1; a missing page under `prefix` gets its 404.html, like Pages."""
-    handler = type("Handler", (_PagesHandler,), {"site_prefix": prefix})
+def serve(root: Path) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1; a missing page in `root/SITE/` gets that 404.html, like Pages."""
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
+        ("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(root))
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -86,6 +86,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import build  # noqa: PLC0415  (keeps --help fast)
+    from briefgen.render import RenderError  # noqa: PLC0415
     from briefgen.write import WriteError  # noqa: PLC0415
 
     if not config.sources_dir.is_dir():
@@ -93,7 +94,7 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     try:
         result = build(config)
-    except WriteError as err:
+    except (RenderError, WriteError) as err:
         print(f"briefgen: error: {err}", file=sys.stderr)
         return EXIT_FAILURE
     analysis = result.analysis

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +22,10 @@ from briefgen.records import Brief, Record, SourceRef, Story
 
 ASSETS = ("assets/style.css", "assets/favicon.svg")
 UNKNOWN_OUTLET = "Unknown outlet"
+
+
+class RenderError(Exception):
+    """A template could not be rendered; the message names the template (and line, where known)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,8 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-@cache
 def _environment(user_dir: Path | None) -> jinja2.Environment:
+    # Made anew for each build (no module-level cache): the user's folder may appear or change.
     defaults = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None and user_dir.is_dir() and user_dir != default_templates_dir():
@@ -143,9 +146,12 @@ def render_site(
         # 404.html is served by the host at any depth, so its links start from the site's root.
         root = site.base_path if path == "404.html" else "../" * path.count("/")
         url = site.base_url + ("" if path == "index.html" else path)
-        html = environment.get_template(template).render(
-            site=site, cite=cite, root=root, page_path=path, page_url=url, **context
-        )
+        try:
+            html = environment.get_template(template).render(
+                site=site, cite=cite, root=root, page_path=path, page_url=url, **context
+            )
+        except jinja2.TemplateError as err:
+            raise RenderError(_template_problem(template, path, err)) from err
         return path, html.encode("utf-8")
 
     files = dict(
@@ -165,6 +171,15 @@ def render_site(
     for asset in ASSETS:
         files[asset] = _read_asset(asset, user_templates)
     return files
+
+
+def _template_problem(template: str, path: str, err: jinja2.TemplateError) -> str:
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        where = f"{err.filename or err.name or template}:{err.lineno}"
+        return f"{where}: template syntax error: {err.message}"
+    if isinstance(err, jinja2.TemplateNotFound):
+        return f"template {template}: not found: {err.name}"
+    return f"template {template} (rendering {path}): {err.message or err}"
 
 
 def _sitemap(environment: jinja2.Environment, site: SiteInfo, files: dict[str, bytes]) -> bytes:
