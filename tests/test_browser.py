@@ -23,7 +23,7 @@ from sitekit import fetch, need, parse_page, rich_briefs, serve
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
-WIDTHS = (375, 1280)
+WIDTHS = (360, 375, 1280)  # the narrowest phone we support, a common phone, a desktop
 
 
 @pytest.fixture(scope="module")

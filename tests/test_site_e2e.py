@@ -93,6 +93,7 @@ def test_no_broken_internal_link_asset_or_anchor_under_a_subpath(served: Served,
         if path.name != "404.html"
     }
     assert every_html <= set(report.pages)  # every page is reachable from the index
+    assert all(len(page.h1) == 1 for page in report.pages.values())
     assert report.pages[missing].h1 == ["Page not found"]
     for url in (*feeds, f"{served.origin}/{site}/feed.json", f"{served.origin}/{site}/sitemap.xml"):
         assert fetch(url)[0] == 200, url
