@@ -106,9 +106,7 @@ def _when(value: str | None, zone: ZoneInfo, fallback: datetime = _EPOCH) -> dat
     return datetime.combine(day, time(), tzinfo=zone) if day else fallback
 
 
-def json_feed(
-    briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest: datetime
-) -> bytes:
+def json_feed(briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest: datetime) -> bytes:
     """JSON Feed 1.1."""
     items = [
         {
