@@ -13,6 +13,7 @@ from briefgen.cluster import ClusterSettings, cluster
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
 from briefgen.feeds import render_feeds
+from briefgen.fetch_cache import load_fetched, merge_loads
 from briefgen.load import load_sources
 from briefgen.records import Brief, Diagnostic, Event, LoadResult, Story
 from briefgen.render import SiteInfo, render_site
@@ -65,7 +66,7 @@ def analyse(config: Config, timings: dict[str, float] | None = None) -> Analysis
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the stages allocate many small objects and free none of them early
     try:
-        loaded = clock.run("load", lambda: load_sources(config.sources_dir, _max_bytes(config)))
+        loaded = clock.run("load", lambda: load_all(config))
         stories = clock.run("dedupe", lambda: dedupe(loaded.records, config.copy_threshold))
         settings = ClusterSettings(config.cluster_threshold, config.window_days)
         events = clock.run("cluster", lambda: cluster(stories, settings))
@@ -93,6 +94,14 @@ def site_info(config: Config) -> SiteInfo:
     """The site-wide facts pages and feeds need."""
     base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
     return SiteInfo(config.title, config.description, config.language, base, config.timezone)
+
+
+def load_all(config: Config) -> LoadResult:
+    """The sources, and the fetch cache's stories where `briefgen fetch` has filled it."""
+    loaded = load_sources(config.sources_dir, _max_bytes(config))
+    if not config.fetched_dir.is_dir():
+        return loaded
+    return merge_loads(loaded, load_fetched(config.fetched_dir, _max_bytes(config)))
 
 
 def _max_bytes(config: Config) -> int:

@@ -1,4 +1,4 @@
-"""The command line: `briefgen build | check | inspect`. The one module that prints.
+"""The command line: `briefgen build | check | inspect | fetch`. The one module that prints.
 
 Exit status: 0 success, 1 build or check failure (or any warning with --strict), 2 usage error.
 """
@@ -11,10 +11,15 @@ import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import __version__
 from briefgen.config import Config, ConfigError, load_config, with_overrides
 from briefgen.records import Diagnostic
+
+if TYPE_CHECKING:
+    from briefgen.build import Analysis
+    from briefgen.fetch import FetchResult
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as err:
         print(f"briefgen: {err}", file=sys.stderr)
         return EXIT_USAGE
-    handler = {"build": _build, "check": _check, "inspect": _inspect}[args.command]
+    fetches = args.command == "fetch" or getattr(args, "fetch", False)
+    if not (fetches or config.sources_dir.is_dir() or config.fetched_dir.is_dir()):
+        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
+        return EXIT_FAILURE
+    handler = {"build": _build, "check": _check, "inspect": _inspect, "fetch": _fetch}[
+        args.command
+    ]
     return handler(config, args)
 
 
@@ -46,17 +57,20 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, help="configuration file (default: ./briefgen.yaml)")
     common.add_argument("--sources", help="folder of source files (overrides the config)")
-    common.add_argument(
-        "--strict", action="store_true", help="fail (exit status 1) on any warning"
-    )
+    common.add_argument("--strict", action="store_true", help="fail (exit status 1) on any warning")
 
     build = commands.add_parser(
         "build", parents=[common], help="build the site", description="Build the site."
     )
     build.add_argument("--out", help="output folder (overrides the config)")
     build.add_argument("--base-url", help="absolute URL the site is published at")
-    build.add_argument("--verbose", "-v", action="store_true", help="list every warning and stage time")
+    build.add_argument(
+        "--verbose", "-v", action="store_true", help="list every warning and stage time"
+    )
     build.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    build.add_argument(
+        "--fetch", action="store_true", help="run `briefgen fetch` first, then build"
+    )
 
     commands.add_parser(
         "check",
@@ -71,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Show the records, stories and events briefgen found.",
     )
     inspect.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    fetch = commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="download the configured feeds and pages into the fetch cache",
+        description="Download `feeds:` and `urls:` into the fetch cache that `build` reads.",
+    )
+    fetch.add_argument("--verbose", "-v", action="store_true", help="list every warning")
     return parser
 
 
@@ -89,9 +110,9 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.render import RenderError  # noqa: PLC0415
     from briefgen.write import WriteError  # noqa: PLC0415
 
-    if not config.sources_dir.is_dir():
-        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
-        return EXIT_FAILURE
+    fetched: tuple[Diagnostic, ...] = ()
+    if args.fetch:
+        fetched = _run_fetch(config, verbose=args.verbose, quiet=args.quiet).diagnostics
     try:
         result = build(config)
     except (RenderError, WriteError) as err:
@@ -105,30 +126,41 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings.items())
         print(f"stages: {stages}")
     if not args.quiet:
-        copies = analysis.copies_merged
         print(
-            f"{analysis.loaded.files_seen} sources -> {_plural(len(analysis.stories), 'story', 'stories')}"
-            f" ({_plural(copies, 'copy', 'copies')} merged) -> {_plural(len(analysis.events), 'event')};"
-            f" {result.files_written} files written to {_shown(config.output_dir)}/"
-            f" in {result.seconds:.2f} s"
+            f"{_counts(analysis)}; {result.files_written} files written to"
+            f" {_shown(config.output_dir)}/ in {result.seconds:.2f} s"
         )
         print(f"open {_shown(config.output_dir / 'index.html')} in a browser")
-    return _status(diagnostics, args.strict)
+    return _status((*fetched, *diagnostics), args.strict)
+
+
+def _fetch(config: Config, args: argparse.Namespace) -> int:
+    result = _run_fetch(config, verbose=args.verbose, quiet=False)
+    return _status(result.diagnostics, args.strict)
+
+
+def _run_fetch(config: Config, *, verbose: bool, quiet: bool) -> FetchResult:
+    from briefgen.fetch import fetch  # noqa: PLC0415
+
+    result = fetch(config)
+    if not quiet:
+        _print_diagnostics(result.diagnostics, verbose=verbose)
+        stories = result.stories
+        print(
+            f"{_plural(result.feeds, 'feed')}, {_plural(result.pages, 'page')} ->"
+            f" {_plural(sum(stories.values()), 'story', 'stories')} ({stories['new']} new,"
+            f" {stories['updated']} updated, {stories['unchanged']} unchanged) in"
+            f" {_shown(config.fetched_dir)}/ in {result.seconds:.2f} s"
+        )
+    return result
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import analyse  # noqa: PLC0415
 
-    if not config.sources_dir.is_dir():
-        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
-        return EXIT_FAILURE
     analysis = analyse(config)
     _print_diagnostics(analysis.diagnostics, verbose=True)
-    print(
-        f"{analysis.loaded.files_seen} sources checked: "
-        f"{_plural(len(analysis.diagnostics), 'warning')}, "
-        f"{_plural(len(analysis.stories), 'story', 'stories')}, {_plural(len(analysis.events), 'event')}"
-    )
+    print(f"{_counts(analysis)}; {_plural(len(analysis.diagnostics), 'warning')}")
     return _status(analysis.diagnostics, args.strict)
 
 
@@ -136,14 +168,18 @@ def _inspect(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import analyse  # noqa: PLC0415
     from briefgen.report import analysis_json, analysis_text  # noqa: PLC0415
 
-    if not config.sources_dir.is_dir():
-        print(f"briefgen: error: sources folder not found: {config.sources_dir}", file=sys.stderr)
-        return EXIT_FAILURE
     analysis = analyse(config)
     print(analysis_json(analysis) if args.format == "json" else analysis_text(analysis))
     if args.format == "text":
         _print_diagnostics(analysis.diagnostics, verbose=True)
     return _status(analysis.diagnostics, args.strict)
+
+
+def _counts(analysis: Analysis) -> str:
+    stories = _plural(len(analysis.stories), "story", "stories")
+    copies = _plural(analysis.copies_merged, "copy", "copies")
+    events = _plural(len(analysis.events), "event")
+    return f"{analysis.loaded.files_seen} sources -> {stories} ({copies} merged) -> {events}"
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], *, verbose: bool) -> None:
