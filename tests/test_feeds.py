@@ -106,10 +106,15 @@ def test_a_sentence_with_cdata_end_does_not_break_the_xml() -> None:
     for name in ("feed.xml", "atom.xml"):
         ET.fromstring(feeds[name])
         assert not feedparser.parse(feeds[name]).bozo
-    assert (
-        "Odd ]]&gt; text &amp; &lt;b&gt;tags"
-        in json.loads(feeds["feed.json"])["items"][0]["content_html"]
-    )
+    item = json.loads(feeds["feed.json"])["items"][0]
+    assert "Odd ]]&gt; text &amp; &lt;b&gt;tags" in item["content_html"]
+
+
+def test_json_feed_carries_text_with_angle_brackets_without_raw_markup() -> None:
+    bridge = replace(rich_briefs()[0], headline="<script>alert(1)</script> & more")
+    raw = render_feeds((bridge,), SITE)["feed.json"]
+    assert b"<" not in raw and b">" not in raw and b"&" not in raw
+    assert json.loads(raw)["items"][0]["title"] == "<script>alert(1)</script> & more"
 
 
 def test_an_empty_site_still_has_valid_feeds() -> None:

@@ -130,4 +130,8 @@ def json_feed(briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest:
         "language": site.language,
         "items": items,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # The same JSON, but no raw markup in it for anything that sniffs the file as HTML.
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
+    return (text + "\n").encode("utf-8")
