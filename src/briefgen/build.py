@@ -18,7 +18,7 @@ from briefgen.fetch_cache import load_fetched, merge_loads
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Brief, Diagnostic, Event, LoadResult, Story
-from briefgen.render import SiteInfo, default_templates_dir, event_path, render_site
+from briefgen.render import SiteInfo, default_templates_dir, render_site
 from briefgen.write import write_site
 
 T = TypeVar("T")
@@ -126,7 +126,7 @@ def build(
 def _render_and_write(config: Config, analysis: Analysis, clock: _Clock, keep: bool) -> int:
     site = site_info(config)
     files = clock.run("render", lambda: render_site(analysis.briefs, site, config.templates_dir))
-    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site, event_path)))
+    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
     return clock.run("write", lambda: write_site(files, config.output_dir, keep_unchanged=keep))
 
 

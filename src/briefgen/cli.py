@@ -166,6 +166,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import build  # noqa: PLC0415  (keeps --help fast)
+    from briefgen.render import RenderError  # noqa: PLC0415
     from briefgen.write import WriteError  # noqa: PLC0415
 
     fetched: tuple[Diagnostic, ...] = ()
@@ -178,7 +179,7 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         )
     try:
         result = build(config, cache=_open_cache(config, args), progress=progress or no_progress)
-    except WriteError as err:
+    except (RenderError, WriteError) as err:
         print(f"briefgen: error: {err}", file=sys.stderr)
         return EXIT_FAILURE
     finally:

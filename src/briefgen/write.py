@@ -15,9 +15,10 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -86,7 +87,8 @@ def _swap_into_place(staging: Path, output: Path) -> None:
 
 
 @cache
-def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+def _renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
+    """glibc's renameat2, where the C library has it (glibc 2.28+); else None."""
     name = ctypes.util.find_library("c")
     if name is None:
         return None
@@ -94,17 +96,26 @@ def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
         function = ctypes.CDLL(name, use_errno=True).renameat2
     except (OSError, AttributeError):
         return None
-    return function  # type: ignore[no-any-return]
+    function.argtypes = (
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    )
+    function.restype = ctypes.c_int
+    return cast("Callable[[int, bytes, int, bytes, int], int]", function)
 
 
 def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step; False where the system or file system cannot."""
     function = _renameat2()
     if function is None:
         return False
     result = function(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
-    return bool(result == 0)
+    return result == 0
 
 
 def _recover(output: Path) -> None:
