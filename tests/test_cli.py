@@ -120,3 +120,19 @@ def test_every_command_documents_its_options(command: str, tmp_path: Path) -> No
     result = run_cli(command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "--config" in result.stdout and "--strict" in result.stdout
+
+
+def test_check_counts_problems_by_file_and_strict_fails(make_site: MakeSite) -> None:
+    broken = "---\ntitle: [unclosed\n---\nBody text of the story goes here, long enough to count.\n"
+    config = make_site(
+        {"bridge.md": MARKDOWN_STORY, "broken.md": broken, "notes.docx": b"PK\x03\x04binary"}
+    )
+    result = run_cli("check", "--config", str(config.path), cwd=config.root)
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("broken.md:3: warning: front matter:")
+    assert lines[1].startswith("notes.docx: warning: skipped:")
+    assert result.stdout.rstrip().endswith("; 2 warnings in 2 files")
+    strict = run_cli("check", "--strict", "--config", str(config.path), cwd=config.root)
+    assert strict.returncode == 1
+    assert not config.output_dir.exists()

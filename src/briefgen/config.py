@@ -157,6 +157,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of your own templates; each file there overrides the default of the same name.",
     ),
     Setting(
+        "cache",
+        "cache",
+        str,
+        ".cache/briefgen",
+        "Folder for the incremental-build cache, relative to this file; delete it to start clean.",
+    ),
+    Setting(
         "max_file_size_mb",
         "max_file_size_mb",
         float,
@@ -285,6 +292,7 @@ class Config:
     sources: str = "sources"
     output: str = "build"
     templates: str = "templates"
+    cache: str = ".cache/briefgen"
     max_file_size_mb: float = 20.0
     window_days: float = 4.0
     cluster_threshold: float = 0.15
@@ -314,6 +322,11 @@ class Config:
     def templates_dir(self) -> Path:
         """The user's template folder, absolute (it need not exist)."""
         return (self.root / self.templates).resolve()
+
+    @property
+    def cache_dir(self) -> Path:
+        """The incremental-build cache folder, absolute (it need not exist)."""
+        return (self.root / self.cache).resolve()
 
     @property
     def fetched_dir(self) -> Path:
