@@ -1,6 +1,6 @@
 """The typed records that flow between the pipeline's stages.
 
-source file -> Record (load) -> Story (dedupe) -> Event (cluster) -> Brief (brief) -> pages (render).
+source file -> Record (load) -> Story (dedupe) -> Event (cluster) -> Brief (brief) -> pages.
 Each stage returns new frozen records; none is filled in later by another stage.
 """
 

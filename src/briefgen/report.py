@@ -113,7 +113,9 @@ def analysis_text(analysis: Analysis) -> str:
     """A readable table: each event, its stories, and their files."""
     lines: list[str] = []
     for brief in analysis.briefs:
-        span = " to ".join(sorted({d[:10] for d in (brief.first_published, brief.last_published) if d}))
+        span = " to ".join(
+            sorted({d[:10] for d in (brief.first_published, brief.last_published) if d})
+        )
         lines.append(f"EVENT {brief.event.slug}  {span}")
         lines.append(f"  {brief.headline}")
         for story in brief.event.stories:
@@ -122,6 +124,9 @@ def analysis_text(analysis: Analysis) -> str:
                 f"  - {record.outlet or '(outlet unknown)'} | {record.published or '(undated)'} | "
                 f"{record.title} [{record.path}]"
             )
-            lines.extend(f"      copy: {copy.path} ({copy.outlet or 'outlet unknown'})" for copy in story.copies)
+            lines.extend(
+                f"      copy: {copy.path} ({copy.outlet or 'outlet unknown'})"
+                for copy in story.copies
+            )
         lines.append("")
     return "\n".join(lines)
