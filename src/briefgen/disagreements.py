@@ -179,7 +179,8 @@ def _topic(group: list[_Value], kind: str) -> str:
     shared = Counter(term for value in group for term in value.terms)
     needed = max(2, (len(group) + 1) // 2)
     written = " ".join(value.passage.text for value in group)
-    common = [_surface(term, written) for term, count in shared.most_common() if count >= needed]
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))  # same order every run
+    common = [_surface(term, written) for term, count in ranked if count >= needed]
     plain = [word for word in common if word.islower()]
     about = ", ".join((plain or common)[:4])
     label = "date" if kind == "date" else f"number of {kind}"

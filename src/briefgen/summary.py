@@ -95,7 +95,8 @@ class SupportIndex:
         best: dict[str, tuple[float, Passage]] = {}
         # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
         needed = SAME_SENTENCE**2 * len(passage.terms)
-        for index in [i for i, count in shared.items() if count >= needed]:
+        # in reading order, so that equally similar sentences resolve the same way every run
+        for index in sorted(i for i, count in shared.items() if count >= needed):
             count = shared[index]
             other = self._passages[index]
             similarity = count / math.sqrt(len(passage.terms) * len(other.terms))
