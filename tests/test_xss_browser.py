@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from cdp import Browser, browser, find_chromium
-from sitekit import need, serve
 
 from briefgen.build import build
 from briefgen.config import load_config
+from cdp import Browser, browser, find_chromium
+from sitekit import need, serve
 
 pytestmark = pytest.mark.browser
 
