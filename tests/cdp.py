@@ -54,6 +54,8 @@ class PageLoad:
     """PNG of the whole page."""
     overflow_px: int = 0
     """How far the page is wider than the window (0 when it fits)."""
+    probe: Any = None
+    """The value of the `probe` expression evaluated after the load, where one was given."""
 
 
 def find_chromium() -> str | None:
@@ -164,8 +166,21 @@ class Browser:
         message: dict[str, Any] = json.loads(raw)
         return message
 
-    def load(self, url: str, width: int, height: int = 800, *, dark: bool = False) -> PageLoad:
-        """Open a URL in a fresh tab at a window size; record requests, problems, screenshot."""
+    def load(
+        self,
+        url: str,
+        width: int,
+        height: int = 800,
+        *,
+        dark: bool = False,
+        init_script: str | None = None,
+        probe: str | None = None,
+    ) -> PageLoad:
+        """Open a URL in a fresh tab at a window size; record requests, problems, screenshot.
+
+        `init_script` runs in the page before any of its own scripts; `probe` is evaluated after
+        the load and its value kept in `PageLoad.probe`.
+        """
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         try:
@@ -182,12 +197,17 @@ class Browser:
             scheme = "dark" if dark else "light"
             features = [{"name": "prefers-color-scheme", "value": scheme}]
             self.send("Emulation.setEmulatedMedia", session, features=features)
+            if init_script:
+                self.send("Page.addScriptToEvaluateOnNewDocument", session, source=init_script)
             self.send("Page.navigate", session, url=url)
             self.wait_for("Page.loadEventFired", session)
             self.settle(0.3)
             result = PageLoad(url)
             _read_events(self.take_events(session), result)
             result.overflow_px = self._overflow(session)
+            if probe:
+                value = self.send("Runtime.evaluate", session, expression=probe, returnByValue=True)
+                result.probe = value["result"].get("value")
             result.screenshot = self._screenshot(session, width)
             return result
         finally:
@@ -223,6 +243,8 @@ def _read_events(events: list[dict[str, Any]], result: PageLoad) -> None:
             result.problems.append(f"console.{params['type']}: {params.get('args')}")
         elif method == "Runtime.exceptionThrown":
             result.problems.append(f"exception: {params['exceptionDetails'].get('text')}")
+        elif method == "Page.javascriptDialogOpening":
+            result.problems.append(f"dialog: {params.get('message')}")
         elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
             result.problems.append(f"log: {params['entry'].get('text')}")
 

@@ -91,10 +91,13 @@ def test_utf16_file_with_bom_is_read_without_warning(make_site: MakeSite) -> Non
     assert result.records[0].title == "Council approves new city budget"
 
 
-def test_file_without_paragraphs_loads_with_a_warning(make_site: MakeSite) -> None:
+def test_file_without_paragraphs_is_skipped_with_a_warning(make_site: MakeSite) -> None:
     result = load_site(make_site({"bare.md": "---\ntitle: Only a title\n---\n"}))
-    assert messages(result) == ["bare.md:4: warning: no paragraphs in the body"]
-    assert result.records[0].title == "Only a title"
+    assert messages(result) == [
+        "bare.md:4: warning: no paragraphs in the body",
+        "bare.md: warning: skipped: no article text found",
+    ]
+    assert result.records == ()
 
 
 def test_content_wins_where_the_extension_lies(make_site: MakeSite) -> None:

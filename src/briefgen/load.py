@@ -79,9 +79,14 @@ def load_file(
     file_format = sniff(source.text, EXTENSIONS[path.suffix.lower()])
     loader: Callable[[SourceText], Record] = importlib.import_module(LOADERS[file_format]).load
     try:
-        return loader(source), []
+        record = loader(source)
     except RecursionError:
         return None, [Diagnostic(name, None, "warning", "skipped: too deeply nested to parse")]
+    if not record.paragraphs:
+        # A story without a body would make an empty event; say so, keep what the loader said.
+        skipped = Diagnostic(name, None, "warning", "skipped: no article text found")
+        return None, [*record.warnings, skipped]
+    return record, []
 
 
 def _read_source(path: Path, sources_dir: Path, max_bytes: int) -> tuple[SourceText | None, str]:
