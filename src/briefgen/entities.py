@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
-from briefgen.normalize import fold, words
+from briefgen.normalize import words
 from briefgen.passages import Passage
-from briefgen.people import ORGANISATION_WORDS, TITLE_WORDS, PeopleIndex, strip_titles
+from briefgen.people import ORGANISATION_WORDS, TITLE_WORDS, PeopleIndex, name_key, strip_titles
 from briefgen.records import Entity
 from briefgen.stopwords import STOPWORDS
 
@@ -43,7 +44,7 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
                 continue
             person = people.full_name(named)
             key, kind = (
-                (fold(person), "person")
+                (name_key(person), "person")
                 if person
                 else (_key(named), _kind(named, passage.text[:offset]))
             )
@@ -88,6 +89,7 @@ def _has_person_post(tokens: list[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def _key(name: str) -> str:
     return " ".join(words(name.replace(".", "")))
 

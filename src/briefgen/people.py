@@ -137,6 +137,12 @@ def strip_titles(run: str) -> str:
     return " ".join(_possessive(t) for t in tokens)
 
 
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """A name's matching form (`fold`, cached: the same names recur all through an event)."""
+    return fold(name)
+
+
 def _has_post(run: str) -> bool:
     return any(_bare(token) in TITLE_WORDS for token in run.split())
 
@@ -185,7 +191,7 @@ class PeopleIndex:
                 tokens = name.split()
                 speaking = bool(_SPEECH_AFTER.match(text, offset + len(run)))
                 if 2 <= len(tokens) <= 3 and (titled or speaking) and _looks_personal(tokens):
-                    full.setdefault(fold(tokens[-1]), Counter())[name] += 1
+                    full.setdefault(name_key(tokens[-1]), Counter())[name] += 1
         self._names = {surname: _fullest(names) for surname, names in full.items()}
         self._resolved: dict[str, str | None] = {}
 
@@ -193,7 +199,7 @@ class PeopleIndex:
         """The full name of the person a capitalised run names, or None if it names nobody known."""
         if run not in self._resolved:
             tokens = strip_titles(run).split()
-            found = (self._names.get(fold(token)) for token in reversed(tokens))
+            found = (self._names.get(name_key(token)) for token in reversed(tokens))
             self._resolved[run] = next((name for name in found if name), None)
         return self._resolved[run]
 
