@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from briefgen.cli import main
-from conftest import MakeSite
+from conftest import MakeSite, run_cli
 
 MARKDOWN_STORY = """---
 title: Harbour bridge reopens after repairs
@@ -23,17 +20,6 @@ The harbour bridge reopened to traffic on Monday after six months of repairs, th
 
 Engineers replaced 40 steel cables and resurfaced the whole deck, the works department said.
 """
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefgen", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
 
 
 def test_build_from_another_directory_with_config(make_site: MakeSite, tmp_path: Path) -> None:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass, field
 from functools import cache
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.atomic_file import write_atomically
 from briefgen.config import Config
 from briefgen.load import EXTENSIONS, discover, load_file, relative_name
 from briefgen.progress import Progress, no_progress
@@ -155,7 +155,7 @@ class BuildCache:
             return None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.folder / CACHE_FILE, _serialise(self._new))
+            write_atomically(self.folder / CACHE_FILE, _serialise(self._new))
         except OSError as err:
             return f"{self.folder}: cannot save the build cache: {err.strerror or err}"
         return None
@@ -274,14 +274,3 @@ def _read(path: Path) -> _Contents:
     if not isinstance(output, OutputState | None):
         return _Contents()
     return _Contents(records, briefs, analysis, output)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

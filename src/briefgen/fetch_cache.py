@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from briefgen.atomic_file import write_atomically
 from briefgen.fetch_http import Response, Validators
 from briefgen.load import load_sources
 from briefgen.records import Diagnostic, LoadResult
@@ -75,7 +74,7 @@ class Cache:
     def remember(self, response: Response) -> None:
         """Keep a good 200 answer as the last good copy, with its validators."""
         name = _digest(response.url)
-        _write_atomic(self.root / _BODIES / name, response.body)
+        write_atomically(self.root / _BODIES / name, response.body)
         with self._lock:
             self._state["http"][response.url] = {
                 "etag": response.validators.etag,
@@ -116,7 +115,7 @@ class Cache:
         except OSError:
             old = None
         if old != text:
-            _write_atomic(path, text.encode("utf-8"))
+            write_atomically(path, text.encode("utf-8"))
         with self._lock:
             for key in keys:
                 self._state["entries"][key] = {"file": name, "fingerprint": fingerprint}
@@ -133,7 +132,7 @@ class Cache:
         """Write the state file (sorted, so that unchanged state gives identical bytes)."""
         with self._lock:
             text = json.dumps(self._state, indent=1, sort_keys=True, ensure_ascii=False)
-        _write_atomic(self.root / _STATE, (text + "\n").encode("utf-8"))
+        write_atomically(self.root / _STATE, (text + "\n").encode("utf-8"))
 
 
 def story_name(keys: tuple[str, ...]) -> str:
@@ -186,15 +185,3 @@ def _read_state(path: Path) -> dict[str, Any]:
     if not isinstance(state, dict) or state.get("version") != _STATE_VERSION:
         return empty
     return state
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
