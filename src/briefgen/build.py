@@ -67,7 +67,7 @@ def analyse(config: Config, timings: dict[str, float] | None = None) -> Analysis
     try:
         loaded = clock.run("load", lambda: load_sources(config.sources_dir, _max_bytes(config)))
         stories = clock.run("dedupe", lambda: dedupe(loaded.records, config.copy_threshold))
-        settings = ClusterSettings(config.cluster_threshold, config.window_days)
+        settings = ClusterSettings.from_config(config)
         events = clock.run("cluster", lambda: cluster(stories, settings))
         briefs = clock.run("brief", lambda: tuple(brief(event) for event in events))
     finally:

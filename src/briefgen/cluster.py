@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from briefgen.config import Config
 from briefgen.dates import days_between
 from briefgen.normalize import fold
 from briefgen.records import Event, Story
@@ -36,6 +37,11 @@ class ClusterSettings:
     """Average cosine similarity needed to join two groups."""
     window_days: float
     """Stories further apart than this are never in one event."""
+
+    @classmethod
+    def from_config(cls, config: Config) -> ClusterSettings:
+        """The clustering settings of a site configuration."""
+        return cls(config.cluster_threshold, config.window_days)
 
 
 def story_terms(story: Story) -> Counter[str]:
