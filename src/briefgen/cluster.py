@@ -94,7 +94,7 @@ def average_link(
         if left not in groups or right not in groups:
             continue
         a, b = groups[left], groups[right]
-        mean = a.links.get(right, 0.0) / (len(a.members) * len(b.members))
+        mean = _linkage(a, b, a.links.get(right, 0.0))
         if mean != -negative:
             continue  # stale entry: the groups changed since it was pushed
         if mean < settings.threshold:
@@ -102,7 +102,34 @@ def average_link(
         if not _within_window(a, b, settings.window_days):
             continue
         _merge(groups, left, right, heap)
+    _attach_strays(groups, edges, settings)
     return sorted(sorted(group.members) for group in groups.values())
+
+
+def _attach_strays(
+    groups: dict[int, _Group], edges: dict[tuple[int, int], float], settings: ClusterSettings
+) -> None:
+    """A story left alone joins the group of its most similar story, if that one is similar enough.
+
+    Average link keeps a story out of a group it resembles less than the group's members resemble
+    each other; but a story whose nearest neighbour passes the threshold is not news of its own.
+    """
+    owner = {member: key for key, group in groups.items() for member in group.members}
+    nearest: dict[int, tuple[float, int]] = {}
+    for (left, right), score in edges.items():
+        for story, other in ((left, right), (right, left)):
+            if len(groups[owner[story]].members) == 1 and (score, -other) > nearest.get(story, (0.0, 0)):
+                nearest[story] = (score, -other)
+    for story, (score, negative_other) in sorted(nearest.items()):
+        target = owner[-negative_other]
+        if score >= settings.threshold and len(groups[target].members) > 1:
+            if _within_window(groups[target], groups[story], settings.window_days):
+                groups[target].members.append(story)
+                del groups[story]
+
+
+def _linkage(a: _Group, b: _Group, cross: float) -> float:
+    return cross / (len(a.members) * len(b.members))
 
 
 def _within_window(a: _Group, b: _Group, window_days: float) -> bool:
@@ -127,7 +154,7 @@ def _merge(
         neighbour = groups[other]
         neighbour.links.pop(gone, None)
         neighbour.links[keep] = total
-        mean = total / (len(kept.members) * len(neighbour.members))
+        mean = _linkage(kept, neighbour, total)
         heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
 
 

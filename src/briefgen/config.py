@@ -113,8 +113,8 @@ SETTINGS: tuple[Setting, ...] = (
         "clustering.threshold",
         "cluster_threshold",
         float,
-        0.15,
-        "Similarity (0-1) at which two stories are taken to report one event.",
+        0.14,
+        "Mean similarity (0-1) at which two groups of stories are taken to report one event.",
         _check_unit_interval,
     ),
     Setting(
@@ -146,7 +146,7 @@ class Config:
     templates: str = "templates"
     max_file_size_mb: float = 20.0
     window_days: float = 4.0
-    cluster_threshold: float = 0.15
+    cluster_threshold: float = 0.14
     copy_threshold: float = 0.7
 
     @property

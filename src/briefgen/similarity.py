@@ -27,7 +27,7 @@ from briefgen.stopwords import STOPWORDS
 
 Vector = dict[str, float]
 
-_TOKEN = re.compile(r"[^\W\d_]{2,}|(?:19|20)\d\d(?!\d)")
+_TOKEN = re.compile(r"\w{2,}")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z][\w'’-]*)+")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -39,17 +39,17 @@ class Weights:
 
     title: float = 2.0
     """Extra count for each title word (a headline says what the story is about)."""
-    lead_words: int = 0
+    lead_words: int = 60
     """Words at the start of the body weighted like the title (the lead says what happened)."""
     name: float = 1.5
     """Extra count for each multi-word name, on top of its words."""
     background: float = 50.0
     """Background documents added to every IDF count (see the module docstring)."""
-    blocking_terms: int = 12
+    blocking_terms: int = 30
     """How many of a story's strongest terms are used to find its candidate neighbours."""
-    neighbours: int = 30
+    neighbours: int = 60
     """How many candidate neighbours each story keeps."""
-    other_time: float = 0.5
+    other_time: float = 0.2
     """Factor on the similarity of two stories whose dates (or else years) are far apart."""
     max_postings: int = 1000
     """A strong term shared by more stories than this is too common to find neighbours by."""
@@ -99,8 +99,12 @@ def time_factor(left: When, right: When, window_days: float, weights: Weights) -
     if left.day is not None and right.day is not None:
         apart = abs((left.day - right.day).days) > window_days
     else:
-        apart = bool(left.years and right.years and not left.years & right.years)
+        apart = bool(left.years and right.years) and _years_apart(left.years, right.years) > 1
     return weights.other_time if apart else 1.0
+
+
+def _years_apart(left: frozenset[int], right: frozenset[int]) -> int:
+    return min(abs(a - b) for a in left for b in right)
 
 
 def vectorize(stories: Sequence[Story], weights: Weights) -> list[Vector]:
