@@ -126,6 +126,7 @@ def _attach_strays(
             if _within_window(groups[target], groups[story], settings.window_days):
                 groups[target].members.append(story)
                 del groups[story]
+                owner[story] = target
 
 
 def _linkage(a: _Group, b: _Group, cross: float) -> float:

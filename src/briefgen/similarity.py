@@ -125,9 +125,7 @@ def vectorize(stories: Sequence[Story], weights: Weights) -> list[Vector]:
 
 def cosine(left: Vector, right: Vector) -> float:
     """Dot product of two unit vectors."""
-    if len(left) > len(right):
-        left, right = right, left
-    return sum(weight * right.get(term, 0.0) for term, weight in left.items())
+    return sum(left[term] * right[term] for term in left.keys() & right.keys())
 
 
 def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> set[tuple[int, int]]:
