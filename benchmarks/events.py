@@ -183,19 +183,26 @@ def quality(corpus: Path) -> None:
             write_sources(subset, sources)
             separate.update(briefgen_clusters(sources))
         seconds = time.perf_counter() - started
-    rows_by_name = {name: row for name, row in zip(gold, rows, strict=True)}
+    rows_by_name = dict(zip(gold, rows, strict=True))
     base = baseline(rows)
     print(f"B-cubed on {corpus.name}: {len(rows)} articles, {len(set(gold.values()))} events")
     print(f"{'dataset':<10} {'system':<26} {'P':>6} {'R':>6} {'F1':>6}")
     for dataset in [*datasets, "overall"]:
         keys = [k for k in gold if dataset == "overall" or rows_by_name[k]["set"] == dataset]
         subset_gold = {k: gold[k] for k in keys}
-        for label, predicted in (("briefgen, one site", union), ("briefgen, site per set", separate)):
+        for label, predicted in (
+            ("briefgen, one site", union),
+            ("briefgen, site per set", separate),
+        ):
             p, r, f = b_cubed(subset_gold, {k: predicted[k] for k in keys})
             print(f"{dataset:<10} {label:<26} {p:6.3f} {r:6.3f} {f:6.3f}")
         p, r, f, threshold = base[dataset]
-        print(f"{dataset:<10} {f'TF-IDF single-link @{threshold:.2f}':<26} {p:6.3f} {r:6.3f} {f:6.3f}")
-    print(f"(briefgen runs, all sites: {seconds:.1f} s; baseline threshold is the best on this data)")
+        print(
+            f"{dataset:<10} {f'TF-IDF single-link @{threshold:.2f}':<26} {p:6.3f} {r:6.3f} {f:6.3f}"
+        )
+    print(
+        f"(briefgen runs, all sites: {seconds:.1f} s; baseline threshold is the best on this data)"
+    )
 
 
 def scale(size: int) -> None:
@@ -225,7 +232,9 @@ def main() -> None:
     """Parse the options and run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="labelled JSON-lines corpus")
-    parser.add_argument("--scale", type=int, help="also time dedupe + cluster on N synthetic stories")
+    parser.add_argument(
+        "--scale", type=int, help="also time dedupe + cluster on N synthetic stories"
+    )
     args = parser.parse_args()
     quality(args.corpus)
     if args.scale:

@@ -82,7 +82,7 @@ def average_link(
     dates: list[date | None],
     settings: ClusterSettings,
 ) -> list[list[int]]:
-    """Merge the pair of groups with the highest mean cross similarity while it reaches threshold."""
+    """Merge the two groups of highest mean cross similarity while it reaches the threshold."""
     groups = {i: _Group([i], dates[i], dates[i], {}) for i in range(size)}
     for (left, right), score in edges.items():
         groups[left].links[right] = score
@@ -118,15 +118,25 @@ def _attach_strays(
     nearest: dict[int, tuple[float, int]] = {}
     for (left, right), score in edges.items():
         for story, other in ((left, right), (right, left)):
-            if len(groups[owner[story]].members) == 1 and (score, -other) > nearest.get(story, (0.0, 0)):
-                nearest[story] = (score, -other)
-    for story, (score, negative_other) in sorted(nearest.items()):
-        target = owner[-negative_other]
-        if score >= settings.threshold and len(groups[target].members) > 1:
-            if _within_window(groups[target], groups[story], settings.window_days):
-                groups[target].members.append(story)
-                del groups[story]
-                owner[story] = target
+            best = nearest.get(story)
+            if best is None or (score, -other) > (best[0], -best[1]):
+                nearest[story] = (score, other)
+    for story, (score, other) in sorted(nearest.items()):
+        target = owner[other]
+        alone, group = groups.get(story), groups[target]
+        if alone is None or len(alone.members) > 1 or len(group.members) == 1:
+            continue
+        if score >= settings.threshold and _within_window(group, alone, settings.window_days):
+            group.members.append(story)
+            group.first, group.last = _span(group, alone)
+            del groups[story]
+            owner[story] = target
+
+
+def _span(a: _Group, b: _Group) -> tuple[date | None, date | None]:
+    first = min((d for d in (a.first, b.first) if d), default=None)
+    last = max((d for d in (a.last, b.last) if d), default=None)
+    return first, last
 
 
 def _linkage(a: _Group, b: _Group, cross: float) -> float:
@@ -145,8 +155,7 @@ def _merge(
     keep, gone = min(left, right), max(left, right)
     kept, removed = groups[keep], groups.pop(gone)
     kept.members.extend(removed.members)
-    kept.first = min((d for d in (kept.first, removed.first) if d), default=None)
-    kept.last = max((d for d in (kept.last, removed.last) if d), default=None)
+    kept.first, kept.last = _span(kept, removed)
     kept.links.pop(gone, None)
     for other, total in removed.links.items():
         if other != keep:

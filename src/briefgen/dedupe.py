@@ -107,7 +107,9 @@ def _story(members: list[Record]) -> Story:
     ranked = sorted(members, key=_completeness, reverse=True)
     completed = [_complete(record, ranked) for record in ranked]
     canonical, copies = completed[0], completed[1:]
-    return Story(id=canonical.id, record=canonical, copies=tuple(sorted(copies, key=lambda r: r.path)))
+    return Story(
+        id=canonical.id, record=canonical, copies=tuple(sorted(copies, key=lambda r: r.path))
+    )
 
 
 def _complete(record: Record, ranked: list[Record]) -> Record:

@@ -55,12 +55,12 @@ class Weights:
     """A strong term shared by more stories than this is too common to find neighbours by."""
 
 
-def story_terms(story: Story, weights: Weights) -> Counter[str]:
-    """Weighted term counts of a story: body words, title words, names and years."""
+def story_terms(story: Story, weights: Weights) -> dict[str, float]:
+    """Weighted term counts of a story: body words, then title and lead words and names again."""
     record = story.record
     body = " ".join(record.paragraphs)
     tokens = [token for token in _TOKEN.findall(fold(body)) if token not in STOPWORDS]
-    counts: Counter[str] = Counter(tokens)
+    counts: dict[str, float] = defaultdict(float, Counter(tokens))
     headline = [] if record.title_from_body else _TOKEN.findall(fold(record.title))
     for token in headline + tokens[: weights.lead_words]:
         if token not in STOPWORDS:
@@ -131,7 +131,9 @@ def cosine(left: Vector, right: Vector) -> float:
 def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> set[tuple[int, int]]:
     """Pairs (i < j) worth comparing: stories that share some of their strongest terms."""
     strongest = [
-        heapq.nsmallest(weights.blocking_terms, vector.items(), key=lambda item: (-item[1], item[0]))
+        heapq.nsmallest(
+            weights.blocking_terms, vector.items(), key=lambda item: (-item[1], item[0])
+        )
         for vector in vectors
     ]
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -140,13 +142,15 @@ def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> set[tuple[in
             postings[term].append((index, weight))
     pairs: set[tuple[int, int]] = set()
     for index, terms in enumerate(strongest):
-        scores: Counter[int] = Counter()
+        scores: dict[int, float] = defaultdict(float)
         for term, weight in terms:
             if len(postings[term]) > weights.max_postings:
                 continue
             for other, other_weight in postings[term]:
                 if other != index:
                     scores[other] += weight * other_weight
-        best = heapq.nsmallest(weights.neighbours, scores.items(), key=lambda item: (-item[1], item[0]))
+        best = heapq.nsmallest(
+            weights.neighbours, scores.items(), key=lambda item: (-item[1], item[0])
+        )
         pairs.update((min(index, other), max(index, other)) for other, _ in best)
     return pairs
