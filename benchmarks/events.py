@@ -1,13 +1,15 @@
 """Event clustering quality (B-cubed) on the labelled dev corpus, and a scale check.
 
-    .venv/bin/python benchmarks/events.py [--corpus PATH] [--scale N]
+    .venv/bin/python benchmarks/events.py [--corpus PATH] [--scale N [--scale-text PATH ...]]
 
 Each line of the corpus becomes a markdown source with front matter (title, outlet, date, url
 where present); the real pipeline then runs through `briefgen.build.analyse`, the code path of
 `briefgen build`. Sites: the whole corpus as one site, and each dataset as its own site.
 Beside it, a plain TF-IDF cosine single-link baseline, computed in the same run, with its
 threshold chosen as the best on this same data (which flatters the baseline, not briefgen).
-`--scale N` times dedupe + cluster on N synthetic stories from shared/bench/make_corpus.py.
+`--scale N` times dedupe + cluster on N synthetic stories from shared/bench/make_corpus.py
+(pass `--scale-text shared/seeds --scale-text gensim-*.whl` for varied text; with the seeds
+alone the stories are five texts recombined, far more alike than real news).
 """
 
 from __future__ import annotations
@@ -205,15 +207,14 @@ def quality(corpus: Path) -> None:
     )
 
 
-def scale(size: int) -> None:
+def scale(size: int, texts: list[Path]) -> None:
     """Time dedupe + cluster on `size` synthetic stories."""
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp) / "sources"
-        subprocess.run(
-            [sys.executable, str(MAKE_CORPUS), "--n", str(size), "--out", str(out), "--seed", "1"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        command = [sys.executable, str(MAKE_CORPUS), "--n", str(size), "--out", str(out)]
+        for text in texts:
+            command += ["--text", str(text)]
+        subprocess.run([*command, "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
         loaded = load_sources(out, 20_000_000)
     defaults = Config(root=Path(temp), path=None)
     started = time.perf_counter()

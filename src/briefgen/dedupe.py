@@ -66,23 +66,26 @@ def _candidate_pairs(sets: list[frozenset[int]], threshold: float) -> list[tuple
     """Pairs whose sampled shingles overlap enough that they may be copies (checked in full later).
 
     A copy keeps most shingles of the smaller text, so it keeps most of its sample too; pairs
-    sharing under half the expected share are not worth the full comparison.
+    sharing under half the expected share are not worth the full comparison. A shingle found in
+    very many files is boilerplate (or a much-quoted line), not a sign of copying: it is left out
+    of both the count and the share.
     """
-    samples = [_sample(shingle_set) for shingle_set in sets]
     index: dict[int, list[int]] = defaultdict(list)
-    for position, sample in enumerate(samples):
-        for shingle in sample:
+    for position, shingle_set in enumerate(sets):
+        for shingle in _sample(shingle_set):
             index[shingle].append(position)
+    usable = [0] * len(sets)
     shared: Counter[tuple[int, int]] = Counter()
     for postings in index.values():
-        if len(postings) < 2 or len(postings) > _MAX_POSTINGS:
-            continue  # a shingle in very many files is boilerplate, not a sign of copying
+        if len(postings) > _MAX_POSTINGS:
+            continue
         for i, left in enumerate(postings):
+            usable[left] += 1
             shared.update((left, right) for right in postings[i + 1 :])
     return sorted(
         pair
         for pair, count in shared.items()
-        if count >= threshold / 2 * min(len(samples[pair[0]]), len(samples[pair[1]]))
+        if count >= threshold / 2 * min(usable[pair[0]], usable[pair[1]])
     )
 
 

@@ -47,11 +47,11 @@ class Weights:
     """Background documents added to every IDF count (see the module docstring)."""
     blocking_terms: int = 30
     """How many of a story's strongest terms are used to find its candidate neighbours."""
-    neighbours: int = 60
+    neighbours: int = 20
     """How many candidate neighbours each story keeps."""
     other_time: float = 0.2
     """Factor on the similarity of two stories whose dates (or else years) are far apart."""
-    max_postings: int = 1000
+    max_postings: int = 200
     """A strong term shared by more stories than this is too common to find neighbours by."""
 
 
