@@ -18,6 +18,7 @@ import argparse
 import json
 import math
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -225,7 +226,8 @@ def scale(size: int, texts: list[Path]) -> None:
     print(
         f"scale: {len(loaded.records)} files -> {len(stories)} stories -> {len(events)} events; "
         f"dedupe {deduped - started:.1f} s, cluster {finished - deduped:.1f} s, "
-        f"total {finished - started:.1f} s"
+        f"total {finished - started:.1f} s; peak memory of the run "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
 
 
@@ -236,10 +238,19 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=int, help="also time dedupe + cluster on N synthetic stories"
     )
+    parser.add_argument(
+        "--scale-text",
+        type=Path,
+        action="append",
+        default=[],
+        help="source text for the synthetic stories (make_corpus.py --text), e.g. a gensim wheel",
+    )
+    parser.add_argument("--no-quality", action="store_true", help="skip the B-cubed table")
     args = parser.parse_args()
-    quality(args.corpus)
+    if not args.no_quality:
+        quality(args.corpus)
     if args.scale:
-        scale(args.scale)
+        scale(args.scale, args.scale_text)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,8 @@ SETTINGS: tuple[Setting, ...] = (
         "window_days",
         float,
         4.0,
-        "Stories more than this many days apart are not put in one event.",
+        "Stories published more than this many days apart are never put in one event "
+        "(undated stories are not kept apart; a date in their text only lowers their similarity).",
         _check_positive,
     ),
     Setting(
@@ -114,7 +115,8 @@ SETTINGS: tuple[Setting, ...] = (
         "cluster_threshold",
         float,
         0.14,
-        "Mean similarity (0-1) at which two groups of stories are taken to report one event.",
+        "Mean similarity (0-1) at which two groups of stories are taken to report one event; "
+        "lower joins more.",
         _check_unit_interval,
     ),
     Setting(
