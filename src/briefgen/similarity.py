@@ -1,11 +1,15 @@
 """How alike two stories are: weighted term vectors and their candidate neighbours.
 
-A story's terms are its folded body words, its title words (weighted up), the names it gives
-(runs of capitalised words, weighted up, spelling variants folded together) and the years its
-text mentions. Weights are sublinear term frequency times an IDF whose document counts are
-smoothed by a fixed number of background documents that contain none of the terms: on a big
-corpus that changes nothing, while on a four-story site the words every story shares keep their
-weight instead of falling to the floor (plain IDF would call them uninformative).
+A story's terms are its folded body words and numbers, its title and lead words (weighted up)
+and the names it gives (runs of capitalised words, weighted up; accents, typographic quotes and
+possessives folded so spelling variants meet). Weights are sublinear term frequency times an
+IDF whose document counts are smoothed by a fixed number of background documents that contain
+none of the terms: on a big corpus that changes nothing, while on a four-story site the words
+every story shares keep their weight instead of falling to the floor (plain IDF would call
+them uninformative).
+Time: a story's date is its publication date, else the first full date its text gives; two
+stories whose dates are further apart than the window (or, lacking dates, whose mentioned years
+are all two or more years apart) have their similarity scaled down.
 Candidate neighbours come from postings of each story's strongest terms, so the work grows with
 the stories that share rare terms, never with all pairs.
 """
@@ -124,8 +128,8 @@ def vectorize(stories: Sequence[Story], weights: Weights) -> list[Vector]:
 
 
 def cosine(left: Vector, right: Vector) -> float:
-    """Dot product of two unit vectors."""
-    return sum(left[term] * right[term] for term in left.keys() & right.keys())
+    """Dot product of two unit vectors (exactly rounded: set order varies between runs)."""
+    return math.fsum(left[term] * right[term] for term in left.keys() & right.keys())
 
 
 def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> set[tuple[int, int]]:
