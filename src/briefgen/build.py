@@ -89,7 +89,7 @@ def analyse(
             if cached is not None:
                 return Analysis(loaded, cached.stories, cached.events, cached.briefs)
         stories = clock.run("dedupe", lambda: dedupe(loaded.records, config.copy_threshold))
-        settings = ClusterSettings(config.cluster_threshold, config.window_days)
+        settings = ClusterSettings.from_config(config)
         events = clock.run("cluster", lambda: cluster(stories, settings))
         briefs = clock.run("brief", lambda: _brief_all(events, progress, cache), itemised=True)
     finally:

@@ -176,15 +176,17 @@ SETTINGS: tuple[Setting, ...] = (
         "window_days",
         float,
         4.0,
-        "Stories more than this many days apart are not put in one event.",
+        "Stories published more than this many days apart are never put in one event "
+        "(undated stories are not kept apart; a date in their text only lowers their similarity).",
         _check_positive,
     ),
     Setting(
         "clustering.threshold",
         "cluster_threshold",
         float,
-        0.15,
-        "Similarity (0-1) at which two stories are taken to report one event.",
+        0.14,
+        "Mean similarity (0-1) at which two groups of stories are taken to report one event; "
+        "lower joins more.",
         _check_unit_interval,
     ),
     Setting(
@@ -295,7 +297,7 @@ class Config:
     cache: str = ".cache/briefgen"
     max_file_size_mb: float = 20.0
     window_days: float = 4.0
-    cluster_threshold: float = 0.15
+    cluster_threshold: float = 0.14
     copy_threshold: float = 0.7
     feeds: tuple[FeedSource, ...] = ()
     urls: tuple[str, ...] = ()
