@@ -192,7 +192,9 @@ class _Generator:
         target = rng.randint(400, 800)
         filler: list[str] = []
         words = sum(len(k.split()) for k in keys)
-        while words < target:
+        for _ in range(500):  # bounded: a small prose source may run out of new sentences
+            if words >= target:
+                break
             on_topic = rng.random() < 0.8
             pick = (
                 rng.choice(event.related_docs) if on_topic else rng.randrange(len(self.documents))
