@@ -80,6 +80,21 @@ _FAMILY = (
     "Haddad",
     "Ivanova",
 )
+_FILLERS = {
+    "the": ("this", "that"),
+    "and": ("as well as", "while"),
+    "was": ("had been", "was"),
+    "is": ("is now", "remains"),
+    "in": ("inside", "within"),
+    "to": ("in order to",),
+    "after": ("following", "soon after"),
+    "said": ("says", "stated", "told reporters"),
+    "has": ("had", "has now"),
+    "would": ("would", "will", "could"),
+    "will": ("will", "would", "is set to"),
+    "more": ("further",),
+    "a": ("one",),
+}
 SECTIONS = ("world", "politics", "business", "science", "health", "environment", "sport")
 
 
@@ -169,7 +184,8 @@ class _Generator:
         keys = [self._rewrite(key, swaps, numbers) for key in dict.fromkeys(keys)]
         date = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(365 * 86400))
         tags = tuple(sorted(set(swaps.values())))[:3] or ("news",)
-        related = (primary, *(rng.randrange(len(self.documents)) for _ in range(3)))
+        # Background for the event's stories: documents other than the one its facts come from.
+        related = tuple(rng.randrange(len(self.documents)) for _ in range(4))
         return _Event(f"e{index:06d}", tuple(keys), related, date, rng.choice(SECTIONS), tags)
 
     def _rewrite(self, sentence: str, swaps: dict[str, str], numbers: dict[str, str]) -> str:
@@ -187,15 +203,19 @@ class _Generator:
 
     def story(self, event: _Event, name: str, outlet: str, fmt: str) -> Story:
         rng = self.rng
-        keep = rng.uniform(0.6, 0.9)
-        keys = [key for i, key in enumerate(event.keys) if i == 0 or rng.random() < keep]
+        keep = rng.uniform(0.3, 0.6)
+        keys = [
+            self._reword(key) if rng.random() < 0.5 else key
+            for i, key in enumerate(event.keys)
+            if i == 0 or rng.random() < keep
+        ]
         target = rng.randint(400, 800)
         filler: list[str] = []
         words = sum(len(k.split()) for k in keys)
         for _ in range(500):  # bounded: a small prose source may run out of new sentences
             if words >= target:
                 break
-            on_topic = rng.random() < 0.8
+            on_topic = rng.random() < 0.6
             pick = (
                 rng.choice(event.related_docs) if on_topic else rng.randrange(len(self.documents))
             )
@@ -228,6 +248,14 @@ class _Generator:
             paragraphs=self._paragraphs(body),
             related=related,
         )
+
+    def _reword(self, sentence: str) -> str:
+        """Each outlet words a shared fact a little differently."""
+        words = sentence.split()
+        swappable = [i for i, word in enumerate(words) if i and word in _FILLERS]
+        for position in self.rng.sample(swappable, min(len(swappable), 1 + len(words) // 10)):
+            words[position] = self.rng.choice(_FILLERS[words[position]])
+        return " ".join(words)
 
     def _paragraphs(self, sentences: list[str]) -> tuple[str, ...]:
         paragraphs, index = [], 0
