@@ -39,14 +39,14 @@ def profiled_build(sources: Path, work: Path, out: Path) -> dict[str, pstats.Sta
 
     def run(self: Any, stage: str, work_fn: Callable[[], T]) -> T:
         profile = profiles.setdefault(stage, cProfile.Profile())
-        return profile.runcall(original_run, self, stage, work_fn)  # type: ignore[no-any-return]
+        return profile.runcall(original_run, self, stage, work_fn)
 
     config_file = work / "briefgen.yaml"
     config_file.write_text(
         f"base_url: https://example.org/\nsources: {sources}\noutput: {work / 'site'}\n",
         encoding="utf-8",
     )
-    build_module._Clock.run = run  # type: ignore[method-assign]
+    build_module._Clock.run = run  # type: ignore[method-assign,assignment]
     try:
         started = time.perf_counter()
         result = build_module.build(load_config(config_file))
