@@ -229,6 +229,7 @@ def table(rows: list[Row], seeds: list[float]) -> list[str]:
     add("pelican CPU (s)", [_num(row.pelican.cpu if row.pelican else None) for row in rows])
     add("pelican peak memory (MiB)", [_num(_peak(row.pelican), 0) for row in rows])
     add("briefgen / pelican (wall)", [_ratio(row) for row in rows])
+    add("briefgen / pelican (CPU)", [_cpu_ratio(row) for row in rows])
     add("hugo, known (s, not run)", [_num(KNOWN_HUGO.get(row.n)) for row in rows])
     lines.append("")
     lines += _targets(rows, seeds)
@@ -304,6 +305,12 @@ def _ratio(row: Row) -> str:
         return f"{row.build.wall / row.pelican.wall:.2f}"
     known = KNOWN_PELICAN.get(row.n)
     return f"{row.build.wall / known:.2f} (known)" if known else "-"
+
+
+def _cpu_ratio(row: Row) -> str:
+    if not (row.build and row.pelican and row.pelican.cpu):
+        return "-"
+    return f"{row.build.cpu / row.pelican.cpu:.2f}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
