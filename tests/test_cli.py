@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from briefgen.cli import main
-from conftest import MakeSite
+from conftest import MakeSite, run_cli
 
 MARKDOWN_STORY = """---
 title: Harbour bridge reopens after repairs
@@ -23,17 +20,6 @@ The harbour bridge reopened to traffic on Monday after six months of repairs, th
 
 Engineers replaced 40 steel cables and resurfaced the whole deck, the works department said.
 """
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefgen", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
 
 
 def test_build_from_another_directory_with_config(make_site: MakeSite, tmp_path: Path) -> None:
@@ -120,3 +106,19 @@ def test_every_command_documents_its_options(command: str, tmp_path: Path) -> No
     result = run_cli(command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "--config" in result.stdout and "--strict" in result.stdout
+
+
+def test_check_counts_problems_by_file_and_strict_fails(make_site: MakeSite) -> None:
+    broken = "---\ntitle: [unclosed\n---\nBody text of the story goes here, long enough to count.\n"
+    config = make_site(
+        {"bridge.md": MARKDOWN_STORY, "broken.md": broken, "notes.docx": b"PK\x03\x04binary"}
+    )
+    result = run_cli("check", "--config", str(config.path), cwd=config.root)
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("broken.md:3: warning: front matter:")
+    assert lines[1].startswith("notes.docx: warning: skipped:")
+    assert result.stdout.rstrip().endswith("; 2 warnings in 2 files")
+    strict = run_cli("check", "--strict", "--config", str(config.path), cwd=config.root)
+    assert strict.returncode == 1
+    assert not config.output_dir.exists()

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.config import SETTINGS, ConfigError, load_config, parse_config_text, with_overrides
+from briefgen.config import (
+    SETTINGS,
+    ConfigError,
+    FeedSource,
+    load_config,
+    parse_config_text,
+    with_overrides,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -56,12 +63,38 @@ def test_values_are_read_and_paths_are_relative_to_the_file(tmp_path: Path) -> N
         ("- a\n- b\n", "cfg.yaml:1: the configuration must be a mapping"),
         ("title: 'open\n", "cfg.yaml:2: invalid YAML"),
         ("max_file_size_mb: yes\n", "cfg.yaml:1: 'max_file_size_mb' must be a number, not bool"),
+        ("feeds: https://a.example/rss\n", "cfg.yaml:1: 'feeds' must be a list"),
+        (
+            "feeds:\n  - https://a.example/rss\n  - ftp://b.example/rss\n",
+            "cfg.yaml:3: 'feeds' item 2 'ftp://b.example/rss' is neither an http(s) URL nor",
+        ),
+        ("feeds:\n  - {outlet: X}\n", "cfg.yaml:2: 'feeds' item 1 needs 'url'"),
+        ("feeds:\n  - {url: a.xml, otlet: X}\n", "cfg.yaml:2: 'feeds' item 1 unknown field"),
+        ("urls:\n  - page.html\n", "cfg.yaml:2: 'urls' item 1 must be an absolute http(s) URL"),
+        ("fetch:\n  retries: 1.5\n", "cfg.yaml:2: 'fetch.retries' must be a whole number"),
+        ("fetch:\n  per_host: 0\n", "cfg.yaml:2: 'fetch.per_host' must be greater than 0"),
     ],
 )
 def test_invalid_configuration_names_file_line_and_key(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config_text(text, "cfg.yaml")
     assert str(caught.value).startswith(message)
+
+
+def test_feeds_urls_and_fetch_settings_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "briefgen.yaml"
+    path.write_text(
+        "feeds:\n  - https://a.example/rss\n  - {url: feeds/b.xml, outlet: B News}\n"
+        "urls:\n  - https://c.example/story\nfetch:\n  cache: cache/web\n  retries: 0\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.feeds == (
+        FeedSource("https://a.example/rss"),
+        FeedSource("feeds/b.xml", "B News"),
+    )
+    assert config.urls == ("https://c.example/story",)
+    assert (config.fetched_dir, config.fetch_retries) == (tmp_path / "cache" / "web", 0)
 
 
 def test_yaml_tags_cannot_build_objects() -> None:

@@ -3,123 +3,119 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from dataclasses import dataclass
+from datetime import date
 
-from briefgen.normalize import words
-from briefgen.records import Brief, Event, SourceRef, Story, SummarySentence
+from briefgen.coverage import coverage
+from briefgen.disagreements import disagreements
+from briefgen.entities import entities
+from briefgen.normalize import clean_spaces
+from briefgen.passages import Passage, content_terms, event_passages, story_outlets
+from briefgen.people import PeopleIndex
+from briefgen.quotes import quotes
+from briefgen.records import Brief, Event, Reaction, Record, Story
 from briefgen.sentences import split_sentences
-from briefgen.stopwords import STOPWORDS
+from briefgen.summary import summarize
+from briefgen.timeline import DatedPassage, dated_passages, timeline
 
-SUMMARY_MIN = 3
-SUMMARY_MAX = 5
-_SAME_SENTENCE = 0.6
-_REDUNDANT = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class _Sentence:
-    text: str
-    story: Story
-    paragraph: int
-    position: int
-    terms: frozenset[str]
+HEADLINE_WORDS = 14
+"""A headline taken from a lead sentence is cut at a phrase boundary near this many words."""
+_BREADCRUMB = re.compile(r"\s(?:>|»|›|/)\s")
+_PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because|following|despite)\s")
 
 
 def brief(event: Event) -> Brief:
     """Brief one event."""
-    sentences = _sentences(event)
-    outlets = _outlets(event)
+    passages = event_passages(event)
+    people = PeopleIndex(p.text for p in passages)
+    dated = dated_passages(event, passages)
     dates = sorted(story.record.published for story in event.stories if story.record.published)
     return Brief(
         event=event,
-        headline=headline(event),
-        summary=summarize(sentences, len(event.stories)),
-        outlets=outlets,
+        headline=headline(event, passages),
+        summary=summarize(passages, _dates_given(dated)),
+        quotes=quotes(passages, people),
+        timeline=timeline(dated),
+        coverage=coverage(event, passages),
+        disagreements=disagreements(dated, passages),
+        entities=entities(passages, people),
+        reactions=reactions(event),
+        outlets=_outlets(event),
         first_published=dates[0] if dates else None,
         last_published=dates[-1] if dates else None,
     )
 
 
-def headline(event: Event) -> str:
-    """The real headline that shares most words with the event's other stories."""
-    stories = event.stories
-    titled = [story for story in stories if not story.record.title_from_body]
-    if not titled:
-        return stories[0].record.title
-    others = Counter(term for story in stories for term in set(_terms(" ".join(story.record.paragraphs))))
+def headline(event: Event, passages: list[Passage]) -> str:
+    """The real headline most representative of the event, else a shortened lead sentence.
 
-    def representativeness(story: Story) -> tuple[float, str]:
-        terms = _terms(story.record.title)
-        score = sum(others[term] for term in terms) / math.sqrt(len(terms) or 1)
-        return (score, story.id)
+    Representative: its words are those other headlines use (then those the bodies use most).
+    """
+    titled = [story for story in event.stories if is_headline(story.record)]
+    if not titled:
+        return shorten_lead(_lead_sentence(event.stories[0]) or event.stories[0].record.title)
+    title_terms = {story.id: content_terms(story.record.title) for story in titled}
+    headlines_using = Counter(term for terms in title_terms.values() for term in terms)
+    body_terms = Counter(term for p in passages for term in p.terms)
+
+    def representativeness(story: Story) -> tuple[float, float, str]:
+        terms = title_terms[story.id]
+        shared = sum(headlines_using[term] - 1 for term in terms) / math.sqrt(len(terms) or 1)
+        central = sum(body_terms[term] for term in terms) / (len(terms) or 1)
+        return (shared, central, story.id)
 
     return max(titled, key=representativeness).record.title
 
 
-def summarize(sentences: list[_Sentence], story_count: int) -> tuple[SummarySentence, ...]:
-    """3 to 5 source sentences: central, corroborated, early, and not repeating each other."""
-    if not sentences:
-        return ()
-    centroid = Counter(term for sentence in sentences for term in sentence.terms)
-    supporters = {id(s): _support(s, sentences) for s in sentences}
-
-    def score(sentence: _Sentence) -> float:
-        if not sentence.terms:
-            return 0.0
-        centrality = sum(centroid[t] for t in sentence.terms) / len(sentence.terms)
-        outlets = len({s.story.id for s in supporters[id(sentence)]})
-        lead = 1.0 / (1 + sentence.position)
-        return centrality * (1 + 0.5 * (outlets - 1)) * (1 + lead)
-
-    ranked = sorted(sentences, key=lambda s: (-score(s), s.story.id, s.position))
-    chosen: list[_Sentence] = []
-    for sentence in ranked:
-        if len(chosen) == SUMMARY_MAX:
-            break
-        if len(sentence.terms) < 4 or any(
-            _overlap(sentence.terms, other.terms) >= _REDUNDANT for other in chosen
-        ):
-            continue
-        chosen.append(sentence)
-    chosen.sort(key=lambda s: (s.position, s.story.id))
-    return tuple(_summary_sentence(s, supporters[id(s)]) for s in chosen)
+def is_headline(record: Record) -> bool:
+    """A title the source gave as its headline, not taken from the body nor a breadcrumb trail."""
+    title = record.title
+    return not record.title_from_body and len(title.split()) >= 3 and not _BREADCRUMB.search(title)
 
 
-def _summary_sentence(sentence: _Sentence, support: list[_Sentence]) -> SummarySentence:
-    refs = sorted({SourceRef(s.story.id, s.paragraph) for s in support}, key=lambda r: (r.story_id, r.paragraph))
-    outlets = tuple(sorted({o for s in support for o in s.story.outlets}))
-    return SummarySentence(text=sentence.text, sources=tuple(refs), outlets=outlets)
+def shorten_lead(sentence: str) -> str:
+    """A lead sentence cut at the last phrase boundary before about HEADLINE_WORDS words."""
+    text = sentence.strip().rstrip(".")
+    if len(text.split()) <= HEADLINE_WORDS:
+        return text
+    limit = len(" ".join(text.split()[:HEADLINE_WORDS]))
+    breaks = [m.start() for m in _PHRASE_BREAK.finditer(text) if 20 <= m.start() <= limit]
+    if breaks:
+        return text[: breaks[-1]].rstrip()
+    return " ".join(text.split()[:HEADLINE_WORDS]) + " …"
 
 
-def _support(sentence: _Sentence, sentences: list[_Sentence]) -> list[_Sentence]:
-    found = [sentence]
-    for other in sentences:
-        if other.story.id != sentence.story.id and _overlap(sentence.terms, other.terms) >= _SAME_SENTENCE:
-            found.append(other)
-    return found
+def _lead_sentence(story: Story) -> str | None:
+    for paragraph in story.record.paragraphs:
+        sentences = split_sentences(paragraph)
+        if sentences:
+            return sentences[0]
+    return None
 
 
-def _overlap(left: frozenset[str], right: frozenset[str]) -> float:
-    if not left or not right:
-        return 0.0
-    return len(left & right) / min(len(left), len(right))
+def _dates_given(dated: list[DatedPassage]) -> dict[int, frozenset[date]]:
+    found: dict[int, set[date]] = {}
+    for mention in dated:
+        found.setdefault(id(mention.passage), set()).add(mention.value)
+    return {key: frozenset(values) for key, values in found.items()}
 
 
-def _sentences(event: Event) -> list[_Sentence]:
-    found: list[_Sentence] = []
+def reactions(event: Event) -> tuple[Reaction, ...]:
+    """Reader comments from every file of every story, labelled with where they were posted.
+
+    A comment that two copies of one story both carry (a page saved twice) is listed once.
+    """
+    found: dict[tuple[str, str], Reaction] = {}
     for story in event.stories:
-        position = 0
-        for paragraph_index, paragraph in enumerate(story.record.paragraphs):
-            for text in split_sentences(paragraph):
-                found.append(_Sentence(text, story, paragraph_index, position, frozenset(_terms(text))))
-                position += 1
-    return found
-
-
-def _terms(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and len(w) > 2]
+        for record in (story.record, *story.copies):
+            for comment in record.comments:
+                reaction = Reaction(
+                    comment.text, comment.score, story.id, record.outlet or record.path
+                )
+                found.setdefault((story.id, clean_spaces(comment.text)), reaction)
+    return tuple(found.values())
 
 
 def _outlets(event: Event) -> tuple[str, ...]:
-    return tuple(sorted({outlet for story in event.stories for outlet in story.outlets}))
+    return tuple(sorted({outlet for story in event.stories for outlet in story_outlets(story)}))

@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from briefgen.brief import brief
+from briefgen.cache import BuildCache, CachedAnalysis, output_key
 from briefgen.cluster import ClusterSettings, cluster
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
 from briefgen.feeds import render_feeds
+from briefgen.fetch_cache import load_fetched, merge_loads
 from briefgen.load import load_sources
+from briefgen.progress import Progress, no_progress
 from briefgen.records import Brief, Diagnostic, Event, LoadResult, Story
-from briefgen.render import SiteInfo, event_path, render_site
+from briefgen.render import SiteInfo, default_templates_dir, render_site
 from briefgen.write import write_site
 
 T = TypeVar("T")
@@ -57,36 +60,84 @@ class BuildResult:
     """Wall time of the build."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage."""
+    output_reused: bool = False
+    """True where the cache showed the output folder already held this very site."""
+    cache_problem: str | None = None
+    """Why the build cache could not be saved, where it could not."""
 
 
-def analyse(config: Config, timings: dict[str, float] | None = None) -> Analysis:
-    """Load, dedupe, cluster and brief the sources (no output written)."""
-    clock = _Clock(timings if timings is not None else {})
+def analyse(
+    config: Config,
+    timings: dict[str, float] | None = None,
+    *,
+    cache: BuildCache | None = None,
+    progress: Progress = no_progress,
+) -> Analysis:
+    """Load, dedupe, cluster and brief the sources (no output written).
+
+    With a cache, only changed files are parsed, and unchanged sources reuse the last analysis.
+    """
+    clock = _Clock(timings if timings is not None else {}, progress)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the stages allocate many small objects and free none of them early
     try:
-        loaded = clock.run("load", lambda: load_sources(config.sources_dir, _max_bytes(config)))
+        loaded = clock.run(
+            "load", lambda: load_all(config, cache, progress), itemised=cache is not None
+        )
+        if cache is not None:
+            cached = cache.analysis(cache.analysis_key(config))
+            if cached is not None:
+                return Analysis(loaded, cached.stories, cached.events, cached.briefs)
         stories = clock.run("dedupe", lambda: dedupe(loaded.records, config.copy_threshold))
-        settings = ClusterSettings(config.cluster_threshold, config.window_days)
+        settings = ClusterSettings.from_config(config)
         events = clock.run("cluster", lambda: cluster(stories, settings))
-        briefs = clock.run("brief", lambda: tuple(brief(event) for event in events))
+        briefs = clock.run("brief", lambda: _brief_all(events, progress, cache), itemised=True)
     finally:
         if gc_was_enabled:
             gc.enable()
+    if cache is not None:
+        key = cache.analysis_key(config)
+        cache.remember_analysis(CachedAnalysis(key, stories, events, briefs))
     return Analysis(loaded, stories, events, briefs)
 
 
-def build(config: Config) -> BuildResult:
-    """Build the site into the configured output folder."""
+def build(
+    config: Config, *, cache: BuildCache | None = None, progress: Progress = no_progress
+) -> BuildResult:
+    """Build the site into the configured output folder (with a cache: only what changed)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    analysis = analyse(config, timings)
-    clock = _Clock(timings)
+    analysis = analyse(config, timings, cache=cache, progress=progress)
+    if cache is not None:
+        template_dirs = (config.templates_dir, default_templates_dir())
+        key = output_key(cache.analysis_key(config), config, template_dirs)
+        state = cache.output(key, config.output_dir)
+        if state is not None:
+            seconds = time.perf_counter() - started
+            return BuildResult(analysis, state.files_written, seconds, timings, True, cache.save())
+    written = _render_and_write(config, analysis, _Clock(timings, progress), cache is not None)
+    problem = None
+    if cache is not None:
+        cache.remember_output(key, config.output_dir, written)
+        problem = cache.save()
+    return BuildResult(analysis, written, time.perf_counter() - started, timings, False, problem)
+
+
+def _render_and_write(config: Config, analysis: Analysis, clock: _Clock, keep: bool) -> int:
     site = site_info(config)
     files = clock.run("render", lambda: render_site(analysis.briefs, site, config.templates_dir))
-    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site, event_path)))
-    written = clock.run("write", lambda: write_site(files, config.output_dir))
-    return BuildResult(analysis, written, time.perf_counter() - started, timings)
+    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
+    return clock.run("write", lambda: write_site(files, config.output_dir, keep_unchanged=keep))
+
+
+def _brief_all(
+    events: tuple[Event, ...], progress: Progress, cache: BuildCache | None
+) -> tuple[Brief, ...]:
+    briefs: list[Brief] = []
+    for done, event in enumerate(events, start=1):
+        briefs.append(brief(event) if cache is None else cache.brief(event, brief))
+        progress("brief", done, len(events))
+    return tuple(briefs)
 
 
 def site_info(config: Config) -> SiteInfo:
@@ -95,16 +146,38 @@ def site_info(config: Config) -> SiteInfo:
     return SiteInfo(config.title, config.description, config.language, base, config.timezone)
 
 
+def load_all(
+    config: Config, cache: BuildCache | None = None, progress: Progress = no_progress
+) -> LoadResult:
+    """The sources, and the fetch cache's stories where `briefgen fetch` has filled it."""
+    if cache is None:
+        loaded = load_sources(config.sources_dir, _max_bytes(config))
+    else:
+        loaded = cache.load_sources(config.sources_dir, _max_bytes(config), progress)
+    if not config.fetched_dir.is_dir():
+        return loaded
+    fetched = load_fetched(config.fetched_dir, _max_bytes(config))
+    if cache is not None:
+        cache.add_records(fetched.records)
+    return merge_loads(loaded, fetched)
+
+
 def _max_bytes(config: Config) -> int:
     return int(config.max_file_size_mb * 1_000_000)
 
 
 class _Clock:
-    def __init__(self, timings: dict[str, float]) -> None:
+    def __init__(self, timings: dict[str, float], progress: Progress = no_progress) -> None:
         self.timings = timings
+        self.progress = progress
 
-    def run(self, stage: str, work: Callable[[], T]) -> T:
+    def run(self, stage: str, work: Callable[[], T], *, itemised: bool = False) -> T:
+        """Time one stage; stages that are not `itemised` report their progress as 0/1, 1/1."""
         started = time.perf_counter()
+        if not itemised:
+            self.progress(stage, 0, 1)
         result = work()
+        if not itemised:
+            self.progress(stage, 1, 1)
         self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
         return result

@@ -1,31 +1,32 @@
 """The cluster stage: stories about the same happening form one event.
 
-Stories become TF-IDF vectors over their folded words (title and named entities weighted up).
-Candidate pairs come from blocking on each story's highest-weighted rare terms, so the cost grows
-near-linearly; pairs further apart in time than the window are never joined; events are formed
-by average-link agglomeration over the candidate graph.
+Stories become weighted term vectors (see `similarity`); candidate pairs come from shared strong
+terms, so the cost grows near-linearly. Events are formed by average-link agglomeration over the
+candidate graph (a pair never compared counts as similarity 0): two groups merge while the mean
+similarity of all their cross pairs reaches the threshold and their dates stay within the window.
+Everything is ordered by story ids, so the same inputs give the same events in any order.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
+import heapq
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
-from briefgen.dates import days_between
-from briefgen.normalize import fold
+from briefgen.config import Config
+from briefgen.dates import to_date
 from briefgen.records import Event, Story
-from briefgen.stopwords import STOPWORDS
-
-_TOKEN = re.compile(r"\w+")
-_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|van|von|al|bin))*")
-TITLE_WEIGHT = 2.0
-ENTITY_WEIGHT = 1.5
-BLOCKING_TERMS = 12
-_MAX_POSTINGS = 400
+from briefgen.similarity import (
+    Weights,
+    cosine,
+    neighbour_pairs,
+    story_time,
+    time_factor,
+    vectorize,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,111 +34,138 @@ class ClusterSettings:
     """How stories are grouped into events."""
 
     threshold: float
-    """Average cosine similarity needed to join two groups."""
+    """Mean cosine similarity of all cross pairs needed to join two groups."""
     window_days: float
-    """Stories further apart than this are never in one event."""
+    """Stories further apart than this are never in one event (undated ones are not kept apart)."""
+    weights: Weights = field(default_factory=Weights)
+    """How story vectors are weighted and neighbours found."""
 
-
-def story_terms(story: Story) -> Counter[str]:
-    """Weighted term counts of a story: body words, title words and entity names."""
-    record = story.record
-    counts: Counter[str] = Counter()
-    body = " ".join(record.paragraphs)
-    for token in _TOKEN.findall(fold(body)):
-        if token not in STOPWORDS and not token.isdigit() and len(token) > 1:
-            counts[token] += 1
-    if not record.title_from_body:
-        for token in _TOKEN.findall(fold(record.title)):
-            if token not in STOPWORDS and len(token) > 1:
-                counts[token] += TITLE_WEIGHT
-    for name in _NAME.findall(body):
-        key = "@" + fold(name)
-        if " " in key:
-            counts[key] += ENTITY_WEIGHT
-    return counts
-
-
-def vectorize(stories: tuple[Story, ...]) -> list[dict[str, float]]:
-    """Unit-length TF-IDF vectors (sublinear term frequency, smoothed IDF)."""
-    term_counts = [story_terms(story) for story in stories]
-    document_frequency: Counter[str] = Counter()
-    for counts in term_counts:
-        document_frequency.update(counts.keys())
-    total = len(stories)
-    vectors = []
-    for counts in term_counts:
-        vector = {
-            term: (1 + math.log(count)) * (1 + math.log((1 + total) / (1 + document_frequency[term])))
-            for term, count in counts.items()
-        }
-        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
-        vectors.append({term: weight / norm for term, weight in vector.items() if weight > 0})
-    return vectors
-
-
-def cosine(left: dict[str, float], right: dict[str, float]) -> float:
-    """Dot product of two unit vectors."""
-    if len(left) > len(right):
-        left, right = right, left
-    return sum(weight * right.get(term, 0.0) for term, weight in left.items())
+    @classmethod
+    def from_config(cls, config: Config) -> ClusterSettings:
+        """The clustering settings of a site configuration."""
+        return cls(config.cluster_threshold, config.window_days)
 
 
 def cluster(stories: tuple[Story, ...], settings: ClusterSettings) -> tuple[Event, ...]:
     """Group stories into events, deterministically, whatever the input order."""
     ordered = tuple(sorted(stories, key=lambda story: story.id))
-    vectors = vectorize(ordered)
-    edges = _similar_pairs(ordered, vectors, settings)
-    groups = _average_link(len(ordered), edges, settings.threshold)
+    vectors = vectorize(ordered, settings.weights)
+    times = [story_time(story) for story in ordered]
+    weights = settings.weights
+    edges = {
+        (left, right): score
+        for left, right in sorted(neighbour_pairs(vectors, weights))
+        if (
+            score := cosine(vectors[left], vectors[right])
+            * time_factor(times[left], times[right], settings.window_days, weights)
+        )
+        > 0
+    }
+    dates = [to_date(story.record.published) for story in ordered]
+    groups = average_link(len(ordered), edges, dates, settings)
     events = [_event(tuple(ordered[i] for i in members)) for members in groups]
     return tuple(sorted(events, key=lambda event: (_latest(event), event.id), reverse=True))
 
 
-def _similar_pairs(
-    stories: tuple[Story, ...], vectors: list[dict[str, float]], settings: ClusterSettings
-) -> dict[tuple[int, int], float]:
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        top = sorted(vector.items(), key=lambda item: (-item[1], item[0]))[:BLOCKING_TERMS]
-        for term, _ in top:
-            postings[term].append(index)
-    edges: dict[tuple[int, int], float] = {}
-    for members in postings.values():
-        if len(members) > _MAX_POSTINGS:
-            continue
-        for i, left in enumerate(members):
-            for right in members[i + 1 :]:
-                pair = (left, right) if left < right else (right, left)
-                if pair in edges:
-                    continue
-                gap = days_between(stories[left].record.published, stories[right].record.published)
-                if gap is not None and gap > settings.window_days:
-                    edges[pair] = 0.0
-                    continue
-                edges[pair] = cosine(vectors[left], vectors[right])
-    return {pair: score for pair, score in edges.items() if score > 0}
+@dataclass(slots=True)
+class _Group:
+    members: list[int]
+    first: date | None
+    last: date | None
+    links: dict[int, float]
+    """Sum of similarities to each other group it has an edge to."""
 
 
-def _average_link(
-    size: int, edges: dict[tuple[int, int], float], threshold: float
+def average_link(
+    size: int,
+    edges: dict[tuple[int, int], float],
+    dates: list[date | None],
+    settings: ClusterSettings,
 ) -> list[list[int]]:
-    """Merge the most similar groups while their average pairwise similarity reaches threshold."""
-    members: dict[int, list[int]] = {index: [index] for index in range(size)}
-    owner = list(range(size))
-    for (left, right), score in sorted(edges.items(), key=lambda item: (-item[1], item[0])):
-        if score < threshold:
+    """Merge the two groups of highest mean cross similarity while it reaches the threshold."""
+    groups = {i: _Group([i], dates[i], dates[i], {}) for i in range(size)}
+    for (left, right), score in edges.items():
+        groups[left].links[right] = score
+        groups[right].links[left] = score
+    heap = [(-score, left, right) for (left, right), score in edges.items()]
+    heapq.heapify(heap)
+    while heap:
+        negative, left, right = heapq.heappop(heap)
+        if left not in groups or right not in groups:
+            continue
+        a, b = groups[left], groups[right]
+        mean = _linkage(a, b, a.links.get(right, 0.0))
+        if mean != -negative:
+            continue  # stale entry: the groups changed since it was pushed
+        if mean < settings.threshold:
             break
-        group_left, group_right = owner[left], owner[right]
-        if group_left == group_right:
+        if not _within_window(a, b, settings.window_days):
             continue
-        a, b = members[group_left], members[group_right]
-        average = sum(edges.get((min(x, y), max(x, y)), 0.0) for x in a for y in b) / (len(a) * len(b))
-        if average < threshold:
+        _merge(groups, left, right, heap)
+    _attach_strays(groups, edges, settings)
+    return sorted(sorted(group.members) for group in groups.values())
+
+
+def _attach_strays(
+    groups: dict[int, _Group], edges: dict[tuple[int, int], float], settings: ClusterSettings
+) -> None:
+    """A story left alone joins the group of its most similar story, if that one is similar enough.
+
+    Average link keeps a story out of a group it resembles less than the group's members resemble
+    each other; but a story whose nearest neighbour passes the threshold is not news of its own.
+    """
+    owner = {member: key for key, group in groups.items() for member in group.members}
+    nearest: dict[int, tuple[float, int]] = {}
+    for (left, right), score in edges.items():
+        for story, other in ((left, right), (right, left)):
+            best = nearest.get(story)
+            if best is None or (score, -other) > (best[0], -best[1]):
+                nearest[story] = (score, other)
+    for story, (score, other) in sorted(nearest.items()):
+        target = owner[other]
+        alone, group = groups.get(story), groups[target]
+        if alone is None or len(alone.members) > 1 or len(group.members) == 1:
             continue
-        keep, gone = min(group_left, group_right), max(group_left, group_right)
-        members[keep] = sorted(members[keep] + members.pop(gone))
-        for index in members[keep]:
-            owner[index] = keep
-    return sorted(members.values())
+        if score >= settings.threshold and _within_window(group, alone, settings.window_days):
+            group.members.append(story)
+            group.first, group.last = _span(group, alone)
+            del groups[story]
+            owner[story] = target
+
+
+def _span(a: _Group, b: _Group) -> tuple[date | None, date | None]:
+    first = min((d for d in (a.first, b.first) if d), default=None)
+    last = max((d for d in (a.last, b.last) if d), default=None)
+    return first, last
+
+
+def _linkage(a: _Group, b: _Group, cross: float) -> float:
+    return cross / (len(a.members) * len(b.members))
+
+
+def _within_window(a: _Group, b: _Group, window_days: float) -> bool:
+    firsts = [d for d in (a.first, b.first) if d is not None]
+    lasts = [d for d in (a.last, b.last) if d is not None]
+    return not firsts or (max(lasts) - min(firsts)).days <= window_days
+
+
+def _merge(
+    groups: dict[int, _Group], left: int, right: int, heap: list[tuple[float, int, int]]
+) -> None:
+    keep, gone = min(left, right), max(left, right)
+    kept, removed = groups[keep], groups.pop(gone)
+    kept.members.extend(removed.members)
+    kept.first, kept.last = _span(kept, removed)
+    kept.links.pop(gone, None)
+    for other, total in removed.links.items():
+        if other != keep:
+            kept.links[other] = kept.links.get(other, 0.0) + total
+    for other, total in kept.links.items():
+        neighbour = groups[other]
+        neighbour.links.pop(gone, None)
+        neighbour.links[keep] = total
+        mean = _linkage(kept, neighbour, total)
+        heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
 
 
 def _earliest_key(story: Story) -> tuple[str, str]:

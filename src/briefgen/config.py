@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from briefgen import __version__
+
 CONFIG_NAME = "briefgen.yaml"
+DEFAULT_USER_AGENT = f"briefgen/{__version__} (static news briefing generator)"
 
 
 class ConfigError(Exception):
@@ -39,6 +42,18 @@ class Setting:
     """One line for the README and error messages."""
     check: Callable[[Any], str | None] | None = None
     """Extra validation: returns a problem description or None."""
+    item: Callable[[Any], Any] | None = None
+    """For list settings: converts one item, raising ValueError with the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """One entry of `feeds:`: where the feed is and, optionally, whose it is."""
+
+    location: str
+    """An http(s) URL, or a file path relative to the configuration file."""
+    outlet: str | None = None
+    """The outlet name its stories get; by default the feed's own title."""
 
 
 def _check_http_url(value: str) -> str | None:
@@ -62,6 +77,50 @@ def _check_positive(value: float) -> str | None:
 
 def _check_unit_interval(value: float) -> str | None:
     return None if 0 < value <= 1 else "must be between 0 and 1"
+
+
+def _check_not_negative(value: float) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
+def _feed_item(value: Any) -> FeedSource:
+    if isinstance(value, str):
+        return FeedSource(_feed_location(value))
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a URL, a file path or a mapping with 'url', not {_kind(value)}")
+    unknown = sorted(str(key) for key in value if key not in ("url", "outlet"))
+    if unknown:
+        raise ValueError(f"unknown field '{unknown[0]}' (a feed has 'url' and 'outlet')")
+    location, outlet = value.get("url"), value.get("outlet")
+    if not isinstance(location, str):
+        raise ValueError("needs 'url': the feed's URL or file path")
+    if outlet is not None and not (isinstance(outlet, str) and outlet.strip()):
+        raise ValueError("'outlet' must be a name")
+    return FeedSource(_feed_location(location), outlet.strip() if outlet else None)
+
+
+def _feed_location(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("is empty")
+    if "://" in value and urlsplit(value).scheme not in ("http", "https"):
+        raise ValueError(f"'{value[:60]}' is neither an http(s) URL nor a file path")
+    return value
+
+
+def _url_item(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a URL, not {_kind(value)}")
+    problem = _check_http_url(value.strip())
+    if problem:
+        raise ValueError(problem)
+    return value.strip()
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list" if isinstance(value, list) else type(value).__name__
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -98,6 +157,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of your own templates; each file there overrides the default of the same name.",
     ),
     Setting(
+        "cache",
+        "cache",
+        str,
+        ".cache/briefgen",
+        "Folder for the incremental-build cache, relative to this file; delete it to start clean.",
+    ),
+    Setting(
         "max_file_size_mb",
         "max_file_size_mb",
         float,
@@ -110,15 +176,17 @@ SETTINGS: tuple[Setting, ...] = (
         "window_days",
         float,
         4.0,
-        "Stories more than this many days apart are not put in one event.",
+        "Stories published more than this many days apart are never put in one event "
+        "(undated stories are not kept apart; a date in their text only lowers their similarity).",
         _check_positive,
     ),
     Setting(
         "clustering.threshold",
         "cluster_threshold",
         float,
-        0.15,
-        "Similarity (0-1) at which two stories are taken to report one event.",
+        0.14,
+        "Mean similarity (0-1) at which two groups of stories are taken to report one event; "
+        "lower joins more.",
         _check_unit_interval,
     ),
     Setting(
@@ -128,6 +196,84 @@ SETTINGS: tuple[Setting, ...] = (
         0.7,
         "Share (0-1) of shared word sequences at which two files count as copies of one article.",
         _check_unit_interval,
+    ),
+    Setting(
+        "feeds",
+        "feeds",
+        tuple,
+        (),
+        "RSS/Atom feeds for `briefgen fetch`: each a URL, a file path, or {url, outlet}.",
+        item=_feed_item,
+    ),
+    Setting(
+        "urls",
+        "urls",
+        tuple,
+        (),
+        "Article pages for `briefgen fetch` to download, each an http(s) URL.",
+        item=_url_item,
+    ),
+    Setting(
+        "fetch.cache",
+        "fetch_cache",
+        str,
+        "fetched",
+        "Folder `briefgen fetch` writes to and `build` reads besides the sources (git-ignorable).",
+    ),
+    Setting(
+        "fetch.user_agent",
+        "user_agent",
+        str,
+        DEFAULT_USER_AGENT,
+        "User-Agent sent with every request; add a contact address or URL.",
+    ),
+    Setting(
+        "fetch.timeout_seconds",
+        "fetch_timeout",
+        float,
+        20.0,
+        "Seconds a request may take, connecting and reading, before it is given up.",
+        _check_positive,
+    ),
+    Setting(
+        "fetch.max_bytes",
+        "fetch_max_bytes",
+        int,
+        5_000_000,
+        "Responses larger than this many bytes are refused.",
+        _check_positive,
+    ),
+    Setting(
+        "fetch.retries",
+        "fetch_retries",
+        int,
+        2,
+        "How often a request answered 429 or 5xx is tried again.",
+        _check_not_negative,
+    ),
+    Setting(
+        "fetch.backoff_seconds",
+        "fetch_backoff",
+        float,
+        1.0,
+        "First wait before a retry; it doubles each time (a Retry-After header wins).",
+        _check_not_negative,
+    ),
+    Setting(
+        "fetch.max_wait_seconds",
+        "fetch_max_wait",
+        float,
+        60.0,
+        "Longest wait before a retry, whatever Retry-After asks.",
+        _check_not_negative,
+    ),
+    Setting(
+        "fetch.per_host",
+        "fetch_per_host",
+        int,
+        2,
+        "Most requests open at once to one host.",
+        _check_positive,
     ),
 )
 
@@ -148,10 +294,21 @@ class Config:
     sources: str = "sources"
     output: str = "build"
     templates: str = "templates"
+    cache: str = ".cache/briefgen"
     max_file_size_mb: float = 20.0
     window_days: float = 4.0
-    cluster_threshold: float = 0.15
+    cluster_threshold: float = 0.14
     copy_threshold: float = 0.7
+    feeds: tuple[FeedSource, ...] = ()
+    urls: tuple[str, ...] = ()
+    fetch_cache: str = "fetched"
+    user_agent: str = DEFAULT_USER_AGENT
+    fetch_timeout: float = 20.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_retries: int = 2
+    fetch_backoff: float = 1.0
+    fetch_max_wait: float = 60.0
+    fetch_per_host: int = 2
 
     @property
     def sources_dir(self) -> Path:
@@ -167,6 +324,16 @@ class Config:
     def templates_dir(self) -> Path:
         """The user's template folder, absolute (it need not exist)."""
         return (self.root / self.templates).resolve()
+
+    @property
+    def cache_dir(self) -> Path:
+        """The incremental-build cache folder, absolute (it need not exist)."""
+        return (self.root / self.cache).resolve()
+
+    @property
+    def fetched_dir(self) -> Path:
+        """The fetch cache, absolute (it need not exist)."""
+        return (self.root / self.fetch_cache).resolve()
 
 
 def _check_table_matches_record() -> None:
@@ -239,9 +406,31 @@ def _read_mapping(
         setting = by_key.get(key)
         if setting is None:
             raise ConfigError(f"{name}:{line}: unknown key '{key}'{_did_you_mean(key, by_key)}")
+        if setting.item is not None:
+            values[setting.attr] = _validated_list(loader, setting, value_node, name)
+            continue
         value = loader.construct_object(value_node, deep=True)
         values[setting.attr] = _validated(setting, value, name, value_node.start_mark.line + 1)
     return values
+
+
+def _validated_list(
+    loader: yaml.SafeLoader, setting: Setting, node: yaml.Node, name: str
+) -> tuple[Any, ...]:
+    assert setting.item is not None
+    if isinstance(node, yaml.ScalarNode) and loader.construct_object(node) is None:
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        line = node.start_mark.line + 1
+        raise ConfigError(f"{name}:{line}: '{setting.key}' must be a list (one '- ' line each)")
+    items: list[Any] = []
+    for number, item_node in enumerate(node.value, start=1):
+        try:
+            items.append(setting.item(loader.construct_object(item_node, deep=True)))
+        except ValueError as err:
+            line = item_node.start_mark.line + 1
+            raise ConfigError(f"{name}:{line}: '{setting.key}' item {number} {err}") from err
+    return tuple(items)
 
 
 def _did_you_mean(key: str, known: Mapping[str, Setting]) -> str:
@@ -253,7 +442,9 @@ def _validated(setting: Setting, value: Any, name: str, line: int) -> Any:
     if setting.kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, setting.kind) or isinstance(value, bool):
-        expected = {str: "a string", float: "a number"}.get(setting.kind, setting.kind.__name__)
+        expected = {str: "a string", float: "a number", int: "a whole number"}.get(
+            setting.kind, setting.kind.__name__
+        )
         raise ConfigError(
             f"{name}:{line}: '{setting.key}' must be {expected}, not {type(value).__name__}"
         )

@@ -28,6 +28,10 @@ _MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DIGIT = re.compile(r"\d")
+_MONTH_HINT = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
+_NUMERIC_PATTERNS = 2
+"""The first patterns of _PATTERNS are all-digit; the others need a month name."""
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _PATTERNS = (
@@ -71,20 +75,24 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     """Every absolute date in the text; month-and-day ones too where a reference date is given."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for pattern in _PATTERNS:
+    if not _DIGIT.search(text):  # every pattern needs a digit; most sentences have none
+        return found
+    named_month = bool(_MONTH_HINT.search(text))
+    for pattern in _PATTERNS if named_month else _PATTERNS[:_NUMERIC_PATTERNS]:
         for match in pattern.finditer(text):
             value = _make(int(match["year"]), match["month"], match["day"])
             if value and not _overlaps(match.span(), taken):
                 found.append(DateMention(match.start(), match.end(), value, explicit_year=True))
                 taken.append(match.span())
-    if reference is not None:
+    if reference is not None and named_month:
         for pattern in _PARTIAL:
             for match in pattern.finditer(text):
                 if _overlaps(match.span(), taken):
                     continue
                 value = _nearest_year(reference, match["month"], match["day"])
                 if value:
-                    found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+                    mention = DateMention(match.start(), match.end(), value, explicit_year=False)
+                    found.append(mention)
                     taken.append(match.span())
     return sorted(found, key=lambda mention: mention.start)
 
@@ -147,3 +155,70 @@ def days_between(left: str | None, right: str | None) -> float | None:
     if first is None or second is None:
         return None
     return abs((first - second) / timedelta(days=1))
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(
+    r"\b(?:on\s+|last\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE
+)
+_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+_DAY_WORD = re.compile(
+    r"\b(?:(?P<word>today|tonight|yesterday|tomorrow)|this\s+(?:morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+_ANCHORED = re.compile(
+    r"\bthe\s+(?:(?P<before>day\s+before|previous\s+day|eve)"
+    r"|(?P<after>day\s+after|next\s+day|following\s+day))\b",
+    re.IGNORECASE,
+)
+_RELATIVE_HINT = re.compile(
+    r"day|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|the\s+eve\b", re.IGNORECASE
+)
+_WEEKDAY_NEAR_DATE = 16
+"""A weekday this close before a written date (`Thursday (Jan 15)`) is that date, not another."""
+
+
+def find_relative_dates(
+    text: str, reference: date, anchor: date | None = None
+) -> list[DateMention]:
+    """Dates written relative to the story: weekdays, today/yesterday, `the day before`.
+
+    Weekdays resolve to the latest such day on or before `reference` (news tells what happened);
+    `the day before`/`the day after` resolve against `anchor`, the date last mentioned.
+    """
+    found: list[DateMention] = []
+    if not _RELATIVE_HINT.search(text):  # one cheap search rules out most sentences
+        return found
+    for match in _WEEKDAY.finditer(text):
+        wanted = _WEEKDAYS.index(match["weekday"].casefold())
+        value = reference - timedelta(days=(reference.weekday() - wanted) % 7)
+        found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+    for match in _DAY_WORD.finditer(text):
+        shift = _DAY_WORDS.get((match["word"] or "").casefold(), 0)
+        value = reference + timedelta(days=shift)
+        found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+    if anchor is not None:
+        for match in _ANCHORED.finditer(text):
+            shift = -1 if match["before"] else 1
+            value = anchor + timedelta(days=shift)
+            found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def all_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:
+    """Written dates, then relative ones that do not restate a written date next to them."""
+    written = find_dates(text, reference)
+    if reference is None:
+        return written
+    relative = [
+        mention
+        for mention in find_relative_dates(text, reference, anchor)
+        if not any(_restates(mention, other, text) for other in written)
+    ]
+    return sorted(written + relative, key=lambda mention: mention.start)
+
+
+def _restates(relative: DateMention, written: DateMention, text: str) -> bool:
+    if written.start >= relative.end:
+        return written.start - relative.end <= _WEEKDAY_NEAR_DATE
+    return relative.start - written.end <= 3 and "," in text[written.end : relative.start + 1]

@@ -8,14 +8,15 @@ the cost grows with the number of copies, not the square of the number of files.
 from __future__ import annotations
 
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from briefgen.normalize import words
 from briefgen.records import Record, Story
 
 SHINGLE_WORDS = 5
-_SAMPLE_MODULUS = 4
+_SAMPLE_MODULUS = 8
+_MAX_POSTINGS = 50
 # Metadata a copy may supply where the canonical record lacks it.
 _INHERITED = ("outlet", "published", "url", "dateline", "section", "lang")
 
@@ -49,7 +50,7 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
             index = parent[index]
         return index
 
-    for left, right in _candidate_pairs(sets):
+    for left, right in _candidate_pairs(sets, threshold):
         if containment(sets[left], sets[right]) >= threshold:
             root_left, root_right = find(left), find(right)
             if root_left != root_right:
@@ -61,19 +62,36 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda story: story.record.path))
 
 
-def _candidate_pairs(sets: list[frozenset[int]]) -> set[tuple[int, int]]:
+def _candidate_pairs(sets: list[frozenset[int]], threshold: float) -> list[tuple[int, int]]:
+    """Pairs whose sampled shingles overlap enough that they may be copies (checked in full later).
+
+    A copy keeps most shingles of the smaller text, so it keeps most of its sample too; pairs
+    sharing under half the expected share are not worth the full comparison. A shingle found in
+    very many files is boilerplate (or a much-quoted line), not a sign of copying: it is left out
+    of both the count and the share.
+    """
     index: dict[int, list[int]] = defaultdict(list)
     for position, shingle_set in enumerate(sets):
-        sampled = [h for h in shingle_set if h % _SAMPLE_MODULUS == 0] or list(shingle_set)[:1]
-        for shingle in sampled:
+        for shingle in _sample(shingle_set):
             index[shingle].append(position)
-    pairs: set[tuple[int, int]] = set()
+    usable = [0] * len(sets)
+    shared: Counter[tuple[int, int]] = Counter()
     for postings in index.values():
-        if len(postings) < 2 or len(postings) > 50:
-            continue  # a shingle in very many files is boilerplate, not a sign of copying
+        if len(postings) > _MAX_POSTINGS:
+            continue
         for i, left in enumerate(postings):
-            pairs.update((left, right) for right in postings[i + 1 :])
-    return pairs
+            usable[left] += 1
+            shared.update((left, right) for right in postings[i + 1 :])
+    return sorted(
+        pair
+        for pair, count in shared.items()
+        if count >= threshold / 2 * min(usable[pair[0]], usable[pair[1]])
+    )
+
+
+def _sample(shingle_set: frozenset[int]) -> list[int]:
+    """A content-defined sample (about one shingle in eight): copies sample the same shingles."""
+    return [h for h in shingle_set if h % _SAMPLE_MODULUS == 0] or sorted(shingle_set)[:1]
 
 
 def _completeness(record: Record) -> tuple[int, int, int, str]:
@@ -92,7 +110,9 @@ def _story(members: list[Record]) -> Story:
     ranked = sorted(members, key=_completeness, reverse=True)
     completed = [_complete(record, ranked) for record in ranked]
     canonical, copies = completed[0], completed[1:]
-    return Story(id=canonical.id, record=canonical, copies=tuple(sorted(copies, key=lambda r: r.path)))
+    return Story(
+        id=canonical.id, record=canonical, copies=tuple(sorted(copies, key=lambda r: r.path))
+    )
 
 
 def _complete(record: Record, ranked: list[Record]) -> Record:

@@ -7,81 +7,85 @@ stories join); every date comes from the stories, never from the clock, so build
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, time
 from html import escape
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from briefgen.dates import to_date
-from briefgen.records import Brief
-
-if TYPE_CHECKING:
-    from briefgen.render import SiteInfo
+from briefgen.records import Brief, SourceRef, Story
+from briefgen.render import SiteInfo, event_path, outlet_name, story_path
 
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def render_feeds(
-    briefs: tuple[Brief, ...], site: SiteInfo, page_of: Callable[[Brief], str]
-) -> dict[str, bytes]:
+def render_feeds(briefs: tuple[Brief, ...], site: SiteInfo) -> dict[str, bytes]:
     """RSS, Atom and JSON Feed files, by path."""
     zone = ZoneInfo(site.timezone)
     newest = max((_when(b.last_published, zone) for b in briefs), default=_EPOCH)
     return {
-        "feed.xml": _generator(briefs, site, page_of, zone, newest, "feed.xml").rss_str(pretty=True),
-        "atom.xml": _generator(briefs, site, page_of, zone, newest, "atom.xml").atom_str(pretty=True),
-        "feed.json": json_feed(briefs, site, page_of, zone, newest),
+        "feed.xml": _generator(briefs, site, zone, newest, "feed.xml").rss_str(pretty=True),
+        "atom.xml": _generator(briefs, site, zone, newest, "atom.xml").atom_str(pretty=True),
+        "feed.json": json_feed(briefs, site, zone, newest),
     }
 
 
 def _generator(
-    briefs: tuple[Brief, ...],
-    site: SiteInfo,
-    page_of: Callable[[Brief], str],
-    zone: ZoneInfo,
-    newest: datetime,
-    self_path: str,
+    briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest: datetime, self_path: str
 ) -> FeedGenerator:
     generator = FeedGenerator()
-    generator.id(item_id(site, "feed"))
+    generator.id(site.base_url)
     generator.title(site.title)
     generator.subtitle(site.description or site.title)
-    generator.link(href=site.base_url, rel="alternate")
+    # feedgen takes RSS's channel <link> from the last link given: the site, not the feed.
     generator.link(href=site.base_url + self_path, rel="self")
+    generator.link(href=site.base_url, rel="alternate")
     generator.language(site.language)
     generator.generator("briefgen")
     generator.updated(newest)
     generator.lastBuildDate(newest)
     for b in briefs:
-        url = site.base_url + page_of(b)
+        url = site.base_url + event_path(b)
         entry = generator.add_entry(order="append")
-        entry.id(item_id(site, b.event.id))
-        entry.guid(item_id(site, b.event.id), permalink=False)
+        entry.id(item_id(b))
+        entry.guid(item_id(b), permalink=False)
         entry.title(b.headline)
         entry.link(href=url)
-        entry.content(summary_html(b, url), type="CDATA")
-        entry.description(_summary_text(b))
+        # Escaped HTML rather than CDATA: a source sentence may itself contain "]]>".
+        entry.content(summary_html(b, site), type="html")
+        entry.summary(_summary_text(b))
         entry.published(_when(b.first_published, zone, newest))
         entry.updated(_when(b.last_published, zone, newest))
     return generator
 
 
-def item_id(site: SiteInfo, event_id: str) -> str:
-    """A permanent id, independent of the site's address (which may move)."""
-    return f"urn:briefgen:{event_id}"
+def item_id(b: Brief) -> str:
+    """A permanent id: the event's, so independent of the site's address and of later stories."""
+    return f"urn:briefgen:event:{b.event.id}"
 
 
-def summary_html(b: Brief, url: str) -> str:
-    """The summary as HTML: each sentence with how many outlets report it, and a link."""
+def summary_html(b: Brief, site: SiteInfo) -> str:
+    """The summary as HTML: each sentence linked to the story paragraphs it comes from."""
+    stories = {story.id: story for story in b.event.stories}
     items = "".join(
-        f"<li>{escape(s.text)} <small>({escape(', '.join(s.outlets) or 'one source')})</small></li>"
+        f"<li>{escape(s.text)} <small>({_source_links(s.sources, stories, site)})</small></li>"
         for s in b.summary
     )
-    return f'<ul>{items}</ul><p><a href="{escape(url)}">Full briefing</a></p>'
+    url = escape(site.base_url + event_path(b))
+    return f'<ul>{items}</ul><p><a href="{url}">Full briefing</a></p>'
+
+
+def _source_links(refs: tuple[SourceRef, ...], stories: dict[str, Story], site: SiteInfo) -> str:
+    links: list[str] = []
+    for ref in dict.fromkeys(refs):
+        story = stories.get(ref.story_id)
+        if story is None:
+            continue
+        href = f"{site.base_url}{story_path(story)}#p{ref.paragraph + 1}"
+        links.append(f'<a href="{escape(href)}">{escape(outlet_name(story))}</a>')
+    return ", ".join(links) or "source not linked"
 
 
 def _summary_text(b: Brief) -> str:
@@ -102,29 +106,21 @@ def _when(value: str | None, zone: ZoneInfo, fallback: datetime = _EPOCH) -> dat
     return datetime.combine(day, time(), tzinfo=zone) if day else fallback
 
 
-def json_feed(
-    briefs: tuple[Brief, ...],
-    site: SiteInfo,
-    page_of: Callable[[Brief], str],
-    zone: ZoneInfo,
-    newest: datetime,
-) -> bytes:
+def json_feed(briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest: datetime) -> bytes:
     """JSON Feed 1.1."""
-    items = []
-    for b in briefs:
-        url = site.base_url + page_of(b)
-        items.append(
-            {
-                "id": item_id(site, b.event.id),
-                "url": url,
-                "title": b.headline,
-                "content_html": summary_html(b, url),
-                "summary": _summary_text(b),
-                "date_published": _when(b.first_published, zone, newest).isoformat(),
-                "date_modified": _when(b.last_published, zone, newest).isoformat(),
-                "tags": list(b.outlets),
-            }
-        )
+    items = [
+        {
+            "id": item_id(b),
+            "url": site.base_url + event_path(b),
+            "title": b.headline,
+            "content_html": summary_html(b, site),
+            "summary": _summary_text(b),
+            "date_published": _when(b.first_published, zone, newest).isoformat(),
+            "date_modified": _when(b.last_published, zone, newest).isoformat(),
+            "tags": list(b.outlets),
+        }
+        for b in briefs
+    ]
     document = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.title,
@@ -134,4 +130,8 @@ def json_feed(
         "language": site.language,
         "items": items,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # The same JSON, but no raw markup in it for anything that sniffs the file as HTML.
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
+    return (text + "\n").encode("utf-8")

@@ -73,33 +73,48 @@ def load_file(
 ) -> tuple[Record | None, list[Diagnostic]]:
     """Load one file; returns the record (or None where unusable) and problems met."""
     name = relative_name(path, sources_dir)
+    source, problem = _read_source(path, sources_dir, max_bytes)
+    if source is None:
+        return None, [Diagnostic(name, None, "warning", f"skipped: {problem}")]
+    file_format = sniff(source.text, EXTENSIONS[path.suffix.lower()])
+    loader: Callable[[SourceText], Record] = importlib.import_module(LOADERS[file_format]).load
+    try:
+        record = loader(source)
+    except RecursionError:
+        return None, [Diagnostic(name, None, "warning", "skipped: too deeply nested to parse")]
+    if not record.paragraphs:
+        # A story without a body would make an empty event; say so, keep what the loader said.
+        skipped = Diagnostic(name, None, "warning", "skipped: no article text found")
+        return None, [*record.warnings, skipped]
+    return record, []
 
-    def skip(message: str) -> tuple[None, list[Diagnostic]]:
-        return None, [Diagnostic(name, None, "warning", f"skipped: {message}")]
 
-    extension_format = EXTENSIONS.get(path.suffix.lower())
-    if extension_format is None:
-        return skip(f"'{path.suffix or path.name}' is not a source format (.txt, .md, .html)")
+def _read_source(path: Path, sources_dir: Path, max_bytes: int) -> tuple[SourceText | None, str]:
+    """The file decoded, or None and why it cannot be used."""
+    if path.suffix.lower() not in EXTENSIONS:
+        return None, f"'{path.suffix or path.name}' is not a source format (.txt, .md, .html)"
     if path.is_symlink() and not _inside(path.resolve(), sources_dir.resolve()):
-        return skip("a link to a file outside the sources folder")
+        return None, "a link to a file outside the sources folder"
+    data, problem = _read_bytes(path, max_bytes)
+    if data is None:
+        return None, problem
+    source, why_not = decode(relative_name(path, sources_dir), data)
+    if source is None:
+        return None, why_not or "not text"
+    if not source.text.strip():
+        return None, "the file is empty"
+    return source, ""
+
+
+def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
+    """The file's bytes, unless it is over the size limit or unreadable."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return skip(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
-        data = path.read_bytes()
+            return None, f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit"
+        return path.read_bytes(), ""
     except OSError as err:
-        return skip(f"cannot read: {err.strerror or err}")
-    source, problem = decode(name, data)
-    if source is None:
-        return skip(problem or "not text")
-    if not source.text.strip():
-        return skip("the file is empty")
-    file_format = sniff(source.text, extension_format)
-    loader: Callable[[SourceText], Record] = importlib.import_module(LOADERS[file_format]).load
-    try:
-        return loader(source), []
-    except RecursionError:
-        return skip("too deeply nested to parse")
+        return None, f"cannot read: {err.strerror or err}"
 
 
 def decode(name: str, data: bytes) -> tuple[SourceText | None, str | None]:
@@ -129,9 +144,7 @@ def decode(name: str, data: bytes) -> tuple[SourceText | None, str | None]:
 def sniff(text: str, extension_format: str) -> str:
     """The format the content shows, where it contradicts the file's extension."""
     head = text.lstrip()[:512].lower()
-    if head.startswith(("<!doctype html", "<html")) or (
-        "<body" in head and "<head" in head
-    ):
+    if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "<head" in head):
         return "html"
     if extension_format == "html" and "<" not in text[:65536]:
         return "text"

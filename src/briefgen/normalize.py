@@ -54,6 +54,8 @@ WORD = re.compile(r"\w+")
 @lru_cache(maxsize=65536)
 def _strip_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed  # nothing to strip: skip the per-character pass
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -9,8 +9,8 @@ is the writer's job.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,9 +18,14 @@ from urllib.parse import urlsplit
 import jinja2
 
 from briefgen import __version__
-from briefgen.records import Brief, Record, Story
+from briefgen.records import Brief, Record, SourceRef, Story
 
-ASSETS = ("assets/style.css",)
+ASSETS = ("assets/style.css", "assets/favicon.svg")
+UNKNOWN_OUTLET = "Unknown outlet"
+
+
+class RenderError(Exception):
+    """A template could not be rendered; the message names the template (and line, where known)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,22 @@ class SiteInfo:
     timezone: str
     """IANA zone for dates without an offset."""
 
+    @property
+    def base_path(self) -> str:
+        """The site's root as a path on its host (`/briefing/`): links that work at any depth."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """The paragraphs of one story that a line of a brief cites, as links."""
+
+    story: Story
+    """The story cited."""
+    paragraphs: tuple[int, ...]
+    """1-based paragraph numbers, matching the story page's `#pN` anchors."""
+
 
 def default_templates_dir() -> Path:
     """briefgen's own templates: inside the installed package, or the checkout's `templates/`."""
@@ -47,13 +68,13 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-@cache
 def _environment(user_dir: Path | None) -> jinja2.Environment:
+    # Made anew for each build (no module-level cache): the user's folder may appear or change.
     defaults = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None and user_dir.is_dir() and user_dir != default_templates_dir():
         loaders.append(jinja2.FileSystemLoader(user_dir))
-    loaders.append(jinja2.PrefixLoader({"default": defaults}))
+    loaders.append(jinja2.PrefixLoader({"default": defaults}, delimiter=":"))
     loaders.append(defaults)
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -65,6 +86,9 @@ def _environment(user_dir: Path | None) -> jinja2.Environment:
     )
     environment.filters["safe_url"] = safe_url
     environment.filters["date_label"] = date_label
+    environment.globals.update(
+        event_path=event_path, story_path=story_path, outlet_name=outlet_name, version=__version__
+    )
     return environment
 
 
@@ -93,24 +117,44 @@ def story_path(story: Story) -> str:
     return f"stories/{story.id}.html"
 
 
+def outlet_name(story: Story) -> str:
+    """What a link to the story is called: its outlet, else its source file."""
+    return story.outlets[0] if story.outlets else story.record.path
+
+
+def citations(refs: Iterable[SourceRef], stories: dict[str, Story]) -> tuple[Citation, ...]:
+    """Source references grouped by story, in first-cited order, each paragraph once."""
+    grouped: dict[str, list[int]] = {}
+    for ref in refs:
+        numbers = grouped.setdefault(ref.story_id, [])
+        if ref.paragraph + 1 not in numbers:
+            numbers.append(ref.paragraph + 1)
+    return tuple(Citation(stories[sid], tuple(sorted(nums))) for sid, nums in grouped.items())
+
+
 def render_site(
     briefs: tuple[Brief, ...], site: SiteInfo, user_templates: Path | None
 ) -> dict[str, bytes]:
     """Every file of the site, by path."""
     environment = _environment(user_templates)
     stories = {story.id: story for b in briefs for story in b.event.stories}
-    story_event = {story.id: b for b in briefs for story in b.event.stories}
-    common = {"site": site, "version": __version__, "event_path": event_path, "story_path": story_path,
-              "stories": stories}
+
+    def cite(refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
+        return citations(refs, stories)
 
     def page(template: str, path: str, **context: object) -> tuple[str, bytes]:
-        root = "../" * path.count("/")
-        html = environment.get_template(template).render(
-            **common, root=root, page_path=path, page_url=site.base_url + path, **context
-        )
+        # 404.html is served by the host at any depth, so its links start from the site's root.
+        root = site.base_path if path == "404.html" else "../" * path.count("/")
+        url = site.base_url + ("" if path == "index.html" else path)
+        try:
+            html = environment.get_template(template).render(
+                site=site, cite=cite, root=root, page_path=path, page_url=url, **context
+            )
+        except jinja2.TemplateError as err:
+            raise RenderError(_template_problem(template, path, err)) from err
         return path, html.encode("utf-8")
 
-    files: dict[str, bytes] = dict(
+    files = dict(
         [
             page("index.html", "index.html", briefs=briefs),
             page("sources.html", "sources.html", outlets=_by_outlet(briefs)),
@@ -120,15 +164,28 @@ def render_site(
     for b in briefs:
         files.update([page("event.html", event_path(b), brief=b)])
         for story in b.event.stories:
-            files.update([page("story.html", story_path(story), story=story, brief=story_event[story.id])])
-    files["sitemap.xml"] = environment.get_template("sitemap.xml").render(
-        site=site, paths=sorted(path for path in files if path.endswith(".html") and path != "404.html"),
-    ).encode("utf-8")
+            files.update([page("story.html", story_path(story), story=story, brief=b)])
+    files["sitemap.xml"] = _sitemap(environment, site, files)
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
     files[".nojekyll"] = b""
     for asset in ASSETS:
         files[asset] = _read_asset(asset, user_templates)
     return files
+
+
+def _template_problem(template: str, path: str, err: jinja2.TemplateError) -> str:
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        where = f"{err.filename or err.name or template}:{err.lineno}"
+        return f"{where}: template syntax error: {err.message}"
+    if isinstance(err, jinja2.TemplateNotFound):
+        return f"template {template}: not found: {err.name}"
+    return f"template {template} (rendering {path}): {err.message or err}"
+
+
+def _sitemap(environment: jinja2.Environment, site: SiteInfo, files: dict[str, bytes]) -> bytes:
+    pages = sorted(path for path in files if path.endswith(".html") and path != "404.html")
+    urls = [site.base_url + ("" if path == "index.html" else path) for path in pages]
+    return environment.get_template("sitemap.xml").render(site=site, urls=urls).encode("utf-8")
 
 
 def _read_asset(name: str, user_templates: Path | None) -> bytes:
@@ -143,6 +200,5 @@ def _by_outlet(briefs: tuple[Brief, ...]) -> list[tuple[str, list[tuple[Record, 
     for b in briefs:
         for story in b.event.stories:
             for record in (story.record, *story.copies):
-                grouped[record.outlet or "Unknown outlet"].append((record, story, b))
-    return sorted(grouped.items(), key=lambda item: (item[0] == "Unknown outlet", item[0].casefold()))
-
+                grouped[record.outlet or UNKNOWN_OUTLET].append((record, story, b))
+    return sorted(grouped.items(), key=lambda item: (item[0] == UNKNOWN_OUTLET, item[0].casefold()))

@@ -13,7 +13,10 @@ _ABBREVIATIONS = frozenset(
     a.m p.m ph.d""".split()
 )
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
-_BOUNDARY = re.compile(r"(?<=[.!?\u2026])([\"'\u201d\u2019)\]]*)\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0370-\u1fff])")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?\u2026])([\"'\u201d\u2019)\]]*)\s+"
+    r"(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0370-\u1fff])"
+)
 _CJK_BOUNDARY = re.compile(r"(?<=[\u3002\uff01\uff1f])")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
@@ -27,7 +30,7 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.start() + len(match.group(1))
-        if _is_abbreviation(text[start:match.start()]):
+        if _is_abbreviation(text[start : match.start()]):
             continue
         piece = text[start:end].strip()
         if piece:
@@ -56,6 +59,8 @@ def _is_abbreviation(before: str) -> bool:
     if bare in _ABBREVIATIONS:
         return True
     # Single initials ("J. Smith") and dotted acronyms ("U.S.", "D.C.").
-    return bool(re.fullmatch(r"(?:\w\.)*\w", bare)) and len(bare.replace(".", "")) <= 3 and (
-        "." in bare or len(bare) == 1
+    return (
+        bool(re.fullmatch(r"(?:\w\.)*\w", bare))
+        and len(bare.replace(".", "")) <= 3
+        and ("." in bare or len(bare) == 1)
     )

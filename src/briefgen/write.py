@@ -3,7 +3,9 @@
 The new site is written to a temporary folder beside the output folder, then swapped in with
 one rename (Linux's renameat2 RENAME_EXCHANGE where available), so that a reader, or a build
 killed at any moment, sees either the old site or the new one, never a mix. Files of earlier
-builds that the new one does not produce do not survive.
+builds that the new one does not produce do not survive. With `keep_unchanged`, a file whose bytes
+are the same as in the previous build is hard-linked from it instead of written again, so it keeps
+its modification time (what deploy and sync tools compare).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -25,7 +28,7 @@ class WriteError(Exception):
     """The site could not be written; the previous output is untouched."""
 
 
-def write_site(files: Mapping[str, bytes], output: Path) -> int:
+def write_site(files: Mapping[str, bytes], output: Path, *, keep_unchanged: bool = False) -> int:
     """Write every file under `output`, replacing what was there; returns the count written."""
     output = output.resolve()
     _recover(output)
@@ -38,7 +41,9 @@ def write_site(files: Mapping[str, bytes], output: Path) -> int:
         for name, data in sorted(files.items()):
             target = staging / _safe_relative(name)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            previous = output / target.relative_to(staging)
+            if not (keep_unchanged and _link_if_same(previous, target, data)):
+                target.write_bytes(data)
         staging.chmod(0o755)
         _swap_into_place(staging, output)
     except OSError as err:
@@ -52,6 +57,16 @@ def _safe_relative(name: str) -> Path:
     if path.is_absolute() or ".." in path.parts or not path.parts or "\x00" in name:
         raise OSError(f"refusing to write outside the output folder: {name!r}")
     return Path(*path.parts)
+
+
+def _link_if_same(previous: Path, target: Path, data: bytes) -> bool:
+    try:
+        if previous.stat().st_size != len(data) or previous.read_bytes() != data:
+            return False
+        os.link(previous, target)
+    except OSError:
+        return False
+    return True
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
@@ -72,7 +87,8 @@ def _swap_into_place(staging: Path, output: Path) -> None:
 
 
 @cache
-def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+def _renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
+    """glibc's renameat2, where the C library has it (glibc 2.28+); else None."""
     name = ctypes.util.find_library("c")
     if name is None:
         return None
@@ -80,17 +96,26 @@ def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
         function = ctypes.CDLL(name, use_errno=True).renameat2
     except (OSError, AttributeError):
         return None
-    return function  # type: ignore[no-any-return]
+    function.argtypes = (
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    )
+    function.restype = ctypes.c_int
+    return cast("Callable[[int, bytes, int, bytes, int], int]", function)
 
 
 def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step; False where the system or file system cannot."""
     function = _renameat2()
     if function is None:
         return False
     result = function(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
-    return bool(result == 0)
+    return result == 0
 
 
 def _recover(output: Path) -> None:

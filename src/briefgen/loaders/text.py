@@ -1,76 +1,52 @@
 """Loader for text copied from a web page: find the article among the page's furniture.
 
-Each line is classified by its shape (length, sentence form, capitalisation, position, repetition,
-link- and menu-likeness); the article body is the densest run of prose lines; the title is the
-headline-shaped line that leads into it; what surrounds it is sorted into banners, captions,
-credits, copyright lines, related links and reader comments.
-"""
+Lines get their features and scores from `briefgen.loaders.lines`; the article is the densest run
+of prose lines, cut where a copyright line, comment votes or a list of stamped posts begins; the
+title is the on-topic headline-shaped line that leads into it (at most one lead paragraph may
+stand above it); what surrounds it is sorted into banners, captions, credits, copyright lines,
+related links and reader comments, and the header's date, section, byline and outlet are read."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from briefgen.dates import find_dates
 from briefgen.loaders import SourceText, record_id, title_from_text
-from briefgen.normalize import fold, words
+from briefgen.loaders.lines import (
+    AGENCY_CREDIT,
+    BREADCRUMB,
+    CALL_TO_ACTION,
+    CREDIT_LINE,
+    INLINE_CREDIT,
+    PREFERRED_SOURCE,
+    SCORE,
+    Line,
+    article_end,
+    densest_run,
+    is_headline,
+    is_sentence,
+    line_scores,
+    split_lines,
+)
+from briefgen.normalize import words
 from briefgen.records import Block, Byline, Caption, Comment, Record, Removed, RemovedKind
 from briefgen.sentences import split_sentences
 
-_TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*$|[:;]$")
-_SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
-_COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
-_CREDIT_LINE = re.compile(
-    r"^(?:credit|credits|photo|photos|image|images|picture|source|virin|photograph|illustration)"
-    r"\s*(?:by)?\s*:\s*\S",
-    re.IGNORECASE,
-)
-_INLINE_CREDIT = re.compile(
-    r"(?:\b(?:image|photo|picture|credit|photograph)\s*:\s*|\((?:photo|image)\s*(?:by|:)\s*)"
-    r"(?P<credit>[^()]{2,80}?)\)?\s*$",
-    re.IGNORECASE,
-)
-_AGENCY_CREDIT = re.compile(r"(?P<credit>\b[A-Z]{2,}(?: Photo)?/[A-Z][\w.\- ]{2,40})\s*$")
-_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+(?P<names>[^\d]{3,120})$", re.IGNORECASE)
-_PREFERRED_SOURCE = re.compile(
-    r"\badd\s+(?P<outlet>.{2,40}?)\s+as\s+an?\s+(?:preferred|trusted)\s+source\b", re.IGNORECASE
-)
-_CALL_TO_ACTION = re.compile(
-    r"^(?:add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|listen|"
-    r"join|get|support|donate|read|see|continue|register|install|like us|advertisement|sponsored)\b",
-    re.IGNORECASE,
-)
-_RELATED = re.compile(
-    r"^(?:related|more (?:from|on|stories|news)|read (?:more|next|also)|recommended|"
-    r"you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|trending|see also|also read)",
-    re.IGNORECASE,
-)
 _ALL_CAPS_PLACE = re.compile(r"^[A-Z][A-Z .,'\u2019-]{1,40}$")
 _DATELINE_PREFIX = re.compile(
-    r"^(?P<place>[A-Z][A-Z .,'\u2019-]{1,40}?)\s*(?:\((?P<agency>[A-Za-z .]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s"
+    r"^(?P<place>[A-Z][A-Z .,'\u2019-]{1,40}?)\s*"
+    r"(?:\((?P<agency>[A-Za-z .]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s"
 )
 _ORG_SUFFIX = re.compile(r",?\s+(?:inc|ltd|llc|corp|co|plc|gmbh|ag|sa)\.?$", re.IGNORECASE)
 
-# Body scores per line shape; the body is the run of lines with the highest sum.
-_FURNITURE_PENALTY = -3.0
-_SHORT_PENALTY = -1.0
-_HEADLINE_PENALTY = -0.5
+# Prose paragraphs that may stand above the headline (a standfirst or lead).
+_LEAD_PARAGRAPHS = 1
 # Share of a line's longer words that must recur in the body for it to be on the article's topic.
 _TOPICAL = 0.3
 # Below this share a leading prose line is taken for a site banner, not the article's lead.
-_LEAD_TOPICAL = 0.15
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    number: int
-    text: str
-    words: int
-    terminal: bool
-    group: int
+_LEAD_TOPICAL = 0.1
 
 
 def load(source: SourceText) -> Record:
@@ -84,8 +60,7 @@ class _Page:
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
-        self.lines = _split_lines(source.text)
-        self.repeated = Counter(fold(line.text) for line in self.lines)
+        self.lines = split_lines(source.text)
         self.removed: list[Removed] = []
         self.captions: list[Caption] = []
         self.comments: list[Comment] = []
@@ -99,8 +74,7 @@ class _Page:
         self.breadcrumb: list[str] = []
 
     def record(self) -> Record:
-        end = self._article_end()
-        start, stop = _densest_run([self._score(line) for line in self.lines[:end]])
+        start, stop = self._article_span()
         start = self._skip_off_topic_lead(start, stop)
         title_index = self._find_title(start, stop)
         body_start = title_index + 1 if title_index is not None else start
@@ -137,58 +111,33 @@ class _Page:
 
     # -- line shapes -------------------------------------------------------------------------
 
-    def _kind(self, line: _Line) -> RemovedKind | None:
+    def _kind(self, line: Line) -> RemovedKind | None:
         """The furniture kind of a line, or None where it may be reporting."""
-        text = line.text
-        if _SCORE.match(text):
-            return "comment"
-        if _COPYRIGHT.search(text) and line.words <= 15:
-            return "copyright"
-        if _CREDIT_LINE.match(text):
-            return "credit"
-        if _BREADCRUMB.search(text) and not line.terminal:
-            return "breadcrumb"
-        if _URL_ONLY.match(text):
-            return "related-links"
-        if _PREFERRED_SOURCE.search(text) or (
-            line.words <= 12 and _CALL_TO_ACTION.match(text) and not _is_sentence(line)
-        ):
-            return "promo"
-        if _INLINE_CREDIT.search(text) or (line.words <= 40 and _AGENCY_CREDIT.search(text)):
-            return "caption"
-        return None
+        return line.kind
 
-    def _score(self, line: _Line) -> float:
-        if self._kind(line) is not None:
-            return _FURNITURE_PENALTY
-        if self.repeated[fold(line.text)] > 1 and line.words < 8:
-            return _FURNITURE_PENALTY
-        if _is_sentence(line):
-            return min(line.words, 60) / 10
-        if line.words <= 2:
-            return _SHORT_PENALTY
-        return _HEADLINE_PENALTY
-
-    def _article_end(self) -> int:
-        """Lines from the first end-of-article marker after some prose are not the article."""
-        seen_prose = False
-        for index, line in enumerate(self.lines):
-            kind = self._kind(line)
-            if seen_prose and kind in ("copyright", "comment"):
-                return index
-            if _RELATED.match(line.text) and line.words <= 6 and seen_prose:
-                return index
-            seen_prose = seen_prose or _is_sentence(line)
-        return len(self.lines)
+    def _article_span(self) -> tuple[int, int]:
+        """First and last index of the article: the densest run, cut at an end marker in it."""
+        scores = line_scores(self.lines)
+        start, stop = densest_run(scores)
+        end = article_end(self.lines, start, stop)
+        if end <= stop:
+            start, stop = densest_run(scores[:end])
+        return start, stop
 
     # -- title and header --------------------------------------------------------------------
 
     def _find_title(self, start: int, stop: int) -> int | None:
         """The headline: a headline-shaped line near the body's start that shares its words."""
         best, best_score = None, 0.0
+        prose_before = 0
         for index in range(max(0, start - 8), min(stop, start + 5)):
             line = self.lines[index]
-            if not _is_headline(line) or self._kind(line) is not None or self._is_meta(line):
+            if index >= start and is_sentence(line):
+                prose_before += 1
+            # Past a lead paragraph a headline-shaped line is a subheading, not the title.
+            if prose_before > _LEAD_PARAGRAPHS:
+                break
+            if not is_headline(line) or self._kind(line) is not None or self._is_meta(line):
                 continue
             body_words = self._words_of(max(start, index + 1), stop)
             own = {w for w in words(line.text) if len(w) > 3}
@@ -204,37 +153,39 @@ class _Page:
         Site banners ("official website" notices, cookie lines) are prose too, so the densest run
         can begin with them; the article is what the rest of the run talks about.
         """
+        # Word counts of lines[start + 3 : stop + 1], kept up to date as start moves (linear).
+        later = Counter(w for line in self.lines[start + 3 : stop + 1] for w in _long_words(line))
         while start < stop - 3:
-            line = self.lines[start]
-            own = {w for w in words(line.text) if len(w) > 3}
+            own = set(_long_words(self.lines[start]))
             if not own:
                 return start
             # Skip the next two lines: a banner's own lines share its words.
-            shared = len(own & self._words_of(start + 3, stop)) / len(own)
+            shared = sum(1 for w in own if later[w] > 0) / len(own)
             if shared >= _LEAD_TOPICAL:
                 return start
+            later.subtract(_long_words(self.lines[start + 3]))
             start += 1
         return start
 
     def _words_of(self, first: int, last: int) -> set[str]:
         return {w for line in self.lines[first : last + 1] for w in words(line.text) if len(w) > 3}
 
-    def _lead_before_title(self, title: int | None, start: int, stop: int) -> list[_Line]:
+    def _lead_before_title(self, title: int | None, start: int, stop: int) -> list[Line]:
         """Prose between the body's start and a title found inside it that is on topic: a lead."""
         if title is None or title < start:
             return []
         after = {w for line in self.lines[title + 1 : stop + 1] for w in words(line.text)}
-        lead: list[_Line] = []
+        lead: list[Line] = []
         for line in self.lines[start:title]:
             own = {w for w in words(line.text) if len(w) > 3}
-            if _is_sentence(line) and own and len(own & after) / len(own) >= _TOPICAL:
+            if is_sentence(line) and own and len(own & after) / len(own) >= _TOPICAL:
                 lead.append(line)
         return lead
 
-    def _is_meta(self, line: _Line) -> bool:
-        return bool(find_dates(line.text)) and line.words <= 8 or bool(_BYLINE.match(line.text))
+    def _is_meta(self, line: Line) -> bool:
+        return (bool(find_dates(line.text)) and line.words <= 8) or bool(_BYLINE.match(line.text))
 
-    def _read_header(self, header: list[_Line], keep: list[_Line]) -> None:
+    def _read_header(self, header: list[Line], keep: list[Line]) -> None:
         kept = {line.number for line in keep}
         for position, line in enumerate(header):
             if line.number in kept:
@@ -254,7 +205,7 @@ class _Page:
                 continue
             self.removed.append(Removed(kind or "banner", line.text, line.number))
 
-    def _read_meta(self, line: _Line) -> bool:
+    def _read_meta(self, line: Line) -> bool:
         """Date lines ("date 2026-01-15  Site Name") and bylines; True where the line was one."""
         byline = _BYLINE.match(line.text)
         if byline:
@@ -272,8 +223,8 @@ class _Page:
         self.removed.append(Removed("metadata", line.text, line.number))
         return True
 
-    def _read_breadcrumb(self, line: _Line) -> None:
-        parts = [part.strip() for part in _BREADCRUMB.split(line.text) if part.strip()]
+    def _read_breadcrumb(self, line: Line) -> None:
+        parts = [part.strip() for part in BREADCRUMB.split(line.text) if part.strip()]
         if len(parts) >= 2 and len(parts[0].split()) >= 4 and not self.outlet:
             self.outlet = parts[1]
         self.breadcrumb = parts
@@ -282,15 +233,15 @@ class _Page:
         parts = self.breadcrumb
         return parts[0] if parts and len(parts[0].split()) >= 4 else None
 
-    def _note_outlet(self, line: _Line) -> None:
-        match = _PREFERRED_SOURCE.search(line.text)
+    def _note_outlet(self, line: Line) -> None:
+        match = PREFERRED_SOURCE.search(line.text)
         if match and not self.outlet:
             self.outlet = match["outlet"].strip()
 
     # -- body --------------------------------------------------------------------------------
 
-    def _body(self, lines: list[_Line]) -> list[Block]:
-        photo_groups = {line.group for line in lines if _CREDIT_LINE.match(line.text)}
+    def _body(self, lines: list[Line]) -> list[Block]:
+        photo_groups = {line.group for line in lines if CREDIT_LINE.match(line.text)}
         blocks: list[Block] = []
         for index, line in enumerate(lines):
             self._note_outlet(line)
@@ -301,9 +252,9 @@ class _Page:
                 self._add_caption(line, kind)
             elif kind is not None:
                 self.removed.append(Removed(kind, line.text, line.number))
-            elif _is_sentence(line) or line.words > 25:
+            elif is_sentence(line) or line.words > 25:
                 blocks.append(Block("paragraph", self._without_promo(line)))
-            elif _is_headline(line) and _next_is_prose(lines, index):
+            elif is_headline(line) and _next_is_prose(lines, index):
                 blocks.append(Block("heading", line.text))
             elif _ALL_CAPS_PLACE.match(line.text) and not blocks and not self.dateline:
                 self.dateline = line.text.strip()
@@ -313,9 +264,9 @@ class _Page:
         self._read_dateline(blocks)
         return blocks
 
-    def _without_promo(self, line: _Line) -> str:
+    def _without_promo(self, line: Line) -> str:
         sentences = split_sentences(line.text)
-        kept = [s for s in sentences if not (_CALL_TO_ACTION.match(s) and len(s.split()) <= 8)]
+        kept = [s for s in sentences if not (CALL_TO_ACTION.match(s) and len(s.split()) <= 8)]
         if len(kept) == len(sentences) or not kept:
             return line.text
         for sentence in sentences:
@@ -332,31 +283,31 @@ class _Page:
             if match["agency"] and not self.agency:
                 self.agency = match["agency"].strip()
 
-    def _add_caption(self, line: _Line, kind: RemovedKind) -> None:
+    def _add_caption(self, line: Line, kind: RemovedKind) -> None:
         self.removed.append(Removed(kind, line.text, line.number))
         if kind == "credit":
             if self.captions and self.captions[-1].credit is None:
                 credit = line.text.split(":", 1)[1].strip()
                 self.captions[-1] = Caption(self.captions[-1].text, credit)
             return
-        match = _INLINE_CREDIT.search(line.text) or _AGENCY_CREDIT.search(line.text)
+        match = INLINE_CREDIT.search(line.text) or AGENCY_CREDIT.search(line.text)
         if match:
             text = line.text[: match.start()].strip()
             self.captions.append(Caption(text, match["credit"].strip()))
-        elif _is_sentence(line):
+        elif is_sentence(line):
             self.captions.append(Caption(line.text, None))
 
     # -- after the article -------------------------------------------------------------------
 
-    def _read_trailer(self, trailer: list[_Line]) -> None:
-        pending: list[_Line] = []
-        has_scores = any(_SCORE.match(line.text) for line in trailer)
+    def _read_trailer(self, trailer: list[Line]) -> None:
+        pending: list[Line] = []
+        has_scores = any(SCORE.match(line.text) for line in trailer)
         for line in trailer:
             kind = self._kind(line)
             if kind == "copyright":
                 self._read_copyright(line)
                 self.removed.append(Removed("copyright", line.text, line.number))
-            elif has_scores and _SCORE.match(line.text):
+            elif has_scores and SCORE.match(line.text):
                 self._add_comment(pending, line)
                 pending = []
             elif has_scores:
@@ -366,7 +317,7 @@ class _Page:
         if pending:
             self._add_comment(pending, None)
 
-    def _add_comment(self, lines: list[_Line], score_line: _Line | None) -> None:
+    def _add_comment(self, lines: list[Line], score_line: Line | None) -> None:
         if not lines:
             return
         score = None
@@ -376,7 +327,7 @@ class _Page:
         for line in [*lines, *([score_line] if score_line else [])]:
             self.removed.append(Removed("comment", line.text, line.number))
 
-    def _read_copyright(self, line: _Line) -> None:
+    def _read_copyright(self, line: Line) -> None:
         holder = re.sub(r"^(?:\u00a9|\(c\)|copyright)\s*", "", line.text, flags=re.I)
         holder = re.sub(r"all rights reserved\.?", "", holder, flags=re.I)
         has_year = bool(re.match(r"\s*(?:19|20)\d\d", holder))
@@ -399,54 +350,19 @@ class _Page:
         return counts.most_common(1)[0][0] if counts else None
 
 
-def _split_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    group = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        stripped = raw.strip()
-        if not stripped:
-            group += 1
-            continue
-        terminal = bool(_TERMINAL.search(stripped))
-        lines.append(_Line(number, stripped, len(stripped.split()), terminal, group))
-    return lines
-
-
-def _groups_are_paragraphs(lines: list[_Line]) -> bool:
+def _groups_are_paragraphs(lines: list[Line]) -> bool:
     """True where blank lines separate paragraphs (so a group of lines is one block)."""
     groups = {line.group for line in lines}
     return len(groups) >= len(lines) * 0.6
 
 
-def _is_sentence(line: _Line) -> bool:
-    return (line.terminal and line.words >= 6) or line.words >= 20
+def _next_is_prose(lines: list[Line], index: int) -> bool:
+    return any(is_sentence(line) for line in lines[index + 1 : index + 3])
 
 
-def _is_headline(line: _Line) -> bool:
-    text = line.text
-    if not 3 <= line.words <= 25 or len(text) > 200:
-        return False
-    if text.endswith((".", ",", ";")) and not text.endswith("..."):
-        return False
-    return text[0].isupper() or text[0] in "\"'\u201c\u2018"
-
-
-def _next_is_prose(lines: list[_Line], index: int) -> bool:
-    return any(_is_sentence(line) for line in lines[index + 1 : index + 3])
-
-
-def _densest_run(scores: list[float]) -> tuple[int, int]:
-    """The contiguous run with the highest total score (Kadane), as first and last index."""
-    best, best_span = float("-inf"), (0, -1)
-    total, start = 0.0, 0
-    for index, score in enumerate(scores):
-        if total <= 0:
-            total, start = score, index
-        else:
-            total += score
-        if total > best:
-            best, best_span = total, (start, index)
-    return best_span
+def _long_words(line: Line) -> list[str]:
+    """The line's folded words of more than three letters: the ones that carry its topic."""
+    return [w for w in words(line.text) if len(w) > 3]
 
 
 def _first_paragraph(body: list[Block]) -> str:

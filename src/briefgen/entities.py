@@ -1,0 +1,131 @@
+"""Entities: the people, organisations and places an event's stories name, spellings merged.
+
+Names are capitalised runs of words. Spellings merge when they fold to the same form (diacritics,
+case, dots: `Shinjirō`/`Shinjiro`, `U.S.`/`US`), when a post is written before a person's name
+(`Secretary of War Pete Hegseth`/`Defense Secretary Pete Hegseth`), when a surname stands alone
+for a person named in full elsewhere, and when an acronym spells a name's initials.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from briefgen.normalize import words
+from briefgen.passages import Passage
+from briefgen.people import ORGANISATION_WORDS, TITLE_WORDS, PeopleIndex, name_key, strip_titles
+from briefgen.records import Entity
+from briefgen.stopwords import STOPWORDS
+
+ENTITIES_MAX = 12
+"""Entities listed per event, most named first."""
+MIN_MENTIONS = 2
+"""Names mentioned once are not what the event is about."""
+_ABBREVIATION = re.compile(r"(?:^|-)(?:\w\.)+$")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
+
+
+@dataclass(slots=True)
+class _Tally:
+    spellings: Counter[str]
+    kinds: Counter[str]
+
+
+def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]:
+    """The event's most named people, organisations and places."""
+    lowercase = people.lowercase
+    tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
+    for passage in passages:
+        for offset, run in people.runs(passage.text):
+            named = _name(run, offset, lowercase)
+            if named is None:
+                continue
+            person = people.full_name(named)
+            key, kind = (
+                (name_key(person), "person")
+                if person
+                else (_key(named), _kind(named, passage.text[:offset]))
+            )
+            tally = tallies[key]
+            spelling = named if person is None or len(named.split()) > 1 else person
+            tally.spellings[spelling] += 1
+            tally.kinds[kind] += 1
+    merged = _merge_acronyms(tallies)
+    found = [
+        _entity(tally) for tally in merged.values() if sum(tally.spellings.values()) >= MIN_MENTIONS
+    ]
+    found.sort(key=lambda e: (-e.mentions, e.name))
+    return tuple(found[:ENTITIES_MAX])
+
+
+def _name(run: str, offset: int, lowercase: frozenset[str]) -> str | None:
+    """The name a run writes, or None for a capitalised common word or a bare post."""
+    tokens = run.replace("’", "'").split()
+    tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
+    while tokens and (
+        _common_word(tokens[0]) or (tokens[0].casefold() in lowercase and offset == 0)
+    ):
+        tokens.pop(0)
+    if not tokens or all(t.casefold().strip(".") in TITLE_WORDS for t in tokens):
+        return None
+    if tokens[-1].endswith(".") and not _ABBREVIATION.search(tokens[-1]):
+        tokens[-1] = tokens[-1].rstrip(".")
+    name = " ".join(tokens)
+    if len(tokens) == 1 and (name.casefold() in lowercase or len(name) < 2):
+        return None
+    return strip_titles(name) if _has_person_post(tokens) else name
+
+
+def _common_word(token: str) -> bool:
+    """A function word written with a capital (`The`), not an acronym that spells one (`WHO`)."""
+    return token.casefold() in STOPWORDS and not (len(token) > 1 and token.isupper())
+
+
+def _has_person_post(tokens: list[str]) -> bool:
+    return any(t.casefold().strip(".") in TITLE_WORDS for t in tokens) and not any(
+        t.casefold() in ORGANISATION_WORDS for t in tokens
+    )
+
+
+@lru_cache(maxsize=65536)
+def _key(name: str) -> str:
+    return " ".join(words(name.replace(".", "")))
+
+
+def _kind(name: str, before: str) -> str:
+    if any(word in ORGANISATION_WORDS for word in words(name)):
+        return "organisation"
+    if _PLACE_BEFORE.search(before):
+        return "place"
+    return "other"
+
+
+def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
+    merged = dict(tallies)
+    spelled: dict[str, str] = {}
+    for key in merged:
+        if " " in key:
+            spelled.setdefault("".join(word[0] for word in key.split()), key)
+    for key in list(merged):
+        full = spelled.get(key) if " " not in key else None
+        if full:
+            merged[full].spellings.update(merged[key].spellings)
+            merged[full].kinds.update(merged[key].kinds)
+            del merged[key]
+    return merged
+
+
+def _entity(tally: _Tally) -> Entity:
+    spellings = sorted(tally.spellings, key=lambda s: (-tally.spellings[s], -len(s), s))
+    kind = next(
+        (k for k in ("person", "organisation", "place") if tally.kinds[k]),
+        "other",
+    )
+    return Entity(
+        name=spellings[0],
+        kind=kind,
+        variants=tuple(spellings[1:]),
+        mentions=sum(tally.spellings.values()),
+    )

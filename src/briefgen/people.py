@@ -1,0 +1,234 @@
+"""Names in an event's text: capitalised runs, titles stripped, surnames resolved to full names."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+from briefgen.normalize import fold
+from briefgen.stopwords import STOPWORDS
+
+# Words that name a post rather than a person ("Secretary of War Pete Hegseth").
+TITLE_WORDS = frozenset(
+    [
+        "secretary",
+        "minister",
+        "president",
+        "prime",
+        "vice",
+        "chancellor",
+        "premier",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "emperor",
+        "governor",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "mayor",
+        "judge",
+        "justice",
+        "chief",
+        "director",
+        "general",
+        "admiral",
+        "adm",
+        "colonel",
+        "col",
+        "major",
+        "maj",
+        "captain",
+        "capt",
+        "lieutenant",
+        "lt",
+        "sergeant",
+        "sgt",
+        "commander",
+        "cmdr",
+        "officer",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "envoy",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ceo",
+        "leader",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sir",
+        "lord",
+        "lady",
+        "dame",
+        "pope",
+        "bishop",
+        "rev",
+        "defense",
+        "defence",
+        "war",
+        "state",
+        "foreign",
+        "interior",
+        "finance",
+        "treasury",
+        "home",
+        "trade",
+        "justice",
+        "army",
+        "navy",
+        "air",
+        "force",
+        "deputy",
+        "acting",
+        "former",
+        "u.s",
+        "us",
+        "uk",
+        "u.k.",
+        "attorney",
+        "house",
+        "speaker",
+        "the",
+        "of",
+        "for",
+        "and",
+    ]
+)
+_ORGANISATION_WORDS = """department ministry agency army navy force forces command regiment corps
+    party council committee commission court parliament congress senate government administration
+    university company inc corp ltd group bank association union organization organisation
+    institute office pentagon police guard bureau service house"""
+ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
+"""Words that make a capitalised run an organisation's name."""
+_INITIALS = re.compile(r"(?:^|-)(?:\w\.)+$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|added|wrote|stated)\b")
+UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0400-\u042f"
+"""Capital letters (Latin, Latin-1, Latin Extended-A, Greek, Cyrillic) a name may start with."""
+_CAPITALISED = rf"(?:[{UPPER}][\w'’.\-]*\w\.?|[{UPPER}]\.)"
+_PERSONAL_TOKEN = re.compile(rf"^(?:[{UPPER}][a-z\u00df-\u024f'\-]+|[{UPPER}]\.)$")
+_NAME_RUN = re.compile(rf"{_CAPITALISED}(?:\s+(?:of\s+)?{_CAPITALISED})*")
+
+
+def name_runs(text: str) -> list[tuple[int, str]]:
+    """Capitalised word runs (offset, text), possible names or titles."""
+    return [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(text)]
+
+
+@lru_cache(maxsize=65536)
+def strip_titles(run: str) -> str:
+    """A capitalised run's words after its last post word (`U.S. Defense Secretary X Y`: `X Y`)."""
+    tokens = run.replace("’", "'").split()
+    titles = [index for index, token in enumerate(tokens) if _bare(token) in TITLE_WORDS]
+    if titles:
+        tokens = tokens[titles[-1] + 1 :]
+    if tokens and tokens[-1].endswith(".") and not _INITIALS.search(tokens[-1]):
+        tokens[-1] = tokens[-1].rstrip(".")
+    return " ".join(_possessive(t) for t in tokens)
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """A name's matching form (`fold`, cached: the same names recur all through an event)."""
+    return fold(name)
+
+
+def _has_post(run: str) -> bool:
+    return any(_bare(token) in TITLE_WORDS for token in run.split())
+
+
+def _strip_common(run: str, lowercase: set[str]) -> str:
+    """A run without leading words that are common words capitalised (`While Trump`)."""
+    tokens = run.split()
+    while tokens and (tokens[0].casefold() in STOPWORDS or tokens[0].casefold() in lowercase):
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+def _looks_personal(tokens: list[str]) -> bool:
+    return not any(_bare(t) in ORGANISATION_WORDS for t in tokens) and all(
+        _PERSONAL_TOKEN.match(t) for t in tokens
+    )
+
+
+def _bare(token: str) -> str:
+    return token.casefold().strip(".,'")
+
+
+def _possessive(token: str) -> str:
+    return token[:-2] if token.endswith(("'s", "’s")) else token
+
+
+class PeopleIndex:
+    """People named in a text: surname -> the fullest name written for them.
+
+    A person is a run of two or three capitalised words written after a post (`Defense Minister
+    Shinjiro Koizumi`) or before a verb of saying (`Jane Doe said`), and not an organisation.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        corpus = list(texts)
+        lowercase = {w for text in corpus for w in _LOWER_WORD.findall(text)}
+        self.lowercase = frozenset(lowercase)
+        """Words the texts write in lower case (so a capitalised one opens a sentence)."""
+        full: dict[str, Counter[str]] = {}
+        self._runs = {text: name_runs(text) for text in corpus}
+        for text, runs in self._runs.items():
+            for offset, run in runs:
+                after_post = strip_titles(run)
+                titled = bool(after_post) and _has_post(run)
+                name = after_post if titled else strip_titles(_strip_common(run, lowercase))
+                tokens = name.split()
+                speaking = bool(_SPEECH_AFTER.match(text, offset + len(run)))
+                if 2 <= len(tokens) <= 3 and (titled or speaking) and _looks_personal(tokens):
+                    full.setdefault(name_key(tokens[-1]), Counter())[name] += 1
+        self._names = {surname: _fullest(names) for surname, names in full.items()}
+        self._resolved: dict[str, str | None] = {}
+
+    def full_name(self, run: str) -> str | None:
+        """The full name of the person a capitalised run names, or None if it names nobody known."""
+        if run not in self._resolved:
+            tokens = strip_titles(run).split()
+            found = (self._names.get(name_key(token)) for token in reversed(tokens))
+            self._resolved[run] = next((name for name in found if name), None)
+        return self._resolved[run]
+
+    def runs(self, text: str) -> list[tuple[int, str]]:
+        """The capitalised runs of one of the indexed texts (or of any other text)."""
+        found = self._runs.get(text)
+        return found if found is not None else name_runs(text)
+
+    def first_person(self, text: str) -> str | None:
+        """The first known person a text names."""
+        for _, run in name_runs(text):
+            name = self.full_name(run)
+            if name:
+                return name
+        return None
+
+    def last_person(self, text: str) -> str | None:
+        """The last known person a text names."""
+        found = None
+        for _, run in name_runs(text):
+            found = self.full_name(run) or found
+        return found
+
+    @property
+    def people(self) -> dict[str, str]:
+        """Surname (folded) -> full name."""
+        return dict(self._names)
+
+
+def _fullest(names: Counter[str]) -> str:
+    """The most written spelling among the longest forms (so `Pete Hegseth` over `Hegseth`)."""
+    return max(names, key=lambda name: (len(name.split()), names[name], name))

@@ -1,0 +1,157 @@
+"""Direct quotations: found in the bodies, attributed to a speaker, merged across sources.
+
+Two sources quote the same words when their word sequences (folded, without brackets, ellipses
+and punctuation) match closely, or one is a stretch of the other; the fullest wording is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from briefgen.normalize import words
+from briefgen.passages import Passage, story_outlets
+from briefgen.people import UPPER, PeopleIndex, name_runs, strip_titles
+from briefgen.records import Quote, SourceRef, Story
+
+MIN_WORDS = 5
+"""Shorter quoted runs are scare quotes or titles (`the “Old Guard”`), not quotations."""
+SAME_WORDS = 0.8
+"""Word-sequence similarity above which two quotations are the same words."""
+_QUOTED = re.compile(r"“(?P<curly>[^“”]+)”|\"(?P<straight>[^\"]+)\"")
+_SPEECH = (
+    r"(?:said|says|told|tells|added|adds|remarked|replied|responded|stated|declared|noted|"
+    r"wrote|writes|explained|insisted|warned|argued|asked|continued|commented|recalled|"
+    r"according to|saying|adding|telling)"
+)
+_NAME = rf"(?P<name>(?:[{UPPER}][\w'’.\-]*\s+){{0,5}}[{UPPER}][\w'’\-]*)"
+_AFTER_NAME_VERB = re.compile(rf"^[\s,]*{_NAME}\s+{_SPEECH}\b")
+_AFTER_VERB_NAME = re.compile(rf"^[\s,]*{_SPEECH}\s+{_NAME}")
+_AFTER_PRONOUN = re.compile(rf"^[\s,]*(?:he|she)\s+{_SPEECH}\b", re.IGNORECASE)
+_BEFORE_SPEECH = re.compile(rf"\b{_SPEECH}\b[^“\"]*$|:\s*$")
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she)\b", re.IGNORECASE)
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
+_SENTENCE_START = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“\"])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    text: str
+    key: tuple[str, ...]
+    words: frozenset[str]
+    speaker: str | None
+    story: Story
+    paragraph: int
+
+
+def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
+    """Every quotation of the event, merged across sources, most carried first."""
+    found = [q for paragraph in _paragraphs(passages) for q in _in_paragraph(*paragraph, people)]
+    groups: list[list[_Found]] = []
+    for quote in found:
+        group = next((g for g in groups if _same_words(g[0], quote)), None)
+        if group is None:
+            groups.append([quote])
+        else:
+            group.append(quote)
+    merged = [_merge(group) for group in groups]
+    return tuple(sorted(merged, key=lambda q: -len(q.outlets)))
+
+
+def quote_key(text: str) -> tuple[str, ...]:
+    """The words of a quotation as compared: folded, brackets, ellipses and punctuation dropped."""
+    return tuple(words(text.replace("[", " ").replace("]", " ")))
+
+
+def _paragraphs(passages: list[Passage]) -> list[tuple[Story, int, str]]:
+    seen: dict[tuple[str, int], tuple[Story, int, str]] = {}
+    for passage in passages:
+        key = (passage.story.id, passage.paragraph)
+        if key not in seen:
+            text = passage.story.record.paragraphs[passage.paragraph]
+            seen[key] = (passage.story, passage.paragraph, text)
+    return list(seen.values())
+
+
+def _in_paragraph(story: Story, index: int, text: str, people: PeopleIndex) -> list[_Found]:
+    found: list[_Found] = []
+    last_speaker: str | None = None
+    for match in _QUOTED.finditer(text):
+        inner = (match["curly"] or match["straight"] or "").strip()
+        key = quote_key(inner)
+        if len(key) < MIN_WORDS:
+            continue
+        speaker = _speaker(text, match.start(), match.end(), people, last_speaker)
+        last_speaker = speaker or last_speaker
+        found.append(_Found(inner, key, frozenset(key), speaker, story, index))
+    return found
+
+
+def _speaker(
+    text: str, start: int, end: int, people: PeopleIndex, last_speaker: str | None
+) -> str | None:
+    after = text[end : end + 120]
+    for pattern in (_AFTER_NAME_VERB, _AFTER_VERB_NAME):
+        match = pattern.match(after)
+        if match:
+            run = _within_sentence(match["name"])
+            name = people.full_name(run) or _lone_name(run)
+            if name:
+                return name
+    if _AFTER_PRONOUN.match(after):
+        return last_speaker or people.last_person(text[:start])
+    before = _sentence_before(text, start)
+    if _BEFORE_SPEECH.search(before):
+        if _PRONOUN_SUBJECT.match(before):
+            return last_speaker or people.last_person(text[: start - len(before)])
+        return people.first_person(before) or _first_run(before)
+    return None
+
+
+def _sentence_before(text: str, start: int) -> str:
+    head = text[:start]
+    starts = [m.end() for m in _SENTENCE_START.finditer(head)]
+    return head[starts[-1] :] if starts else head
+
+
+def _within_sentence(run: str) -> str:
+    """A name run cut where a word ends a sentence (`Ana Lima. The` -> `Ana Lima`)."""
+    tokens = run.split()
+    for index, token in enumerate(tokens[:-1]):
+        if token.endswith(".") and not _INITIALS.match(token):
+            return " ".join(tokens[: index + 1]).rstrip(".")
+    return run
+
+
+def _lone_name(run: str) -> str | None:
+    name = strip_titles(run)
+    return name if 1 <= len(name.split()) <= 3 else None
+
+
+def _first_run(text: str) -> str | None:
+    runs = [run for offset, run in name_runs(text) if offset > 0 or len(run.split()) > 1]
+    return runs[0] if runs else None
+
+
+def _same_words(first: _Found, second: _Found) -> bool:
+    if len(first.words & second.words) < 0.8 * min(len(first.words), len(second.words)):
+        return False  # cheap word-set test first: most pairs of quotations share few words
+    left, right = first.key, second.key
+    matcher = SequenceMatcher(None, left, right, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    return matcher.ratio() >= SAME_WORDS or matched >= 0.9 * min(len(left), len(right))
+
+
+def _merge(group: list[_Found]) -> Quote:
+    fullest = max(group, key=lambda q: (len(q.key), -group.index(q)))
+    speakers = Counter(q.speaker for q in group if q.speaker)
+    refs = tuple(dict.fromkeys(SourceRef(q.story.id, q.paragraph) for q in group))
+    outlets = tuple(sorted({o for q in group for o in story_outlets(q.story)}))
+    return Quote(
+        text=fullest.text,
+        speaker=speakers.most_common(1)[0][0] if speakers else None,
+        sources=refs,
+        outlets=outlets,
+    )

@@ -1,0 +1,173 @@
+"""The event summary: 3 to 5 sentences copied from the sources, each with every paragraph saying it.
+
+Extractive only: a sentence is shown exactly as one source wrote it. Sentences are ranked by how
+much of the event's shared vocabulary they carry (words several stories use count more), by how
+early they stand in their story (news leads carry the news) and by how many outlets say the same.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from itertools import chain
+
+from briefgen.passages import Passage, overlap, story_outlets
+from briefgen.records import SourceRef, SummarySentence
+
+SUMMARY_MIN = 3
+SUMMARY_MAX = 5
+WORD_BUDGET = 70
+"""Stop adding sentences (beyond the minimum) once the summary holds this many words."""
+SAME_SENTENCE = 0.5
+"""Set cosine of the terms of two sentences of different stories that say the same thing."""
+REDUNDANT = 0.35
+"""Share of terms above which a sentence repeats one already chosen."""
+LENGTH_DAMPING = 0.3
+"""Centrality is summed term weight over (term count ** this): 0 favours long sentences, 1 short."""
+LEAD_WEIGHT = 1.0
+"""How much more the first sentence of a story counts than a late one (news leads carry news)."""
+CORROBORATION = 0.8
+"""Score added per further outlet saying the same thing, as a share."""
+CORROBORATION_POOL = 60
+"""How many of the best candidates (scored alone) are checked for other outlets saying the same."""
+SAME_STORY_DISCOUNT = 0.7
+"""Score kept by a sentence per sentence already chosen from its story (spread over outlets)."""
+PERSONAL_VOICE = 0.6
+"""Score kept by a question or a sentence in the first or second person (opinion, not report)."""
+_PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
+_MIN_WORDS = 6
+_MAX_WORDS = 60
+_OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
+_ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def summarize(
+    passages: list[Passage], dates: Mapping[int, frozenset[date]] | None = None
+) -> tuple[SummarySentence, ...]:
+    """3 to 5 source sentences: central, corroborated, early, and not repeating each other.
+
+    `dates` maps a passage's `id()` to the dates it gives: sentences giving different dates do
+    not support each other, however many words they share.
+    """
+    candidates = [p for p in passages if is_whole_sentence(p.text)] or passages
+    if not candidates:
+        return ()
+    weights = _term_weights(passages)
+    alone = {id(p): _alone(p, weights) for p in candidates}
+    # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
+    strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
+    index = SupportIndex(passages, dates or {})
+    support = {id(p): index.supporters(p) for p in strongest}
+    scores = {id(p): _corroborated(alone[id(p)], support.get(id(p), [p])) for p in candidates}
+    ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
+    chosen = _pick(ranked, scores)
+    chosen.sort(key=lambda p: (p.position, _story_rank(p, passages)))
+    return tuple(_summary_sentence(p, support.get(id(p)) or index.supporters(p)) for p in chosen)
+
+
+def is_whole_sentence(text: str) -> bool:
+    """A sentence fit to stand alone: starts a sentence, ends one, quotes balanced, sane length."""
+    count = len(text.split())
+    if not _MIN_WORDS <= count <= _MAX_WORDS:
+        return False
+    if not _OPENERS.match(text) or not _ENDINGS.search(text):
+        return False
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+class SupportIndex:
+    """Finds, for a sentence, the sentences of other stories that say the same."""
+
+    def __init__(self, passages: list[Passage], dates: Mapping[int, frozenset[date]]) -> None:
+        self._passages = passages
+        self._dates = dates
+        self._postings: dict[str, list[int]] = {}
+        for index, passage in enumerate(passages):
+            for term in passage.terms:
+                self._postings.setdefault(term, []).append(index)
+
+    def supporters(self, passage: Passage) -> list[Passage]:
+        """The passage and, per other story, its most similar sentence where it says the same."""
+        shared = Counter(chain.from_iterable(self._postings.get(t, ()) for t in passage.terms))
+        best: dict[str, tuple[float, Passage]] = {}
+        # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
+        needed = SAME_SENTENCE**2 * len(passage.terms)
+        # in reading order, so that equally similar sentences resolve the same way every run
+        for index in sorted(i for i, count in shared.items() if count >= needed):
+            count = shared[index]
+            other = self._passages[index]
+            similarity = count / math.sqrt(len(passage.terms) * len(other.terms))
+            if similarity < SAME_SENTENCE or other.story.id == passage.story.id:
+                continue
+            if similarity > best.get(other.story.id, (0.0,))[0] and not self._dated_apart(
+                passage, other
+            ):
+                best[other.story.id] = (similarity, other)
+        return [passage, *(match for _, match in best.values())]
+
+    def _dated_apart(self, left: Passage, right: Passage) -> bool:
+        mine, theirs = self._dates.get(id(left)), self._dates.get(id(right))
+        return bool(mine and theirs and not mine & theirs)
+
+
+def _term_weights(passages: list[Passage]) -> dict[str, float]:
+    """Words used by several stories weigh more: they are what the event is about."""
+    story_terms: dict[str, set[str]] = {}
+    for passage in passages:
+        story_terms.setdefault(passage.story.id, set()).update(passage.terms)
+    stories_using = Counter(chain.from_iterable(story_terms.values()))
+    return {term: float(count) for term, count in stories_using.items()}
+
+
+def _alone(passage: Passage, weights: dict[str, float]) -> float:
+    """A sentence's score before corroboration: central, early, and in the reporter's voice."""
+    if not passage.terms:
+        return 0.0
+    shared = sum(weights[t] ** 2 - 1 for t in passage.terms)
+    centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
+    lead = LEAD_WEIGHT / (1 + passage.position)
+    voice = PERSONAL_VOICE if _PERSONAL.search(passage.text) else 1.0
+    return (centrality + 1) * (1 + lead) * voice
+
+
+def _corroborated(score: float, support: list[Passage]) -> float:
+    outlets = len({p.story.id for p in support})
+    return score * (1 + CORROBORATION * (outlets - 1))
+
+
+def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
+    """Greedy choice: best score first, discounted per sentence already taken from its story."""
+    chosen: list[Passage] = []
+    taken: Counter[str] = Counter()
+    words = 0
+    pool = list(ranked)
+    while pool and len(chosen) < SUMMARY_MAX:
+        if len(chosen) >= SUMMARY_MIN and words >= WORD_BUDGET:
+            break
+        pool = [p for p in pool if all(overlap(p.terms, c.terms) < REDUNDANT for c in chosen)]
+        if not pool:
+            break
+        best = max(pool, key=lambda p: scores[id(p)] * SAME_STORY_DISCOUNT ** taken[p.story.id])
+        chosen.append(best)
+        pool.remove(best)
+        taken[best.story.id] += 1
+        words += len(best.text.split())
+    return chosen
+
+
+def _story_rank(passage: Passage, passages: list[Passage]) -> int:
+    order = list(dict.fromkeys(p.story.id for p in passages))
+    return order.index(passage.story.id)
+
+
+def _summary_sentence(passage: Passage, support: list[Passage]) -> SummarySentence:
+    refs = sorted({p.ref for p in support}, key=lambda r: (r.story_id, r.paragraph))
+    outlets = tuple(sorted({o for p in support for o in story_outlets(p.story)}))
+    return SummarySentence(text=passage.text, sources=tuple(_unique(refs)), outlets=outlets)
+
+
+def _unique(refs: list[SourceRef]) -> list[SourceRef]:
+    return list(dict.fromkeys(refs))

@@ -1,0 +1,193 @@
+"""The build cache: only changed files are parsed again; the output is as without it."""
+
+from __future__ import annotations
+
+import filecmp
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import briefgen.build
+import briefgen.cache
+from briefgen.build import build
+from briefgen.cache import CACHE_FILE, BuildCache
+from briefgen.cli import main
+from briefgen.config import Config
+from briefgen.load import load_sources
+from briefgen.records import Brief, Event
+from conftest import MakeSite
+
+
+def story(title: str, outlet: str, day: int, body: str) -> str:
+    return f"---\ntitle: {title}\noutlet: {outlet}\ndate: 2026-04-{day:02d}\n---\n{body}\n"
+
+
+SOURCES: dict[str, str | bytes] = {
+    "dam.md": story(
+        "Valley dam opens its new spillway",
+        "River Post",
+        3,
+        "The Kessel dam opened a second spillway on Friday, engineers said.\n\n"
+        "The spillway can release 900 cubic metres of water a second during floods.",
+    ),
+    "dam-copy.md": story(
+        "Valley dam opens new spillway",
+        "Hill Times",
+        3,
+        "The Kessel dam opened a second spillway on Friday, engineers said.\n\n"
+        "The spillway can release 900 cubic metres of water a second during floods.",
+    ),
+    "library.md": story(
+        "City library extends its opening hours",
+        "River Post",
+        5,
+        "The central library will open until 10pm on weekdays from May, the council said.\n\n"
+        "The change costs 40,000 euros a year and adds two evening staff.",
+    ),
+    "page.txt": "Market square gets new benches\n\nThe council installed twelve oak benches"
+    " in the market square on Monday after residents asked for more seating.\n",
+    "notes.docx": b"PK\x03\x04binary",
+    "empty.md": "",
+}
+
+
+def counting_loader(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the files the cache hands to the real loader."""
+    parsed: list[str] = []
+    real = briefgen.cache.load_file
+
+    def load_file(path: Path, sources_dir: Path, max_bytes: int):  # type: ignore[no-untyped-def]
+        parsed.append(path.name)
+        return real(path, sources_dir, max_bytes)
+
+    monkeypatch.setattr(briefgen.cache, "load_file", load_file)
+    return parsed
+
+
+def load_cached(config: Config) -> briefgen.cache.LoadResult:
+    cache = BuildCache(config.cache_dir)
+    loaded = cache.load_sources(config.sources_dir, 20_000_000)
+    assert cache.save() is None
+    return loaded
+
+
+def same_tree(first: Path, second: Path) -> bool:
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    others = sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    assert names == others
+    _, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
+    return not mismatch and not errors
+
+
+def test_cached_load_equals_the_load_stage(make_site: MakeSite) -> None:
+    config = make_site(SOURCES)
+    expected = load_sources(config.sources_dir, 20_000_000)
+    assert load_cached(config) == expected  # filling the cache
+    assert load_cached(config) == expected  # reading it back
+
+
+def test_a_rebuild_parses_only_changed_and_new_files(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    parsed = counting_loader(monkeypatch)
+    load_cached(config)
+    assert "dam.md" in parsed and "library.md" in parsed
+    parsed.clear()
+    load_cached(config)
+    assert parsed == [] or set(parsed) <= {"notes.docx"}  # unreadable formats are never cached
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text() + "\nThe mayor opened the first late evening.\n")
+    (config.sources_dir / "new.md").write_text(story("Ferry fares rise", "Hill Times", 6, "Up."))
+    parsed.clear()
+    loaded = load_cached(config)
+    assert sorted(set(parsed) - {"notes.docx"}) == ["library.md", "new.md"]
+    library_record = next(r for r in loaded.records if r.path == "library.md")
+    assert library_record.paragraphs[-1] == "The mayor opened the first late evening."
+
+
+def test_cached_builds_write_byte_identical_sites(make_site: MakeSite, tmp_path: Path) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("40,000 euros", "45,000 euros"))
+    result = build(config, cache=BuildCache(config.cache_dir))
+    assert not result.output_reused
+    fresh = replace(config, output=str(tmp_path / "fresh"))
+    build(fresh)
+    assert same_tree(config.output_dir, fresh.output_dir)
+    pages = [page.read_text() for page in config.output_dir.glob("stories/*.html")]
+    assert any("45,000 euros" in page for page in pages)
+    assert not any("40,000 euros" in page for page in pages)
+
+
+def test_an_unchanged_rebuild_reuses_the_output_until_it_is_touched(make_site: MakeSite) -> None:
+    config = make_site(SOURCES)
+    first = build(config, cache=BuildCache(config.cache_dir))
+    again = build(config, cache=BuildCache(config.cache_dir))
+    assert again.output_reused
+    assert again.files_written == first.files_written
+    (config.output_dir / "sources.html").unlink()
+    repaired = build(config, cache=BuildCache(config.cache_dir))
+    assert not repaired.output_reused
+    assert (config.output_dir / "sources.html").is_file()
+
+
+def test_unchanged_pages_keep_their_files_when_one_source_changes(make_site: MakeSite) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    before = {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*.html")}
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "three evening staff"))
+    build(config, cache=BuildCache(config.cache_dir))
+    after = {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*.html")}
+    rewritten = {p for p, mtime in after.items() if before.get(p) != mtime}
+    kept = set(after) - rewritten
+    assert any("three evening staff" in p.read_text() for p in rewritten)
+    assert any("spillway" in p.read_text() for p in kept if "stories" in p.parts)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
+def test_a_damaged_cache_is_a_miss_not_a_failure(make_site: MakeSite, damage: bytes) -> None:
+    config = make_site(SOURCES)
+    config.cache_dir.mkdir(parents=True)
+    (config.cache_dir / CACHE_FILE).write_bytes(damage)
+    result = build(config, cache=BuildCache(config.cache_dir))
+    assert result.analysis.loaded.files_seen == len(SOURCES)
+    assert "Valley dam opens" in (config.output_dir / "index.html").read_text()
+
+
+def test_cli_uses_the_configured_cache_folder_and_no_cache_skips_it(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = make_site(SOURCES, config="base_url: https://x.org/\ncache: work/cache\n")
+    assert main(["build", "--no-cache", "--config", str(config.path)]) == 0
+    assert not (config.root / "work").exists()
+    assert main(["build", "--config", str(config.path)]) == 0
+    assert (config.root / "work" / "cache" / CACHE_FILE).is_file()
+    capsys.readouterr()
+    assert main(["build", "--config", str(config.path)]) == 0
+    assert "nothing changed: " in capsys.readouterr().out
+
+
+def test_a_one_file_change_re_briefs_only_its_event(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    briefed: list[str] = []
+    real = briefgen.build.brief
+
+    def brief(event: Event) -> Brief:
+        briefed.append(event.stories[0].record.path)
+        return real(event)
+
+    monkeypatch.setattr(briefgen.build, "brief", brief)
+    first = build(config, cache=BuildCache(config.cache_dir))
+    assert len(briefed) == len(first.analysis.events) >= 3
+    briefed.clear()
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("10pm", "11pm"))
+    second = build(config, cache=BuildCache(config.cache_dir))
+    assert briefed == ["library.md"]
+    assert len(second.analysis.briefs) == len(first.analysis.briefs)

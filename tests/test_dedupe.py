@@ -1,0 +1,87 @@
+"""The dedupe stage: copies of one article become one story, the cleanest copy canonical."""
+
+from __future__ import annotations
+
+from briefgen.build import analyse
+from briefgen.dedupe import dedupe
+from briefgen.load import load_sources
+from conftest import MakeSite
+
+ARTICLE = (
+    "The city council voted on Tuesday to close the old harbour bridge to heavy lorries after "
+    "engineers found cracks in two of its steel supports during a routine inspection.\n\n"
+    "The mayor, Ellen Marsh, said the closure would last at least six months while repairs are "
+    "designed, and that buses would be diverted through the northern ring road.\n\n"
+    "Hauliers warned that the detour would add forty minutes to deliveries into the port, and "
+    "asked the council to publish the engineers' report in full.\n"
+)
+OTHER = (
+    "A local bakery won the regional bread prize for the third year running, beating forty other "
+    "entrants with a rye loaf made from grain grown on the owner's farm.\n\n"
+    "The judges praised its crust and said the competition had never been closer.\n"
+)
+
+
+def _front(title: str, outlet: str, date: str) -> str:
+    return f"---\ntitle: {title}\noutlet: {outlet}\ndate: {date}\n---\n\n"
+
+
+def test_seed_copies_become_one_story(make_site: MakeSite) -> None:
+    analysis = analyse(make_site(seeds=True))
+    assert len(analysis.loaded.records) == 5
+    assert len(analysis.stories) == 4
+    with_copies = [story for story in analysis.stories if story.copies]
+    assert len(with_copies) == 1
+    story = with_copies[0]
+    assert story.record.title == "Hegseth Hosts Japanese Counterpart at Pentagon"
+    assert {story.record.path, story.copies[0].path} == {
+        "002_f3be9ecf279208e2.txt",
+        "003_43072b42a4d9b1ca.txt",
+    }
+
+
+def test_wire_copy_in_two_outlets_is_one_story_with_both_outlets(make_site: MakeSite) -> None:
+    config = make_site(
+        {
+            "a.md": _front("Harbour bridge shut to lorries", "Northern Ledger", "2025-03-04")
+            + ARTICLE,
+            # the same wire text with typographic quotes, a dash and an agency line
+            "b.md": _front("Cracks close harbour bridge", "Daily Meridian", "2025-03-04")
+            + ARTICLE.replace("engineers' report", "engineers’ report").replace(", and", " — and")
+            + "\n(Reporting by the wire desk)\n",
+            "c.md": _front("Bakery wins bread prize", "Northern Ledger", "2025-03-04") + OTHER,
+        }
+    )
+    stories = analyse(config).stories
+    assert len(stories) == 2
+    bridge = next(story for story in stories if story.copies)
+    assert sorted(bridge.outlets) == ["Daily Meridian", "Northern Ledger"]
+    assert {bridge.record.path, *(copy.path for copy in bridge.copies)} == {"a.md", "b.md"}
+
+
+def test_the_more_complete_copy_is_canonical_and_lends_missing_metadata(
+    make_site: MakeSite,
+) -> None:
+    config = make_site(
+        {
+            "scrape-1.txt": "\n\n".join(ARTICLE.split("\n\n")[:2]) + "\n",
+            "scrape-2.md": _front("Harbour bridge shut to lorries", "Northern Ledger", "2025-03-04")
+            + ARTICLE,
+        }
+    )
+    (story,) = analyse(config).stories
+    assert story.record.path == "scrape-2.md"
+    assert [copy.path for copy in story.copies] == ["scrape-1.txt"]
+    assert story.record.published == "2025-03-04"
+
+
+def test_different_articles_stay_apart_and_order_does_not_matter(make_site: MakeSite) -> None:
+    config = make_site({"a.txt": ARTICLE, "b.txt": OTHER, "c.txt": ARTICLE})
+    records = load_sources(config.sources_dir, 10_000_000).records
+    forward = dedupe(records, config.copy_threshold)
+    backward = dedupe(tuple(reversed(records)), config.copy_threshold)
+    assert [(s.record.path, [c.path for c in s.copies]) for s in forward] == [
+        ("a.txt", ["c.txt"]),
+        ("b.txt", []),
+    ]
+    assert forward == backward

@@ -1,0 +1,243 @@
+"""The render stage: what a reader finds on each page, and how templates are looked up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+from briefgen.render import SiteInfo, citations, default_templates_dir, render_site, safe_url
+from sitekit import parse_page, rich_briefs
+
+SITE = SiteInfo("Riverton Briefing", "Local news.", "en-GB", "https://ex.org/briefing/", "UTC")
+EVENT = "events/old-river-bridge-reopens-e-bridge.html"
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, bytes]:
+    return render_site(rich_briefs(), SITE, None)
+
+
+def html_pages(files: dict[str, bytes]) -> dict[str, str]:
+    return {path: data.decode() for path, data in files.items() if path.endswith(".html")}
+
+
+def test_the_site_has_every_page_and_file(files: dict[str, bytes]) -> None:
+    assert sorted(files) == [
+        ".nojekyll",
+        "404.html",
+        "assets/favicon.svg",
+        "assets/style.css",
+        "events/ferry-timetable-changes-e-ferry.html",
+        EVENT,
+        "index.html",
+        "robots.txt",
+        "sitemap.xml",
+        "sources.html",
+        "stories/aa11.html",
+        "stories/bb22.html",
+        "stories/cc33.html",
+    ]
+
+
+def test_every_page_has_one_h1_a_lang_landmarks_and_feed_autodiscovery(
+    files: dict[str, bytes],
+) -> None:
+    for path, html in html_pages(files).items():
+        page = parse_page(html)
+        assert len(page.h1) == 1, path
+        assert page.lang == "en-GB", path
+        for landmark in ("header", "nav", "main", "footer"):
+            assert page.tags.count(landmark) >= 1, (path, landmark)
+        alternates = {
+            attrs["type"]: attrs["href"]
+            for tag, attrs in page.links
+            if tag == "link" and attrs.get("rel") == "alternate"
+        }
+        assert alternates == {
+            "application/rss+xml": "https://ex.org/briefing/feed.xml",
+            "application/atom+xml": "https://ex.org/briefing/atom.xml",
+            "application/feed+json": "https://ex.org/briefing/feed.json",
+        }, path
+        assert "script" not in page.tags, path
+
+
+def test_index_lists_events_newest_first_with_dates_outlets_and_badge(
+    files: dict[str, bytes],
+) -> None:
+    page = parse_page(files["index.html"])
+    assert page.h1 == ["Riverton Briefing"]
+    text = page.text
+    assert text.index("Old river bridge reopens") < text.index("Ferry timetable changes")
+    assert "2031-03-04 to 2031-03-05 · 3 outlets, 2 stories · Sources disagree" in text
+    assert "2031-03-01 · Outlet unknown, 1 story" in text
+    event_links = [a["href"] for tag, a in page.links if tag == "a" and "events/" in a["href"]]
+    assert EVENT in event_links
+
+
+def test_event_page_cites_story_paragraphs_that_exist(files: dict[str, bytes]) -> None:
+    page = parse_page(files[EVENT])
+    cited = [a["href"] for tag, a in page.links if tag == "a" and "#p" in a.get("href", "")]
+    assert "../stories/aa11.html#p1" in cited
+    assert "../stories/bb22.html#p2" in cited
+    for href in cited:
+        target, anchor = urldefrag(urljoin(EVENT, href))
+        assert anchor in parse_page(files[target]).ids, href
+
+
+def test_event_page_shows_every_section_of_the_brief(files: dict[str, bytes]) -> None:
+    text = parse_page(files[EVENT]).text
+    for expected in (
+        "What happened",
+        "2 of 3 outlets",
+        "Who said what It is a great day for the town Lena Brandt Harbour Gazette, ¶2",
+        "Timeline 2029-03-01 Work began in March 2029",
+        "Where sources disagree cost of the repairs 12000000: Harbour Gazette.",
+        "Coverage",
+        "merged from 2 files",
+        "Only here: Work began in March 2029",
+        "Lena Brandt (person)",
+        "Readers' comments",
+        "A reader at Harbour Gazette · score 4",
+    ):
+        assert expected in text
+
+
+def test_text_is_escaped_and_only_http_links_reach_a_page(files: dict[str, bytes]) -> None:
+    story = files["stories/aa11.html"].decode()
+    assert "&lt;two&gt; years &amp; a delay" in story
+    assert "]]&gt; &lt;script&gt;" in story
+    assert "<script" not in story
+    assert "javascript:" not in story
+    assert "Original article" not in story  # its only URL was not http(s)
+    wire = files["stories/bb22.html"].decode()
+    assert '<a href="https://news.example.com/bb22" rel="noopener noreferrer">' in wire
+
+
+def test_story_page_shows_the_article_its_copies_and_what_was_stripped(
+    files: dict[str, bytes],
+) -> None:
+    page = parse_page(files["stories/aa11.html"])
+    assert page.h1 == ["Old river bridge reopens after <two> years & a delay"]
+    text = page.text
+    assert "Harbour Gazette, Riverton Daily · 2031-03-04 · By Ana Ortiz · RIVERTON" in text
+    assert {"p1", "p2", "p3"} <= page.ids and "p4" not in page.ids  # the heading is no paragraph
+    assert "aa12.md (Riverton Daily), original" in text
+    assert "What was stripped from the source (1 line) promo, line 3: Subscribe" in text
+    assert "The bridge at dawn. (Photo: J. Smit)" in text
+
+
+def test_404_links_work_at_any_depth(files: dict[str, bytes]) -> None:
+    page = parse_page(files["404.html"])
+    for _, attrs in page.links:
+        href = attrs.get("href") or attrs.get("src") or ""
+        assert href.startswith(("/briefing/", "https://ex.org/briefing/", "#")), href
+    deep = "https://ex.org/briefing/a/b/c/missing.html"
+    stylesheet = next(a["href"] for t, a in page.links if a.get("rel") == "stylesheet")
+    assert urljoin(deep, stylesheet) == "https://ex.org/briefing/assets/style.css"
+
+
+def test_links_of_other_pages_are_relative_so_the_site_works_under_any_path(
+    files: dict[str, bytes],
+) -> None:
+    for path, html in html_pages(files).items():
+        if path == "404.html":
+            continue
+        for tag, attrs in parse_page(html).links:
+            href = attrs.get("href") or attrs.get("src") or ""
+            if tag == "a" and urlsplit(href).scheme == "https" and "ex.org" not in href:
+                continue  # the original article, on its outlet's site
+            if attrs.get("rel") in ("canonical", "alternate"):
+                assert href.startswith("https://ex.org/briefing/"), href
+                continue
+            assert not href.startswith("/") and "://" not in href, (path, href)
+
+
+def test_sitemap_robots_and_canonical_use_the_base_url(files: dict[str, bytes]) -> None:
+    sitemap = files["sitemap.xml"].decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert "https://ex.org/briefing/" in locations
+    assert f"https://ex.org/briefing/{EVENT}" in locations
+    assert not any("404" in loc for loc in locations)
+    assert files["robots.txt"].decode().endswith("Sitemap: https://ex.org/briefing/sitemap.xml\n")
+    index = parse_page(files["index.html"])
+    assert ("link", {"rel": "canonical", "href": "https://ex.org/briefing/"}) in index.links
+    assert files[".nojekyll"] == b""
+
+
+def test_a_user_template_overrides_one_page_and_can_extend_the_default(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '{% extends "default:index.html" %}{% block title %}My own title{% endblock %}',
+        encoding="utf-8",
+    )
+    files = render_site(rich_briefs(), SITE, tmp_path)
+    assert b"<title>My own title</title>" in files["index.html"]
+    assert b"Old river bridge reopens" in files["index.html"]
+    assert b"<title>Sources" in files["sources.html"]  # other pages keep the defaults
+
+
+def test_a_user_stylesheet_replaces_the_default(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "style.css").write_text("body { color: red; }\n", encoding="utf-8")
+    files = render_site(rich_briefs(), SITE, tmp_path)
+    assert files["assets/style.css"] == b"body { color: red; }\n"
+
+
+def test_citations_group_paragraphs_by_story_in_first_cited_order() -> None:
+    bridge = rich_briefs()[0]
+    stories = {story.id: story for story in bridge.event.stories}
+    refs = [*bridge.summary[0].sources, *bridge.disagreements[0].claims[0].sources]
+    grouped = citations(refs + refs, stories)
+    assert [(c.story.id, c.paragraphs) for c in grouped] == [("aa11", (1, 3)), ("bb22", (1,))]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://a.example/x", "https://a.example/x"),
+        (" http://a.example/ ", "http://a.example/"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,hi", None),
+        ("//a.example/x", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_safe_url(url: str | None, expected: str | None) -> None:
+    assert safe_url(url) == expected
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_stylesheet_colours_meet_wcag_aa_in_light_and_dark() -> None:
+    css = (default_templates_dir() / "assets" / "style.css").read_text(encoding="utf-8")
+    schemes = re.findall(r":root\s*\{([^}]*)\}", css)
+    assert len(schemes) == 2  # light, then dark
+    text_on = (
+        ("--fg", "--bg"),
+        ("--muted", "--bg"),
+        ("--muted", "--card"),
+        ("--accent", "--bg"),
+        ("--accent", "--card"),
+        ("--badge-fg", "--badge-bg"),
+        ("--fg", "--mark"),
+        ("--accent", "--mark"),
+    )
+    for scheme in schemes:
+        colours = dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})", scheme))
+        for fore, back in text_on:
+            assert _contrast(colours[fore], colours[back]) >= 4.5, (fore, back, scheme)
+    assert "@media (prefers-color-scheme: dark)" in css
+    assert "@media print" in css
+    assert "url(" not in css and "@import" not in css  # nothing loaded from anywhere

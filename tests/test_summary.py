@@ -1,0 +1,94 @@
+"""The summary: extractive sentences, corroboration counted, no repeats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefgen.summary import SUMMARY_MAX, summarize
+from briefgen.timeline import dated_passages
+from events import event_of, passages_of
+
+LEAD = "Floods closed the northern port of Varna on Monday after three days of heavy rain."
+EVENT = event_of(
+    (
+        "Daily A",
+        "2026-01-15",
+        [
+            LEAD,
+            "Port officials said ships were diverted to Burgas while crews pumped water out.",
+            "The mayor promised to rebuild the flood walls before the spring storms arrive.",
+        ],
+    ),
+    (
+        "Wire B",
+        "2026-01-15",
+        [
+            "Floods closed the northern port of Varna on Monday after days of heavy rain.",
+            "Fishermen in the old town said they had never seen the water rise so fast.",
+        ],
+    ),
+    (
+        "Daily C",
+        "2026-01-15",
+        [
+            "Heavy rain flooded the port of Varna, closing it on Monday.",
+            "Insurers expect claims to reach record levels this winter across the coast.",
+        ],
+    ),
+)
+
+
+def test_corroborated_lead_comes_first_with_every_outlet_saying_it() -> None:
+    summary = summarize(passages_of(EVENT))
+    assert 3 <= len(summary) <= SUMMARY_MAX
+    first = summary[0]
+    assert "Floods closed the northern port of Varna" in first.text
+    assert first.outlets == ("Daily A", "Daily C", "Wire B")
+    assert {ref.story_id for ref in first.sources} == {"r0", "r1", "r2"}
+
+
+def test_no_two_summary_sentences_say_the_same() -> None:
+    texts = [s.text for s in summarize(passages_of(EVENT))]
+    assert sum("Floods closed the northern port" in text for text in texts) == 1
+
+
+def test_sentence_fragments_are_not_summary_sentences() -> None:
+    event = event_of(
+        (
+            "Daily A",
+            None,
+            [
+                "The council voted to close the old bridge to heavy lorries from March.",
+                "and then it ended without a vote on the second motion of the evening",
+                "Engineers found cracks in two of the bridge's five supporting piers last year.",
+                "Drivers will use the ring road, adding twenty minutes to journeys across town.",
+            ],
+        ),
+    )
+    texts = [s.text for s in summarize(passages_of(event))]
+    assert len(texts) == 3
+    assert not any(text.startswith("and then") for text in texts)
+
+
+def test_sentences_giving_different_dates_do_not_support_each_other() -> None:
+    event = event_of(
+        (
+            "Daily A",
+            "2026-01-15",
+            ["The trade ministers met in Lisbon on Thursday to sign the accord."],
+        ),
+        (
+            None,
+            None,
+            ["On January 17, 2026, the trade ministers met in Lisbon to sign the accord."],
+        ),
+    )
+    passages = passages_of(event)
+    dated = dated_passages(event, passages)
+    dates: dict[int, frozenset[date]] = {}
+    for mention in dated:
+        dates[id(mention.passage)] = dates.get(id(mention.passage), frozenset()) | {mention.value}
+    assert next(s.outlets for s in summarize(passages)) == ("Daily A", "story-1.md")
+    apart = summarize(passages, dates)
+    assert apart
+    assert all(len(s.outlets) == 1 for s in apart)

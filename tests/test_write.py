@@ -1,0 +1,116 @@
+"""The write stage: the site appears all at once, failures leave the old one, stale files go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen import write
+from briefgen.write import WriteError, write_site
+
+OLD = {"index.html": b"old index", "events/gone.html": b"stale", "assets/style.css": b"old"}
+NEW = {"index.html": b"new index", "events/kept.html": b"new event", "assets/style.css": b"new"}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_new_site_is_written_whole(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    assert write_site(NEW, out) == 3
+    assert tree(out) == NEW
+    assert oct(out.stat().st_mode & 0o777) == "0o755"
+
+
+def test_rebuilding_replaces_the_site_and_removes_stale_files(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(OLD, out)
+    write_site(NEW, out)
+    assert tree(out) == NEW
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # no staging left behind
+
+
+def test_renameat2_exchange_works_on_this_file_system(tmp_path: Path) -> None:
+    if write._renameat2() is None:
+        pytest.skip("this C library has no renameat2; the two-rename fallback is used")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "from-a").touch()
+    (tmp_path / "b").mkdir()
+    assert write._exchange(tmp_path / "a", tmp_path / "b")
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["from-a"]
+    assert list((tmp_path / "a").iterdir()) == []
+
+
+def test_without_renameat2_the_fallback_swaps_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exchanges: list[tuple[Path, Path]] = []
+
+    def refuse(first: Path, second: Path) -> bool:
+        exchanges.append((first, second))
+        return False
+
+    monkeypatch.setattr(write, "_exchange", refuse)
+    out = tmp_path / "build"
+    write_site(OLD, out)
+    write_site(NEW, out)
+    assert len(exchanges) == 1  # the second write tried the exchange, then fell back
+    assert tree(out) == NEW
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_a_write_that_fails_midway_leaves_the_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    write_site(OLD, out)
+    real_write = Path.write_bytes
+    written: list[Path] = []
+
+    def fail_on_second(self: Path, data: bytes) -> int:
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(self)
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fail_on_second)
+    with pytest.raises(WriteError, match="cannot write the site: No space left on device"):
+        write_site(NEW, out)
+    monkeypatch.undo()
+    assert written  # it did get partway
+    assert tree(out) == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_a_crash_between_the_fallback_renames_is_repaired_next_time(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(OLD, out)
+    out.rename(tmp_path / ".build.old")  # the old site moved aside, the new one never arrived
+    (tmp_path / ".build.new-abc").mkdir()  # and a staging folder was left over
+    write_site(NEW, out)
+    assert tree(out) == NEW
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+@pytest.mark.parametrize("name", ["../escape.html", "/etc/passwd", "a/../../b", ""])
+def test_paths_outside_the_output_folder_are_refused(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "build"
+    write_site(OLD, out)
+    with pytest.raises(WriteError, match="refusing to write outside the output folder"):
+        write_site({**NEW, name: b"x"}, out)
+    assert tree(out) == OLD
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_an_output_path_that_is_a_file_is_an_error_and_is_kept(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    out.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(WriteError, match="exists and is not a folder"):
+        write_site(NEW, out)
+    assert out.read_text(encoding="utf-8") == "not a folder"
