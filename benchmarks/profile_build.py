@@ -37,9 +37,10 @@ def profiled_build(sources: Path, work: Path, out: Path) -> dict[str, pstats.Sta
     profiles: dict[str, cProfile.Profile] = {}
     original_run = build_module._Clock.run
 
-    def run(self: Any, stage: str, work_fn: Callable[[], T]) -> T:
+    def run(self: Any, stage: str, work_fn: Callable[[], T], **options: Any) -> T:
         profile = profiles.setdefault(stage, cProfile.Profile())
-        return profile.runcall(original_run, self, stage, work_fn)
+        result: T = profile.runcall(lambda: original_run(self, stage, work_fn, **options))
+        return result
 
     config_file = work / "briefgen.yaml"
     config_file.write_text(
