@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from briefgen.dates import find_dates
-from briefgen.normalize import fold
+from briefgen.normalize import WORD, fold
 from briefgen.records import RemovedKind
 
 # Sentence ends in the scripts news is written in: Latin, CJK, Arabic, Devanagari, Armenian,
@@ -109,6 +109,10 @@ class Line:
     """Share of the line's words that begin with a capital letter."""
     group: int
     """Index of the blank-line-separated group the line is in."""
+    topic_words: frozenset[str] = frozenset()
+    """Its folded words of more than three letters: the ones that carry its topic."""
+    prose: bool = False
+    """Shaped like a sentence of prose (see `is_sentence`)."""
     kind: RemovedKind | None = None
     """The furniture kind the line's own text shows (see `furniture_kind`), or None."""
     repeats: int = 1
@@ -121,33 +125,49 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The page's non-blank lines with their features, in order."""
+    """The page's non-blank lines with their features, in order; each feature computed once."""
     lines: list[Line] = []
+    keys: list[str] = []
     group = 0
     for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         if not stripped:
             group += 1
             continue
-        size = word_size(stripped)
-        lines.append(
-            Line(
-                number=number,
-                text=stripped,
-                size=size,
-                terminal=bool(_TERMINAL.search(stripped)),
-                punctuation=len(_INNER_PUNCTUATION.findall(stripped[:-1])),
-                caps=_caps_share(stripped, size),
-                group=group,
-            )
-        )
-    # Only short lines need folding to be matched (menus, share bars); long ones match as written.
-    keys = [fold(line.text) if line.size < REPEATED_MAX_SIZE else line.text for line in lines]
+        line, folded = _features(number, stripped, group)
+        lines.append(line)
+        # Only short lines need folding to be matched (menus, share bars); long ones match as
+        # written.
+        keys.append(folded if line.size < REPEATED_MAX_SIZE else stripped)
     counts = Counter(keys)
     return [
-        replace(line, kind=furniture_kind(line), repeats=counts[key])
+        Line(
+            line.number,
+            line.text,
+            line.size,
+            line.terminal,
+            line.punctuation,
+            line.caps,
+            line.group,
+            line.topic_words,
+            line.prose,
+            furniture_kind(line),
+            counts[key],
+        )
         for line, key in zip(lines, keys, strict=True)
     ]
+
+
+def _features(number: int, text: str, group: int) -> tuple[Line, str]:
+    """A line's own features (not yet its kind or repeats), and its folded text."""
+    folded = fold(text)
+    size = word_size(text)
+    terminal = bool(_TERMINAL.search(text))
+    punctuation = len(_INNER_PUNCTUATION.findall(text[:-1]))
+    caps = _caps_share(text, size)
+    topic = frozenset(word for word in WORD.findall(folded) if len(word) > 3)
+    prose = _is_sentence_shape(text, size, terminal, punctuation, caps)
+    return Line(number, text, size, terminal, punctuation, caps, group, topic, prose), folded
 
 
 def word_size(text: str) -> float:
@@ -169,11 +189,17 @@ def _caps_share(text: str, size: float) -> float:
 
 def is_sentence(line: Line) -> bool:
     """Prose: a sentence end and some length, or much length and punctuation; not title-cased."""
-    if line.caps > PROSE_MAX_CAPS and line.size < 2 * LONG_LINE_SIZE:
+    return line.prose
+
+
+def _is_sentence_shape(
+    text: str, size: float, terminal: bool, punctuation: int, caps: float
+) -> bool:
+    if caps > PROSE_MAX_CAPS and size < 2 * LONG_LINE_SIZE:
         return False
-    if line.terminal and line.size >= SENTENCE_MIN_SIZE and not line.text.endswith((":", ";")):
+    if terminal and size >= SENTENCE_MIN_SIZE and not text.endswith((":", ";")):
         return True
-    return line.size >= LONG_LINE_SIZE and (line.terminal or line.punctuation >= 2)
+    return size >= LONG_LINE_SIZE and (terminal or punctuation >= 2)
 
 
 def is_headline(line: Line) -> bool:
