@@ -183,7 +183,7 @@ def _caps_share(text: str, size: float) -> float:
     """Capitalised words as a share of all words (words of uncased scripts count as not)."""
     if not size:
         return 0.0
-    capitals = sum(match.group().isupper() for match in _CASED_WORD.finditer(text))
+    capitals = sum(map(str.isupper, _CASED_WORD.findall(text)))
     return min(1.0, capitals / size)
 
 
@@ -243,9 +243,11 @@ def _is_glued_teaser(line: Line) -> bool:
 
 
 def _is_caption(line: Line) -> bool:
-    return bool(INLINE_CREDIT.search(line.text)) or (
-        line.words <= 40 and bool(AGENCY_CREDIT.search(line.text))
-    )
+    text = line.text
+    # Cheap character tests first: each credit pattern needs its colon, bracket or slash.
+    if (":" in text or "(" in text) and INLINE_CREDIT.search(text):
+        return True
+    return line.words <= 40 and "/" in text and bool(AGENCY_CREDIT.search(text))
 
 
 # In order: the first test a line passes gives its kind.
