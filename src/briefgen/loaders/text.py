@@ -181,6 +181,18 @@ class _Page:
                 lead.append(line)
         return lead
 
+    def _is_header_meta(self, line: Line) -> bool:
+        """A byline, or a short date (and time) line, that no earlier line already gave."""
+        if is_sentence(line):
+            return False
+        if _BYLINE.match(line.text):
+            return not self.people
+        return not self.published and self._is_meta(line)
+
+    @staticmethod
+    def _has_paragraph(blocks: list[Block]) -> bool:
+        return any(block.kind == "paragraph" for block in blocks)
+
     def _is_meta(self, line: Line) -> bool:
         return (bool(find_dates(line.text)) and line.words <= 8) or bool(_BYLINE.match(line.text))
 
@@ -253,6 +265,9 @@ class _Page:
                 self._add_caption(line, kind)
             elif kind is not None:
                 self.removed.append(Removed(kind, line.text, line.number))
+            elif not self._has_paragraph(blocks) and self._is_header_meta(line):
+                # A byline or date line between the headline and the first paragraph.
+                self._read_meta(line)
             elif is_sentence(line) or line.words > 25:
                 blocks.append(Block("paragraph", self._without_promo(line)))
             elif is_headline(line) and _next_is_prose(lines, index):
