@@ -20,10 +20,8 @@ from briefgen.records import RemovedKind
 
 # Sentence ends in the scripts news is written in: Latin, CJK, Arabic, Devanagari, Armenian,
 # Ethiopic; then optional closing quotes and brackets.
-_TERMINAL = re.compile(
-    r"[.!?\u2026\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u0589\u1362]"
-    r"[\"'\u201d\u2019\u00bb\u300d\u300f)\]]*$|[:;]$"
-)
+_SENTENCE_ENDS = frozenset(".!?\u2026\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u0589\u1362")
+_CLOSERS = "\"'\u201d\u2019\u00bb\u300d\u300f)]"
 _INNER_PUNCTUATION = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c\uff1b\uff1a\u3002]|\.\s")
 # Scripts written without spaces between words: a character there is about half a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f]")
@@ -162,12 +160,17 @@ def _features(number: int, text: str, group: int) -> tuple[Line, str]:
     """A line's own features (not yet its kind or repeats), and its folded text."""
     folded = fold(text)
     size = word_size(text)
-    terminal = bool(_TERMINAL.search(text))
+    terminal = _ends_like_sentence(text)
     punctuation = len(_INNER_PUNCTUATION.findall(text[:-1]))
     caps = _caps_share(text, size)
     topic = frozenset(word for word in WORD.findall(folded) if len(word) > 3)
     prose = _is_sentence_shape(text, size, terminal, punctuation, caps)
     return Line(number, text, size, terminal, punctuation, caps, group, topic, prose), folded
+
+
+def _ends_like_sentence(text: str) -> bool:
+    """A sentence end, then optional closing quotes and brackets; or a colon or semicolon."""
+    return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS or text.endswith((":", ";"))
 
 
 def word_size(text: str) -> float:
@@ -222,7 +225,7 @@ def furniture_kind(line: Line) -> RemovedKind | None:
 
 
 def _is_promo(line: Line) -> bool:
-    if PREFERRED_SOURCE.search(line.text):
+    if "source" in line.text.casefold() and PREFERRED_SOURCE.search(line.text):
         return True
     return line.words <= 12 and bool(CALL_TO_ACTION.match(line.text)) and not is_sentence(line)
 
@@ -234,12 +237,22 @@ def _is_related(line: Line) -> bool:
 def _is_glued_teaser(line: Line) -> bool:
     """A card of a story list copied without a line break: a title-cased headline run into its
     teaser ("Storm Hits The CoastHeavy rain fell on...")."""
-    glue = _GLUE.search(line.text)
+    glue = _GLUE.search(line.text, 0, _headline_reach(line.text))
     if glue is None:
         return False
     headline = line.text[: glue.end()]
     size = word_size(headline)
     return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and _caps_share(headline, size) >= PROSE_MAX_CAPS
+
+
+def _headline_reach(text: str) -> int:
+    """How far into the line a glued headline can end: a glue past the first
+    TEASER_HEADLINE_MAX_SIZE words would make too long a headline (scripts without spaces:
+    anywhere)."""
+    parts = text.split(maxsplit=TEASER_HEADLINE_MAX_SIZE)
+    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or _UNSPACED.search(text):
+        return len(text)
+    return len(text) - len(parts[-1])
 
 
 def _is_caption(line: Line) -> bool:
@@ -253,9 +266,9 @@ def _is_caption(line: Line) -> bool:
 # In order: the first test a line passes gives its kind.
 _FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
     ("comment", lambda line: bool(SCORE.match(line.text))),
-    ("copyright", lambda line: bool(COPYRIGHT.search(line.text)) and line.words <= 15),
+    ("copyright", lambda line: line.words <= 15 and bool(COPYRIGHT.search(line.text))),
     ("credit", lambda line: bool(CREDIT_LINE.match(line.text))),
-    ("breadcrumb", lambda line: bool(BREADCRUMB.search(line.text)) and not line.terminal),
+    ("breadcrumb", lambda line: not line.terminal and bool(BREADCRUMB.search(line.text))),
     ("related-links", _is_related),
     ("related-links", _is_glued_teaser),
     ("promo", _is_promo),
