@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 from briefgen.loaders import SourceText
 from briefgen.records import Diagnostic, LoadResult, Record
@@ -74,6 +74,9 @@ def load_files(files: Sequence[Path], sources_dir: Path, max_bytes: int) -> Iter
     if workers < 2:
         yield from map(load_one, files)
         return
+    # Imported here: small sites (and every build's start-up) need none of it.
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
         yield from pool.map(load_one, files, chunksize=_CHUNK_FILES)
 
@@ -87,6 +90,9 @@ def worker_count(files: int) -> int:
 
 
 def _pool_context() -> BaseContext:
+    import multiprocessing  # noqa: PLC0415  (see load_files)
+    import threading  # noqa: PLC0415
+
     # Forking is the cheapest start (the workers inherit the loaded code) but is only safe while
     # no other thread runs (`briefgen serve` builds beside its server's threads).
     methods = multiprocessing.get_all_start_methods()
