@@ -76,9 +76,17 @@ def load_files(files: Sequence[Path], sources_dir: Path, max_bytes: int) -> Iter
         return
     # Imported here: small sites (and every build's start-up) need none of it.
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
-    with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
-        yield from pool.map(load_one, files, chunksize=_CHUNK_FILES)
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+            for loaded in pool.map(load_one, files, chunksize=_CHUNK_FILES):
+                done += 1
+                yield loaded
+    except (BrokenProcessPool, OSError):
+        # No worker processes on this system, or they died: the rest is loaded here.
+        yield from map(load_one, files[done:])
 
 
 def worker_count(files: int) -> int:
