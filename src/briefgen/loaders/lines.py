@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefgen.dates import find_dates
-from briefgen.normalize import WORD, fold
+from briefgen.normalize import fold
 from briefgen.records import RemovedKind
 
 # Sentence ends in the scripts news is written in: Latin, CJK, Arabic, Devanagari, Armenian,
@@ -31,6 +31,8 @@ _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # A lower-case word (or a question) running straight into a capitalised one: two blocks glued.
 _GLUE = re.compile(r"(?:[a-z]{3}|[?!])(?=[A-Z][a-z])")
 _CASED_WORD = re.compile(r"\b[^\W\d_]")
+# Words of more than three letters (whole `\w+` runs): the ones that carry a line's topic.
+_TOPIC_WORD = re.compile(r"\w{4,}")
 
 SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
 COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
@@ -50,12 +52,14 @@ BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
 PREFERRED_SOURCE = re.compile(
     r"\badd\s+(?P<outlet>.{2,40}?)\s+as\s+an?\s+(?:preferred|trusted)\s+source\b", re.IGNORECASE
 )
-CALL_TO_ACTION = re.compile(
-    r"^(?:add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|"
+_ACTIONS = (
+    r"add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|"
     r"listen|join|get|support|donate|read|see|continue|register|install|like us|advertisement|"
-    r"sponsored)\b",
-    re.IGNORECASE,
+    r"sponsored"
 )
+CALL_TO_ACTION = re.compile(rf"^(?:{_ACTIONS})\b", re.IGNORECASE)
+# The same words anywhere: where none occurs, no sentence of the text can be a call to action.
+ACTION_WORD = re.compile(rf"\b(?:{_ACTIONS})\b", re.IGNORECASE)
 RELATED = re.compile(
     r"^(?:related|more (?:from|on|stories|news)|read (?:more|next|also)|recommended|"
     r"you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|trending|see also|also read)",
@@ -163,7 +167,7 @@ def _features(number: int, text: str, group: int) -> tuple[Line, str]:
     terminal = _ends_like_sentence(text)
     punctuation = len(_INNER_PUNCTUATION.findall(text[:-1]))
     caps = _caps_share(text, size)
-    topic = frozenset(word for word in WORD.findall(folded) if len(word) > 3)
+    topic = frozenset(_TOPIC_WORD.findall(folded))
     prose = _is_sentence_shape(text, size, terminal, punctuation, caps)
     return Line(number, text, size, terminal, punctuation, caps, group, topic, prose), folded
 
