@@ -55,13 +55,13 @@ SOURCES: dict[str, str | bytes] = {
 def counting_loader(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Count the files the cache hands to the real loader."""
     parsed: list[str] = []
-    real = briefgen.cache.load_file
+    real = briefgen.cache.load_files
 
-    def load_file(path: Path, sources_dir: Path, max_bytes: int):  # type: ignore[no-untyped-def]
-        parsed.append(path.name)
-        return real(path, sources_dir, max_bytes)
+    def load_files(files: list[Path], sources_dir: Path, max_bytes: int):  # type: ignore[no-untyped-def]
+        parsed.extend(path.name for path in files)
+        return real(files, sources_dir, max_bytes)
 
-    monkeypatch.setattr(briefgen.cache, "load_file", load_file)
+    monkeypatch.setattr(briefgen.cache, "load_files", load_files)
     return parsed
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from types import ModuleType
 import pytest
 from tests.conftest import CORPORA, MakeSite
 
+import briefgen.load
 from briefgen.config import Config
 from briefgen.load import load_sources
 from briefgen.records import LoadResult
@@ -119,6 +121,29 @@ def test_one_bad_file_does_not_stop_the_others(make_site: MakeSite) -> None:
     )
     assert [record.path for record in result.records] == ["a.txt", "c.md"]
     assert messages(result) == ["b.txt: warning: skipped: binary file (an executable)"]
+
+
+def test_a_large_site_loaded_in_worker_processes_gives_the_same_result(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources: dict[str, str | bytes] = {
+        f"story{number:02d}.{extension}": ARTICLE.replace("Tuesday", f"day {number}")
+        for number, extension in zip(range(24), ["txt", "md", "html"] * 8, strict=True)
+    }
+    sources["broken.txt"] = b"\x7fELF" + bytes(32)
+    config = make_site(sources)
+    one_by_one = load_site(config)
+    monkeypatch.setattr(briefgen.load, "PARALLEL_MIN_FILES", 4)
+    assert briefgen.load.worker_count(25) > 1 or os.cpu_count() == 1
+    in_workers = load_site(config)
+    assert in_workers == one_by_one
+    assert [record.path for record in in_workers.records][:3] == [
+        "story00.txt",
+        "story01.md",
+        "story02.html",
+    ]
+    assert "Tuesday" not in in_workers.records[5].paragraphs[0]
+    assert messages(in_workers) == ["broken.txt: warning: skipped: binary file (an executable)"]
 
 
 def test_text_sources_do_not_import_the_html_extractor(make_site: MakeSite) -> None:

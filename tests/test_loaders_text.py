@@ -265,3 +265,26 @@ def test_read_from_a_file_through_the_load_stage(tmp_path: Path) -> None:
     result = load_sources(tmp_path, 1_000_000)
     assert [record.format for record in result.records] == ["text"]
     assert result.records[0].paragraphs[0] == PROSE[0]
+
+
+def test_byline_and_date_time_lines_under_the_headline_date_the_story() -> None:
+    text = page(
+        "Home",
+        "News",
+        "",
+        "Council approves new city budget",
+        "",
+        "By Jane Doe and John Roe",
+        "",
+        "23 July 2025, 15:45 UTC",
+        "",
+        *PROSE,
+    )
+    record = load_text(text)
+    assert record.title == "Council approves new city budget"
+    assert record.published == "2025-07-23"
+    assert record.byline.people == ("Jane Doe", "John Roe")
+    assert list(record.paragraphs) == PROSE
+    assert [block.kind for block in record.body] == ["paragraph"] * len(PROSE)
+    metadata = [item.text for item in record.removed if item.kind == "metadata"]
+    assert metadata == ["By Jane Doe and John Roe", "23 July 2025, 15:45 UTC"]

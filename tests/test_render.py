@@ -241,3 +241,32 @@ def test_stylesheet_colours_meet_wcag_aa_in_light_and_dark() -> None:
     assert "@media (prefers-color-scheme: dark)" in css
     assert "@media print" in css
     assert "url(" not in css and "@import" not in css  # nothing loaded from anywhere
+
+
+def test_compiled_templates_kept_between_builds_give_the_same_pages(tmp_path: Path) -> None:
+    user = tmp_path / "templates"
+    user.mkdir()
+    (user / "index.html").write_text(
+        '{% extends "default:index.html" %}{% block title %}First title{% endblock %}',
+        encoding="utf-8",
+    )
+    code = tmp_path / "cache"
+    fresh = render_site(rich_briefs(), SITE, user)
+    first = render_site(rich_briefs(), SITE, user, code_cache=code)
+    entries = sorted(code.iterdir())
+    assert len(entries) >= 5  # the pages' templates and what they extend
+    assert all(entry.suffix == ".cache" for entry in entries)
+    again = render_site(rich_briefs(), SITE, user, code_cache=code)
+    assert first == fresh
+    assert again == fresh
+    # A template edited since is compiled again, never taken from the cache.
+    (user / "index.html").write_text(
+        '{% extends "default:index.html" %}{% block title %}Second title{% endblock %}',
+        encoding="utf-8",
+    )
+    edited = render_site(rich_briefs(), SITE, user, code_cache=code)
+    assert b"<title>Second title</title>" in edited["index.html"]
+    # A damaged cache entry only means compiling again.
+    for entry in code.iterdir():
+        entry.write_bytes(entry.read_bytes()[:40])
+    assert render_site(rich_briefs(), SITE, user, code_cache=code) == edited

@@ -125,7 +125,11 @@ def build(
 
 def _render_and_write(config: Config, analysis: Analysis, clock: _Clock, keep: bool) -> int:
     site = site_info(config)
-    files = clock.run("render", lambda: render_site(analysis.briefs, site, config.templates_dir))
+    code_cache = config.cache_dir / "templates" if keep else None  # keep: the cache is on
+    files = clock.run(
+        "render",
+        lambda: render_site(analysis.briefs, site, config.templates_dir, code_cache=code_cache),
+    )
     files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
     return clock.run("write", lambda: write_site(files, config.output_dir, keep_unchanged=keep))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import astuple, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,7 +24,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.atomic_file import write_atomically
 from briefgen.config import Config
-from briefgen.load import EXTENSIONS, discover, load_file, relative_name
+from briefgen.load import EXTENSIONS, discover, load_files, relative_name
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Brief, Diagnostic, Event, LoadResult, Record, Story
 
@@ -89,8 +89,12 @@ class BuildCache:
         files = discover(sources_dir)
         self._record_keys = []
         self._key_of = {}
-        for done, path in enumerate(files, start=1):
-            key, (record, problems) = self._load_file(path, sources_dir, max_bytes)
+        keys = [self._key(path, sources_dir, max_bytes) for path in files]
+        old = self._old.records
+        misses = [path for path, key in zip(files, keys, strict=True) if key not in old]
+        parsed = load_files(misses, sources_dir, max_bytes)  # in order, in parallel where large
+        for done, (path, key) in enumerate(zip(files, keys, strict=True), start=1):
+            record, problems = self._remember(path, key, sources_dir, max_bytes, parsed)
             diagnostics.extend(problems)
             if record is not None:
                 records.append(record)
@@ -160,20 +164,30 @@ class BuildCache:
             return f"{self.folder}: cannot save the build cache: {err.strerror or err}"
         return None
 
-    def _load_file(
-        self, path: Path, sources_dir: Path, max_bytes: int
-    ) -> tuple[str | None, Loaded]:
+    @staticmethod
+    def _key(path: Path, sources_dir: Path, max_bytes: int) -> str | None:
+        """The file's cache key (its name and bytes), or None where it cannot be cached."""
         data = _cacheable_bytes(path, max_bytes)
-        if data is None:
-            return None, load_file(path, sources_dir, max_bytes)
-        key = _digest(relative_name(path, sources_dir), data)
-        loaded = self._old.records.get(key)
-        if loaded is None:
-            loaded = load_file(path, sources_dir, max_bytes)
-            if _cacheable_bytes(path, max_bytes) != data:
-                return key, loaded  # the file changed while it was parsed: do not remember
+        return None if data is None else _digest(relative_name(path, sources_dir), data)
+
+    def _remember(
+        self,
+        path: Path,
+        key: str | None,
+        sources_dir: Path,
+        max_bytes: int,
+        parsed: Iterator[Loaded],
+    ) -> Loaded:
+        """The file's parse: the cached one, else the next of `parsed`, remembered unless the
+        file changed while it was parsed."""
+        cached = self._old.records.get(key) if key is not None else None
+        loaded = cached if cached is not None else next(parsed)
+        if key is None:
+            return loaded
+        if cached is None and self._key(path, sources_dir, max_bytes) != key:
+            return loaded  # the file changed while it was parsed: do not remember
         self._new.records[key] = loaded
-        return key, loaded
+        return loaded
 
 
 def output_key(analysis_key: str, config: Config, template_dirs: Iterable[Path]) -> str:

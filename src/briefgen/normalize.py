@@ -47,6 +47,7 @@ _TRANSLATE = str.maketrans(
         "\u00ad": "",
     }
 )
+_REPLACEMENTS = tuple((chr(code), plain) for code, plain in _TRANSLATE.items())
 _SPACES = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
 
@@ -61,7 +62,15 @@ def _strip_marks(text: str) -> str:
 
 def clean_spaces(text: str) -> str:
     """Typographic spaces to plain ones, runs of whitespace to one space, trimmed."""
-    return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
+    # The same as `_SPACES.sub(" ", text.translate(_TRANSLATE)).strip()`, several times faster:
+    # str.translate with a mapping looks up every character, replace only scans.
+    if not text.isascii():
+        for typographic, plain in _REPLACEMENTS:
+            if typographic in text:
+                text = text.replace(typographic, plain)
+    elif "`" in text:
+        text = text.replace("`", "'")
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:

@@ -8,19 +8,41 @@ is the writer's job.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.bccache
 
 from briefgen import __version__
 from briefgen.records import Brief, Record, SourceRef, Story
 
 ASSETS = ("assets/style.css", "assets/favicon.svg")
+_AUTOESCAPE = ("html", "xml")
+# The Environment settings that change what a template compiles to.
+_CODE_SHAPING = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "is_async",
+)
 UNKNOWN_OUTLET = "Unknown outlet"
 
 
@@ -68,7 +90,40 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
-def _environment(user_dir: Path | None) -> jinja2.Environment:
+class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds. Jinja checks each entry against the template's
+    own source; a damaged or unwritable entry only means compiling again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _code_cache(
+    folder: Path | None, environment: jinja2.Environment
+) -> jinja2.BytecodeCache | None:
+    """A compiled-template cache in the folder. Its entries are named by everything that shapes
+    the compiled code besides the template (Jinja's version, the environment's syntax and
+    options), which Jinja's own key (template name and source) leaves out."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    options = [getattr(environment, name) for name in _CODE_SHAPING]
+    shape = repr((jinja2.__version__, _AUTOESCAPE, options, sorted(environment.extensions)))
+    prefix = hashlib.sha256(shape.encode()).hexdigest()[:16]
+    return _TemplateCodeCache(str(folder), f"{prefix}-%s.cache")
+
+
+def _environment(user_dir: Path | None, code_cache: Path | None) -> jinja2.Environment:
     # Made anew for each build (no module-level cache): the user's folder may appear or change.
     defaults = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
@@ -78,12 +133,14 @@ def _environment(user_dir: Path | None) -> jinja2.Environment:
     loaders.append(defaults)
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        autoescape=jinja2.select_autoescape(_AUTOESCAPE, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build: each template is read once
     )
+    environment.bytecode_cache = _code_cache(code_cache, environment)
     environment.filters["safe_url"] = safe_url
     environment.filters["date_label"] = date_label
     environment.globals.update(
@@ -133,10 +190,15 @@ def citations(refs: Iterable[SourceRef], stories: dict[str, Story]) -> tuple[Cit
 
 
 def render_site(
-    briefs: tuple[Brief, ...], site: SiteInfo, user_templates: Path | None
+    briefs: tuple[Brief, ...],
+    site: SiteInfo,
+    user_templates: Path | None,
+    *,
+    code_cache: Path | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the site, by path."""
-    environment = _environment(user_templates)
+    """Every file of the site, by path; with `code_cache`, compiled templates are kept in that
+    folder for the next build (the pages are the same either way)."""
+    environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
 
     def cite(refs: Iterable[SourceRef]) -> tuple[Citation, ...]:

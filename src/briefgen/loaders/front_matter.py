@@ -31,6 +31,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """Safe YAML loading that reports a key given twice instead of keeping the last."""
 
 
+class _FastUniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same with libyaml's parser (several times faster), where PyYAML was built with it;
+    the constructor is still the safe one, so only plain data comes out."""
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
@@ -44,10 +49,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     return dict(loader.construct_pairs(node))
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
+for _loader in (_UniqueKeyLoader, _FastUniqueKeyLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 @dataclass(slots=True)
@@ -140,10 +143,19 @@ def split_front_matter(source: SourceText) -> tuple[FrontMatter, str, int]:
     return front, body, body_line
 
 
+def _load_yaml(raw: str) -> Any:
+    """The YAML's data; libyaml first, and where it objects the pure-Python parser, whose
+    messages (and line numbers) are the ones users see."""
+    try:
+        return yaml.load(raw, Loader=_FastUniqueKeyLoader)  # a SafeLoader subclass
+    except (yaml.YAMLError, RecursionError):
+        return yaml.load(raw, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+
+
 def _parse_into(front: FrontMatter, raw: str) -> None:
     """Fill the front matter's known fields from its YAML, warning about the rest."""
     try:
-        meta = yaml.load(raw, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+        meta = _load_yaml(raw)
     except yaml.MarkedYAMLError as err:
         line = (err.problem_mark.line + 2) if err.problem_mark else 1
         front.problems.append(

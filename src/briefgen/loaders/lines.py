@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from briefgen.dates import find_dates
 from briefgen.normalize import fold
@@ -20,10 +20,8 @@ from briefgen.records import RemovedKind
 
 # Sentence ends in the scripts news is written in: Latin, CJK, Arabic, Devanagari, Armenian,
 # Ethiopic; then optional closing quotes and brackets.
-_TERMINAL = re.compile(
-    r"[.!?\u2026\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u0589\u1362]"
-    r"[\"'\u201d\u2019\u00bb\u300d\u300f)\]]*$|[:;]$"
-)
+_SENTENCE_ENDS = frozenset(".!?\u2026\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u0589\u1362")
+_CLOSERS = "\"'\u201d\u2019\u00bb\u300d\u300f)]"
 _INNER_PUNCTUATION = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c\uff1b\uff1a\u3002]|\.\s")
 # Scripts written without spaces between words: a character there is about half a word.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f]")
@@ -33,6 +31,8 @@ _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # A lower-case word (or a question) running straight into a capitalised one: two blocks glued.
 _GLUE = re.compile(r"(?:[a-z]{3}|[?!])(?=[A-Z][a-z])")
 _CASED_WORD = re.compile(r"\b[^\W\d_]")
+# Words of more than three letters (whole `\w+` runs): the ones that carry a line's topic.
+_TOPIC_WORD = re.compile(r"\w{4,}")
 
 SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
 COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
@@ -52,12 +52,14 @@ BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
 PREFERRED_SOURCE = re.compile(
     r"\badd\s+(?P<outlet>.{2,40}?)\s+as\s+an?\s+(?:preferred|trusted)\s+source\b", re.IGNORECASE
 )
-CALL_TO_ACTION = re.compile(
-    r"^(?:add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|"
+_ACTIONS = (
+    r"add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|"
     r"listen|join|get|support|donate|read|see|continue|register|install|like us|advertisement|"
-    r"sponsored)\b",
-    re.IGNORECASE,
+    r"sponsored"
 )
+CALL_TO_ACTION = re.compile(rf"^(?:{_ACTIONS})\b", re.IGNORECASE)
+# The same words anywhere: where none occurs, no sentence of the text can be a call to action.
+ACTION_WORD = re.compile(rf"\b(?:{_ACTIONS})\b", re.IGNORECASE)
 RELATED = re.compile(
     r"^(?:related|more (?:from|on|stories|news)|read (?:more|next|also)|recommended|"
     r"you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|trending|see also|also read)",
@@ -109,6 +111,10 @@ class Line:
     """Share of the line's words that begin with a capital letter."""
     group: int
     """Index of the blank-line-separated group the line is in."""
+    topic_words: frozenset[str] = frozenset()
+    """Its folded words of more than three letters: the ones that carry its topic."""
+    prose: bool = False
+    """Shaped like a sentence of prose (see `is_sentence`)."""
     kind: RemovedKind | None = None
     """The furniture kind the line's own text shows (see `furniture_kind`), or None."""
     repeats: int = 1
@@ -121,33 +127,54 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The page's non-blank lines with their features, in order."""
+    """The page's non-blank lines with their features, in order; each feature computed once."""
     lines: list[Line] = []
+    keys: list[str] = []
     group = 0
     for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         if not stripped:
             group += 1
             continue
-        size = word_size(stripped)
-        lines.append(
-            Line(
-                number=number,
-                text=stripped,
-                size=size,
-                terminal=bool(_TERMINAL.search(stripped)),
-                punctuation=len(_INNER_PUNCTUATION.findall(stripped[:-1])),
-                caps=_caps_share(stripped, size),
-                group=group,
-            )
-        )
-    # Only short lines need folding to be matched (menus, share bars); long ones match as written.
-    keys = [fold(line.text) if line.size < REPEATED_MAX_SIZE else line.text for line in lines]
+        line, folded = _features(number, stripped, group)
+        lines.append(line)
+        # Only short lines need folding to be matched (menus, share bars); long ones match as
+        # written.
+        keys.append(folded if line.size < REPEATED_MAX_SIZE else stripped)
     counts = Counter(keys)
     return [
-        replace(line, kind=furniture_kind(line), repeats=counts[key])
+        Line(
+            line.number,
+            line.text,
+            line.size,
+            line.terminal,
+            line.punctuation,
+            line.caps,
+            line.group,
+            line.topic_words,
+            line.prose,
+            furniture_kind(line),
+            counts[key],
+        )
         for line, key in zip(lines, keys, strict=True)
     ]
+
+
+def _features(number: int, text: str, group: int) -> tuple[Line, str]:
+    """A line's own features (not yet its kind or repeats), and its folded text."""
+    folded = fold(text)
+    size = word_size(text)
+    terminal = _ends_like_sentence(text)
+    punctuation = len(_INNER_PUNCTUATION.findall(text[:-1]))
+    caps = _caps_share(text, size)
+    topic = frozenset(_TOPIC_WORD.findall(folded))
+    prose = _is_sentence_shape(text, size, terminal, punctuation, caps)
+    return Line(number, text, size, terminal, punctuation, caps, group, topic, prose), folded
+
+
+def _ends_like_sentence(text: str) -> bool:
+    """A sentence end, then optional closing quotes and brackets; or a colon or semicolon."""
+    return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS or text.endswith((":", ";"))
 
 
 def word_size(text: str) -> float:
@@ -163,17 +190,23 @@ def _caps_share(text: str, size: float) -> float:
     """Capitalised words as a share of all words (words of uncased scripts count as not)."""
     if not size:
         return 0.0
-    capitals = sum(match.group().isupper() for match in _CASED_WORD.finditer(text))
+    capitals = sum(map(str.isupper, _CASED_WORD.findall(text)))
     return min(1.0, capitals / size)
 
 
 def is_sentence(line: Line) -> bool:
     """Prose: a sentence end and some length, or much length and punctuation; not title-cased."""
-    if line.caps > PROSE_MAX_CAPS and line.size < 2 * LONG_LINE_SIZE:
+    return line.prose
+
+
+def _is_sentence_shape(
+    text: str, size: float, terminal: bool, punctuation: int, caps: float
+) -> bool:
+    if caps > PROSE_MAX_CAPS and size < 2 * LONG_LINE_SIZE:
         return False
-    if line.terminal and line.size >= SENTENCE_MIN_SIZE and not line.text.endswith((":", ";")):
+    if terminal and size >= SENTENCE_MIN_SIZE and not text.endswith((":", ";")):
         return True
-    return line.size >= LONG_LINE_SIZE and (line.terminal or line.punctuation >= 2)
+    return size >= LONG_LINE_SIZE and (terminal or punctuation >= 2)
 
 
 def is_headline(line: Line) -> bool:
@@ -196,7 +229,7 @@ def furniture_kind(line: Line) -> RemovedKind | None:
 
 
 def _is_promo(line: Line) -> bool:
-    if PREFERRED_SOURCE.search(line.text):
+    if "source" in line.text.casefold() and PREFERRED_SOURCE.search(line.text):
         return True
     return line.words <= 12 and bool(CALL_TO_ACTION.match(line.text)) and not is_sentence(line)
 
@@ -208,7 +241,7 @@ def _is_related(line: Line) -> bool:
 def _is_glued_teaser(line: Line) -> bool:
     """A card of a story list copied without a line break: a title-cased headline run into its
     teaser ("Storm Hits The CoastHeavy rain fell on...")."""
-    glue = _GLUE.search(line.text)
+    glue = _GLUE.search(line.text, 0, _headline_reach(line.text))
     if glue is None:
         return False
     headline = line.text[: glue.end()]
@@ -216,18 +249,30 @@ def _is_glued_teaser(line: Line) -> bool:
     return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and _caps_share(headline, size) >= PROSE_MAX_CAPS
 
 
+def _headline_reach(text: str) -> int:
+    """How far into the line a glued headline can end: a glue past the first
+    TEASER_HEADLINE_MAX_SIZE words would make too long a headline (scripts without spaces:
+    anywhere)."""
+    parts = text.split(maxsplit=TEASER_HEADLINE_MAX_SIZE)
+    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or _UNSPACED.search(text):
+        return len(text)
+    return len(text) - len(parts[-1])
+
+
 def _is_caption(line: Line) -> bool:
-    return bool(INLINE_CREDIT.search(line.text)) or (
-        line.words <= 40 and bool(AGENCY_CREDIT.search(line.text))
-    )
+    text = line.text
+    # Cheap character tests first: each credit pattern needs its colon, bracket or slash.
+    if (":" in text or "(" in text) and INLINE_CREDIT.search(text):
+        return True
+    return line.words <= 40 and "/" in text and bool(AGENCY_CREDIT.search(text))
 
 
 # In order: the first test a line passes gives its kind.
 _FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
     ("comment", lambda line: bool(SCORE.match(line.text))),
-    ("copyright", lambda line: bool(COPYRIGHT.search(line.text)) and line.words <= 15),
+    ("copyright", lambda line: line.words <= 15 and bool(COPYRIGHT.search(line.text))),
     ("credit", lambda line: bool(CREDIT_LINE.match(line.text))),
-    ("breadcrumb", lambda line: bool(BREADCRUMB.search(line.text)) and not line.terminal),
+    ("breadcrumb", lambda line: not line.terminal and bool(BREADCRUMB.search(line.text))),
     ("related-links", _is_related),
     ("related-links", _is_glued_teaser),
     ("promo", _is_promo),

@@ -14,6 +14,7 @@ from collections import Counter
 from briefgen.dates import find_dates
 from briefgen.loaders import SourceText, record_id, title_from_text
 from briefgen.loaders.lines import (
+    ACTION_WORD,
     AGENCY_CREDIT,
     BREADCRUMB,
     CALL_TO_ACTION,
@@ -29,7 +30,6 @@ from briefgen.loaders.lines import (
     line_scores,
     split_lines,
 )
-from briefgen.normalize import words
 from briefgen.records import Block, Byline, Caption, Comment, Record, Removed, RemovedKind
 from briefgen.sentences import split_sentences
 
@@ -140,7 +140,7 @@ class _Page:
             if not is_headline(line) or self._kind(line) is not None or self._is_meta(line):
                 continue
             body_words = self._words_of(max(start, index + 1), stop)
-            own = {w for w in words(line.text) if len(w) > 3}
+            own = line.topic_words
             topical = len(own & body_words) / len(own) if own else 0.0
             score = topical - 0.02 * abs(index - start)
             if topical >= _TOPICAL and score > best_score:
@@ -154,33 +154,45 @@ class _Page:
         can begin with them; the article is what the rest of the run talks about.
         """
         # Word counts of lines[start + 3 : stop + 1], kept up to date as start moves (linear).
-        later = Counter(w for line in self.lines[start + 3 : stop + 1] for w in _long_words(line))
+        later = Counter(w for line in self.lines[start + 3 : stop + 1] for w in line.topic_words)
         while start < stop - 3:
-            own = set(_long_words(self.lines[start]))
+            own = self.lines[start].topic_words
             if not own:
                 return start
             # Skip the next two lines: a banner's own lines share its words.
             shared = sum(1 for w in own if later[w] > 0) / len(own)
             if shared >= _LEAD_TOPICAL:
                 return start
-            later.subtract(_long_words(self.lines[start + 3]))
+            later.subtract(self.lines[start + 3].topic_words)
             start += 1
         return start
 
-    def _words_of(self, first: int, last: int) -> set[str]:
-        return {w for line in self.lines[first : last + 1] for w in words(line.text) if len(w) > 3}
+    def _words_of(self, first: int, last: int) -> frozenset[str]:
+        return frozenset().union(*(line.topic_words for line in self.lines[first : last + 1]))
 
     def _lead_before_title(self, title: int | None, start: int, stop: int) -> list[Line]:
         """Prose between the body's start and a title found inside it that is on topic: a lead."""
         if title is None or title < start:
             return []
-        after = {w for line in self.lines[title + 1 : stop + 1] for w in words(line.text)}
+        after = self._words_of(title + 1, stop)
         lead: list[Line] = []
         for line in self.lines[start:title]:
-            own = {w for w in words(line.text) if len(w) > 3}
+            own = line.topic_words
             if is_sentence(line) and own and len(own & after) / len(own) >= _TOPICAL:
                 lead.append(line)
         return lead
+
+    def _is_header_meta(self, line: Line) -> bool:
+        """A byline, or a short date (and time) line, that no earlier line already gave."""
+        if is_sentence(line):
+            return False
+        if _BYLINE.match(line.text):
+            return not self.people
+        return not self.published and self._is_meta(line)
+
+    @staticmethod
+    def _has_paragraph(blocks: list[Block]) -> bool:
+        return any(block.kind == "paragraph" for block in blocks)
 
     def _is_meta(self, line: Line) -> bool:
         return (bool(find_dates(line.text)) and line.words <= 8) or bool(_BYLINE.match(line.text))
@@ -242,16 +254,21 @@ class _Page:
 
     def _body(self, lines: list[Line]) -> list[Block]:
         photo_groups = {line.group for line in lines if CREDIT_LINE.match(line.text)}
+        if photo_groups and not _groups_are_paragraphs(self.lines):
+            photo_groups = set()
         blocks: list[Block] = []
         for index, line in enumerate(lines):
             self._note_outlet(line)
             kind = self._kind(line)
-            if line.group in photo_groups and _groups_are_paragraphs(self.lines):
+            if line.group in photo_groups:
                 self._add_caption(line, kind or "caption")
             elif kind in ("caption", "credit"):
                 self._add_caption(line, kind)
             elif kind is not None:
                 self.removed.append(Removed(kind, line.text, line.number))
+            elif not self._has_paragraph(blocks) and self._is_header_meta(line):
+                # A byline or date line between the headline and the first paragraph.
+                self._read_meta(line)
             elif is_sentence(line) or line.words > 25:
                 blocks.append(Block("paragraph", self._without_promo(line)))
             elif is_headline(line) and _next_is_prose(lines, index):
@@ -265,6 +282,8 @@ class _Page:
         return blocks
 
     def _without_promo(self, line: Line) -> str:
+        if not ACTION_WORD.search(line.text):
+            return line.text
         sentences = split_sentences(line.text)
         kept = [s for s in sentences if not (CALL_TO_ACTION.match(s) and len(s.split()) <= 8)]
         if len(kept) == len(sentences) or not kept:
@@ -358,11 +377,6 @@ def _groups_are_paragraphs(lines: list[Line]) -> bool:
 
 def _next_is_prose(lines: list[Line], index: int) -> bool:
     return any(is_sentence(line) for line in lines[index + 1 : index + 3])
-
-
-def _long_words(line: Line) -> list[str]:
-    """The line's folded words of more than three letters: the ones that carry its topic."""
-    return [w for w in words(line.text) if len(w) > 3]
 
 
 def _first_paragraph(body: list[Block]) -> str:
