@@ -24,6 +24,9 @@ ENTITIES_MAX = 12
 MIN_MENTIONS = 2
 """Names mentioned once are not what the event is about."""
 _ABBREVIATION = re.compile(r"(?:^|-)(?:\w\.)+$")
+_PLACE_WINDOW = 32
+"""Characters before a name that can hold `outside the ` written with single spaces."""
+_SPACES = re.compile(r"\s\s")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
 
 
@@ -37,19 +40,23 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     """The event's most named people, organisations and places."""
     lowercase = people.lowercase
     tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
+    names: dict[tuple[str, bool], str | None] = {}  # the same runs recur all through an event
     for passage in passages:
-        for offset, run in people.runs(passage.text):
-            named = _name(run, offset, lowercase)
+        text = passage.text
+        for offset, run in people.runs(text):
+            opening = offset == 0
+            if (run, opening) not in names:
+                names[run, opening] = _name(run, opening, lowercase)
+            named = names[run, opening]
             if named is None:
                 continue
             person = people.full_name(named)
-            key, kind = (
-                (name_key(person), "person")
-                if person
-                else (_key(named), _kind(named, passage.text[:offset]))
-            )
+            if person:
+                key, kind = name_key(person), "person"
+            else:
+                key, kind = _key(named), _kind(named, text, offset)
             tally = tallies[key]
-            spelling = named if person is None or len(named.split()) > 1 else person
+            spelling = named if person is None or " " in named else person
             tally.spellings[spelling] += 1
             tally.kinds[kind] += 1
     merged = _merge_acronyms(tallies)
@@ -60,13 +67,15 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     return tuple(found[:ENTITIES_MAX])
 
 
-def _name(run: str, offset: int, lowercase: frozenset[str]) -> str | None:
-    """The name a run writes, or None for a capitalised common word or a bare post."""
+def _name(run: str, opening: bool, lowercase: frozenset[str]) -> str | None:
+    """The name a run writes, or None for a capitalised common word or a bare post.
+
+    `opening`: the run opens its sentence, so a first word written elsewhere in lower case is
+    that common word capitalised.
+    """
     tokens = run.replace("’", "'").split()
     tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
-    while tokens and (
-        _common_word(tokens[0]) or (tokens[0].casefold() in lowercase and offset == 0)
-    ):
+    while tokens and (_common_word(tokens[0]) or (tokens[0].casefold() in lowercase and opening)):
         tokens.pop(0)
     if not tokens or all(t.casefold().strip(".") in TITLE_WORDS for t in tokens):
         return None
@@ -94,12 +103,28 @@ def _key(name: str) -> str:
     return " ".join(words(name.replace(".", "")))
 
 
-def _kind(name: str, before: str) -> str:
-    if any(word in ORGANISATION_WORDS for word in words(name)):
+def _kind(name: str, text: str, offset: int) -> str:
+    """What a name (not a known person's) names: from its words, else from the word before it."""
+    if _names_organisation(name):
         return "organisation"
-    if _PLACE_BEFORE.search(before):
+    if _place_before(text, offset):
         return "place"
     return "other"
+
+
+@lru_cache(maxsize=65536)
+def _names_organisation(name: str) -> bool:
+    return any(word in ORGANISATION_WORDS for word in words(name))
+
+
+def _place_before(text: str, offset: int) -> bool:
+    """`in`, `at`, `near`... (and `the`) written just before the offset."""
+    # Only the last characters can hold the match; searching all of text[:offset] for every name
+    # of a long sentence would be quadratic. With `pos`, `\b` still sees the character before it.
+    start = max(0, offset - _PLACE_WINDOW)
+    if start and _SPACES.search(text, start, offset):  # a run of spaces could reach past it
+        start = 0
+    return _PLACE_BEFORE.search(text, start, offset) is not None
 
 
 def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:

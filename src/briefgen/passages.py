@@ -1,7 +1,13 @@
-"""An event's text as the brief stage reads it: sentences with the paragraph they stand in."""
+"""An event's text as the brief stage reads it: one table of sentences, built once per event.
+
+Every sentence of every story is split, folded into content terms and checked for being a whole
+sentence here, once; the summary, quotes, timeline, coverage, disagreements and entities all read
+this table instead of re-splitting and re-folding the bodies.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,6 +17,11 @@ from briefgen.sentences import split_sentences
 from briefgen.stopwords import STOPWORDS
 
 _SUFFIXES = ("ing", "ed", "es", "s")
+_NOT_A_TERM = frozenset({""})
+_MIN_WORDS = 6
+_MAX_WORDS = 60
+_OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
+_ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +38,10 @@ class Passage:
     """0-based index of the sentence in its story."""
     terms: frozenset[str]
     """Its content words, folded and lightly stemmed."""
+    outlets: tuple[str, ...]
+    """Every outlet that carried its story (the file path stands in for an unnamed one)."""
+    whole: bool
+    """Fit to stand alone (see `is_whole_sentence`)."""
 
     @property
     def ref(self) -> SourceRef:
@@ -38,27 +53,45 @@ def event_passages(event: Event) -> list[Passage]:
     """Every body sentence of every story of the event, in story and reading order."""
     found: list[Passage] = []
     for story in event.stories:
+        outlets = story_outlets(story)
         position = 0
         for paragraph_index, paragraph in enumerate(story.record.paragraphs):
             for text in split_sentences(paragraph):
-                found.append(Passage(text, story, paragraph_index, position, content_terms(text)))
+                terms = content_terms(text)
+                whole = is_whole_sentence(text)
+                found.append(Passage(text, story, paragraph_index, position, terms, outlets, whole))
                 position += 1
     return found
 
 
+def is_whole_sentence(text: str) -> bool:
+    """A sentence fit to stand alone: starts a sentence, ends one, quotes balanced, sane length."""
+    count = len(text.split())
+    if not _MIN_WORDS <= count <= _MAX_WORDS:
+        return False
+    if not _OPENERS.match(text) or not _ENDINGS.search(text):
+        return False
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
 def content_terms(text: str) -> frozenset[str]:
     """The topic-bearing words of a text: folded, without function words, lightly stemmed."""
-    found = (_term(token) for token in WORD.findall(text.casefold()))
-    return frozenset(term for term in found if term)
+    return frozenset(map(_term, WORD.findall(text.casefold()))) - _NOT_A_TERM
 
 
 @lru_cache(maxsize=65536)
-def _term(token: str) -> str | None:
-    """A token's matching form (`fold` word by word: far cheaper than folding whole texts)."""
+def _term(token: str) -> str:
+    """A token's matching form, or "" for none (`fold` word by word: cheaper than whole texts)."""
     plain = token if token.isascii() else fold(token)
     if len(plain) <= 2 or plain in STOPWORDS:
-        return None
+        return ""
     return stem(plain)
+
+
+@lru_cache(maxsize=65536)
+def word_term(word: str) -> str:
+    """The term a written word counts as (`stem(fold(word))`), cached: the same words recur."""
+    return stem(fold(word))
 
 
 @lru_cache(maxsize=65536)

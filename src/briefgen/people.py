@@ -143,11 +143,12 @@ def name_key(name: str) -> str:
     return fold(name)
 
 
+@lru_cache(maxsize=65536)
 def _has_post(run: str) -> bool:
     return any(_bare(token) in TITLE_WORDS for token in run.split())
 
 
-def _strip_common(run: str, lowercase: set[str]) -> str:
+def _strip_common(run: str, lowercase: frozenset[str]) -> str:
     """A run without leading words that are common words capitalised (`While Trump`)."""
     tokens = run.split()
     while tokens and (tokens[0].casefold() in STOPWORDS or tokens[0].casefold() in lowercase):
@@ -155,7 +156,9 @@ def _strip_common(run: str, lowercase: set[str]) -> str:
     return " ".join(tokens)
 
 
-def _looks_personal(tokens: list[str]) -> bool:
+@lru_cache(maxsize=65536)
+def _looks_personal(name: str) -> bool:
+    tokens = name.split()
     return not any(_bare(t) in ORGANISATION_WORDS for t in tokens) and all(
         _PERSONAL_TOKEN.match(t) for t in tokens
     )
@@ -178,22 +181,34 @@ class PeopleIndex:
 
     def __init__(self, texts: Iterable[str]) -> None:
         corpus = list(texts)
-        lowercase = {w for text in corpus for w in _LOWER_WORD.findall(text)}
-        self.lowercase = frozenset(lowercase)
+        # one pass over all the text: texts are joined by spaces, which no word crosses
+        self.lowercase = frozenset(_LOWER_WORD.findall(" ".join(corpus)))
         """Words the texts write in lower case (so a capitalised one opens a sentence)."""
         full: dict[str, Counter[str]] = {}
+        self._person_words_of: dict[str, tuple[str, bool]] = {}
         self._runs = {text: name_runs(text) for text in corpus}
         for text, runs in self._runs.items():
             for offset, run in runs:
-                after_post = strip_titles(run)
-                titled = bool(after_post) and _has_post(run)
-                name = after_post if titled else strip_titles(_strip_common(run, lowercase))
+                name, titled = self._person_words(run)
                 tokens = name.split()
-                speaking = bool(_SPEECH_AFTER.match(text, offset + len(run)))
-                if 2 <= len(tokens) <= 3 and (titled or speaking) and _looks_personal(tokens):
+                if not 2 <= len(tokens) <= 3 or not _looks_personal(name):
+                    continue
+                if titled or _SPEECH_AFTER.match(text, offset + len(run)):
                     full.setdefault(name_key(tokens[-1]), Counter())[name] += 1
         self._names = {surname: _fullest(names) for surname, names in full.items()}
         self._resolved: dict[str, str | None] = {}
+
+    def _person_words(self, run: str) -> tuple[str, bool]:
+        """The words of a run that could name a person, and whether a post is written before."""
+        found = self._person_words_of.get(run)
+        if found is None:
+            after_post = strip_titles(run)
+            if after_post and _has_post(run):
+                found = (after_post, True)
+            else:
+                found = (strip_titles(_strip_common(run, self.lowercase)), False)
+            self._person_words_of[run] = found
+        return found
 
     def full_name(self, run: str) -> str | None:
         """The full name of the person a capitalised run names, or None if it names nobody known."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from itertools import chain
 
-from briefgen.passages import Passage, overlap, story_outlets
+from briefgen.passages import Passage, is_whole_sentence, overlap
 from briefgen.records import SourceRef, SummarySentence
 
 SUMMARY_MIN = 3
@@ -35,13 +35,13 @@ CORROBORATION_POOL = 60
 """How many of the best candidates (scored alone) are checked for other outlets saying the same."""
 SAME_STORY_DISCOUNT = 0.7
 """Score kept by a sentence per sentence already chosen from its story (spread over outlets)."""
+READ_PER_STORY = 40
+"""The summary reads the first this many sentences of each story: news leads carry the news, and
+the work of finding corroboration stays linear however long a story is."""
 PERSONAL_VOICE = 0.6
 """Score kept by a question or a sentence in the first or second person (opinion, not report)."""
 _PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
-_MIN_WORDS = 6
-_MAX_WORDS = 60
-_OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
-_ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
+__all__ = ["SUMMARY_MAX", "SUMMARY_MIN", "is_whole_sentence", "summarize"]
 
 
 def summarize(
@@ -52,30 +52,23 @@ def summarize(
     `dates` maps a passage's `id()` to the dates it gives: sentences giving different dates do
     not support each other, however many words they share.
     """
-    candidates = [p for p in passages if is_whole_sentence(p.text)] or passages
+    read = [p for p in passages if p.position < READ_PER_STORY]
+    candidates = [p for p in read if p.whole] or read
     if not candidates:
         return ()
     weights = _term_weights(passages)
     alone = {id(p): _alone(p, weights) for p in candidates}
     # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
-    index = SupportIndex(passages, dates or {})
+    index = SupportIndex(read, dates or {})
+    index.add_terms(frozenset().union(*(p.terms for p in strongest)))
     support = {id(p): index.supporters(p) for p in strongest}
     scores = {id(p): _corroborated(alone[id(p)], support.get(id(p), [p])) for p in candidates}
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
     chosen = _pick(ranked, scores)
-    chosen.sort(key=lambda p: (p.position, _story_rank(p, passages)))
+    story_order = {story_id: rank for rank, story_id in enumerate(_story_ids(passages))}
+    chosen.sort(key=lambda p: (p.position, story_order[p.story.id]))
     return tuple(_summary_sentence(p, support.get(id(p)) or index.supporters(p)) for p in chosen)
-
-
-def is_whole_sentence(text: str) -> bool:
-    """A sentence fit to stand alone: starts a sentence, ends one, quotes balanced, sane length."""
-    count = len(text.split())
-    if not _MIN_WORDS <= count <= _MAX_WORDS:
-        return False
-    if not _OPENERS.match(text) or not _ENDINGS.search(text):
-        return False
-    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
 class SupportIndex:
@@ -85,13 +78,23 @@ class SupportIndex:
         self._passages = passages
         self._dates = dates
         self._postings: dict[str, list[int]] = {}
-        for index, passage in enumerate(passages):
-            for term in passage.terms:
-                self._postings.setdefault(term, []).append(index)
+
+    def add_terms(self, terms: frozenset[str]) -> None:
+        """Index the sentences holding these terms (only the terms asked about are indexed)."""
+        missing = terms - self._postings.keys()
+        if not missing:
+            return
+        postings = self._postings
+        for term in missing:
+            postings[term] = []
+        for index, passage in enumerate(self._passages):
+            for term in passage.terms & missing:
+                postings[term].append(index)
 
     def supporters(self, passage: Passage) -> list[Passage]:
         """The passage and, per other story, its most similar sentence where it says the same."""
-        shared = Counter(chain.from_iterable(self._postings.get(t, ()) for t in passage.terms))
+        self.add_terms(passage.terms)
+        shared = Counter(chain.from_iterable(self._postings[t] for t in passage.terms))
         best: dict[str, tuple[float, Passage]] = {}
         # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
         needed = SAME_SENTENCE**2 * len(passage.terms)
@@ -147,7 +150,9 @@ def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
     while pool and len(chosen) < SUMMARY_MAX:
         if len(chosen) >= SUMMARY_MIN and words >= WORD_BUDGET:
             break
-        pool = [p for p in pool if all(overlap(p.terms, c.terms) < REDUNDANT for c in chosen)]
+        if chosen:  # the pool already leaves out what repeats the earlier choices
+            last = chosen[-1].terms
+            pool = [p for p in pool if overlap(p.terms, last) < REDUNDANT]
         if not pool:
             break
         best = max(pool, key=lambda p: scores[id(p)] * SAME_STORY_DISCOUNT ** taken[p.story.id])
@@ -158,14 +163,13 @@ def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
     return chosen
 
 
-def _story_rank(passage: Passage, passages: list[Passage]) -> int:
-    order = list(dict.fromkeys(p.story.id for p in passages))
-    return order.index(passage.story.id)
+def _story_ids(passages: list[Passage]) -> list[str]:
+    return list(dict.fromkeys(p.story.id for p in passages))
 
 
 def _summary_sentence(passage: Passage, support: list[Passage]) -> SummarySentence:
     refs = sorted({p.ref for p in support}, key=lambda r: (r.story_id, r.paragraph))
-    outlets = tuple(sorted({o for p in support for o in story_outlets(p.story)}))
+    outlets = tuple(sorted({o for p in support for o in p.outlets}))
     return SummarySentence(text=passage.text, sources=tuple(_unique(refs)), outlets=outlets)
 
 
