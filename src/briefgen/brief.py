@@ -28,7 +28,7 @@ _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because
 def brief(event: Event) -> Brief:
     """Brief one event."""
     passages = event_passages(event)
-    people = PeopleIndex(p.text for p in passages)
+    people = PeopleIndex(passages)
     dated = dated_passages(event, passages)
     dates = sorted(story.record.published for story in event.stories if story.record.published)
     return Brief(

@@ -29,6 +29,20 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DIGIT = re.compile(r"\d")
+_MONTH_PREFIXES = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
 _MONTH_HINT = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 _NUMERIC_PATTERNS = 2
 """The first patterns of _PATTERNS are all-digit; the others need a month name."""
@@ -77,7 +91,7 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     if not _DIGIT.search(text):  # every pattern needs a digit; most sentences have none
         return found
-    named_month = bool(_MONTH_HINT.search(text))
+    named_month = _may_name_month(text) and bool(_MONTH_HINT.search(text))
     for pattern in _PATTERNS if named_month else _PATTERNS[:_NUMERIC_PATTERNS]:
         for match in pattern.finditer(text):
             value = _make(int(match["year"]), match["month"], match["day"])
@@ -95,6 +109,14 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
                     found.append(mention)
                     taken.append(match.span())
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _may_name_month(text: str) -> bool:
+    """False where plain substring tests rule out every month name (far cheaper than the regex)."""
+    if not text.isascii():  # case-insensitive matching beyond ASCII: leave it to the regex
+        return True
+    lowered = text.lower()
+    return any(prefix in lowered for prefix in _MONTH_PREFIXES)
 
 
 def _nearest_year(reference: date, month: str, day: str) -> date | None:
@@ -174,6 +196,8 @@ _ANCHORED = re.compile(
 _RELATIVE_HINT = re.compile(
     r"day|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|the\s+eve\b", re.IGNORECASE
 )
+_RELATIVE_WORDS = ("day", "tonight", "tomorrow", "this", "eve")
+"""Substrings every match of _RELATIVE_HINT holds one of."""
 _WEEKDAY_NEAR_DATE = 16
 """A weekday this close before a written date (`Thursday (Jan 15)`) is that date, not another."""
 
@@ -187,7 +211,7 @@ def find_relative_dates(
     `the day before`/`the day after` resolve against `anchor`, the date last mentioned.
     """
     found: list[DateMention] = []
-    if not _RELATIVE_HINT.search(text):  # one cheap search rules out most sentences
+    if not _may_be_relative(text) or not _RELATIVE_HINT.search(text):  # rules out most sentences
         return found
     for match in _WEEKDAY.finditer(text):
         wanted = _WEEKDAYS.index(match["weekday"].casefold())
@@ -203,6 +227,21 @@ def find_relative_dates(
             value = anchor + timedelta(days=shift)
             found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _may_be_relative(text: str) -> bool:
+    """False where plain substring tests rule out _RELATIVE_HINT (far cheaper than the regex)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _RELATIVE_WORDS)
+
+
+def may_hold_dates(text: str) -> bool:
+    """False where `all_dates` finds nothing whatever the reference: no digit, no day word."""
+    if _DIGIT.search(text):
+        return True
+    return _may_be_relative(text) and _RELATIVE_HINT.search(text) is not None
 
 
 def all_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:

@@ -24,10 +24,6 @@ ENTITIES_MAX = 12
 MIN_MENTIONS = 2
 """Names mentioned once are not what the event is about."""
 _ABBREVIATION = re.compile(r"(?:^|-)(?:\w\.)+$")
-_PLACE_WINDOW = 32
-"""Characters before a name that can hold `outside the ` written with single spaces."""
-_SPACES = re.compile(r"\s\s")
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
 
 
 @dataclass(slots=True)
@@ -42,19 +38,18 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
     names: dict[tuple[str, bool], str | None] = {}  # the same runs recur all through an event
     for passage in passages:
-        text = passage.text
-        for offset, run in people.runs(text):
-            opening = offset == 0
-            if (run, opening) not in names:
-                names[run, opening] = _name(run, opening, lowercase)
-            named = names[run, opening]
+        for run in passage.runs:
+            written, opening = run.text, run.offset == 0
+            if (written, opening) not in names:
+                names[written, opening] = _name(written, opening, lowercase)
+            named = names[written, opening]
             if named is None:
                 continue
             person = people.full_name(named)
             if person:
                 key, kind = name_key(person), "person"
             else:
-                key, kind = _key(named), _kind(named, text, offset)
+                key, kind = _key(named), _kind(named, run.after_place_word)
             tally = tallies[key]
             spelling = named if person is None or " " in named else person
             tally.spellings[spelling] += 1
@@ -103,28 +98,16 @@ def _key(name: str) -> str:
     return " ".join(words(name.replace(".", "")))
 
 
-def _kind(name: str, text: str, offset: int) -> str:
+def _kind(name: str, after_place_word: bool) -> str:
     """What a name (not a known person's) names: from its words, else from the word before it."""
     if _names_organisation(name):
         return "organisation"
-    if _place_before(text, offset):
-        return "place"
-    return "other"
+    return "place" if after_place_word else "other"
 
 
 @lru_cache(maxsize=65536)
 def _names_organisation(name: str) -> bool:
     return any(word in ORGANISATION_WORDS for word in words(name))
-
-
-def _place_before(text: str, offset: int) -> bool:
-    """`in`, `at`, `near`... (and `the`) written just before the offset."""
-    # Only the last characters can hold the match; searching all of text[:offset] for every name
-    # of a long sentence would be quadratic. With `pos`, `\b` still sees the character before it.
-    start = max(0, offset - _PLACE_WINDOW)
-    if start and _SPACES.search(text, start, offset):  # a run of spaces could reach past it
-        start = 0
-    return _PLACE_BEFORE.search(text, start, offset) is not None
 
 
 def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:

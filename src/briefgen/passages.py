@@ -1,8 +1,10 @@
 """An event's text as the brief stage reads it: one table of sentences, built once per event.
 
-Every sentence of every story is split, folded into content terms and checked for being a whole
-sentence here, once; the summary, quotes, timeline, coverage, disagreements and entities all read
-this table instead of re-splitting and re-folding the bodies.
+Every sentence of every story is split, folded into content terms, checked for being a whole
+sentence, for name runs and for date words here, once; the summary, quotes, timeline, coverage,
+disagreements and entities all read this table instead of re-splitting and re-folding the bodies.
+What a sentence's text says does not depend on the story it stands in, so it is read once per
+distinct text (a bounded cache): wire copy and stock phrases recur across stories and events.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from briefgen.dates import may_hold_dates
 from briefgen.normalize import WORD, fold
+from briefgen.people import NameRun, lower_words, read_runs
 from briefgen.records import Event, SourceRef, Story
 from briefgen.sentences import split_sentences
 from briefgen.stopwords import STOPWORDS
 
+READ_CACHE = 32768
+"""Distinct sentences (and paragraphs) whose reading is kept for reuse: bounds the memory used."""
 _SUFFIXES = ("ing", "ed", "es", "s")
 _NOT_A_TERM = frozenset({""})
 _MIN_WORDS = 6
@@ -25,8 +31,24 @@ _ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """What a sentence's text says, wherever it stands."""
+
+    terms: frozenset[str]
+    """Its content words, folded and lightly stemmed."""
+    whole: bool
+    """Fit to stand alone (see `is_whole_sentence`)."""
+    runs: tuple[NameRun, ...]
+    """Its capitalised word runs: possible names."""
+    lower_words: frozenset[str]
+    """The words it writes in lower case."""
+    may_date: bool
+    """False where it can give no date at all (no digit, no day word)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Passage:
-    """One sentence of one story's body, with where it stands."""
+    """One sentence of one story's body, with where it stands and what it says."""
 
     text: str
     """The sentence as the source wrote it."""
@@ -36,12 +58,18 @@ class Passage:
     """0-based index into the story record's `paragraphs`."""
     position: int
     """0-based index of the sentence in its story."""
-    terms: frozenset[str]
-    """Its content words, folded and lightly stemmed."""
     outlets: tuple[str, ...]
     """Every outlet that carried its story (the file path stands in for an unnamed one)."""
+    terms: frozenset[str]
+    """Its content words, folded and lightly stemmed."""
     whole: bool
     """Fit to stand alone (see `is_whole_sentence`)."""
+    runs: tuple[NameRun, ...]
+    """Its capitalised word runs: possible names."""
+    lower_words: frozenset[str]
+    """The words it writes in lower case."""
+    may_date: bool
+    """False where it can give no date at all (no digit, no day word)."""
 
     @property
     def ref(self) -> SourceRef:
@@ -56,12 +84,41 @@ def event_passages(event: Event) -> list[Passage]:
         outlets = story_outlets(story)
         position = 0
         for paragraph_index, paragraph in enumerate(story.record.paragraphs):
-            for text in split_sentences(paragraph):
-                terms = content_terms(text)
-                whole = is_whole_sentence(text)
-                found.append(Passage(text, story, paragraph_index, position, terms, outlets, whole))
+            for text, reading in read_paragraph(paragraph):
+                found.append(
+                    Passage(
+                        text,
+                        story,
+                        paragraph_index,
+                        position,
+                        outlets,
+                        reading.terms,
+                        reading.whole,
+                        reading.runs,
+                        reading.lower_words,
+                        reading.may_date,
+                    )
+                )
                 position += 1
     return found
+
+
+@lru_cache(maxsize=READ_CACHE)
+def read_paragraph(paragraph: str) -> tuple[tuple[str, Reading], ...]:
+    """A paragraph's sentences, each with its reading."""
+    return tuple((text, read_sentence(text)) for text in split_sentences(paragraph))
+
+
+@lru_cache(maxsize=READ_CACHE)
+def read_sentence(text: str) -> Reading:
+    """What a sentence says: terms, whole or not, name runs, lower-case words, date words."""
+    return Reading(
+        content_terms(text),
+        is_whole_sentence(text),
+        read_runs(text),
+        lower_words(text),
+        may_hold_dates(text),
+    )
 
 
 def is_whole_sentence(text: str) -> bool:

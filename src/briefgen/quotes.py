@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import chain
 
 from briefgen.normalize import words
 from briefgen.passages import Passage, story_outlets
@@ -50,12 +51,17 @@ def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     """Every quotation of the event, merged across sources, most carried first."""
     found = [q for paragraph in _paragraphs(passages) for q in _in_paragraph(*paragraph, people)]
     groups: list[list[_Found]] = []
+    # word -> the groups whose first quotation holds it: only groups sharing words are compared
+    postings: dict[str, list[int]] = {}
     for quote in found:
-        group = next((g for g in groups if _same_words(g[0], quote)), None)
-        if group is None:
+        sharing = set(chain.from_iterable(postings.get(word, ()) for word in quote.words))
+        match = next((i for i in sorted(sharing) if _same_words(groups[i][0], quote)), None)
+        if match is None:
+            for word in quote.words:
+                postings.setdefault(word, []).append(len(groups))
             groups.append([quote])
         else:
-            group.append(quote)
+            groups[match].append(quote)
     merged = [_merge(group) for group in groups]
     return tuple(sorted(merged, key=lambda q: -len(q.outlets)))
 
@@ -66,13 +72,18 @@ def quote_key(text: str) -> tuple[str, ...]:
 
 
 def _paragraphs(passages: list[Passage]) -> list[tuple[Story, int, str]]:
+    """The paragraphs the passages stand in that hold a quotation mark, in reading order."""
     seen: dict[tuple[str, int], tuple[Story, int, str]] = {}
+    paragraphs: dict[str, tuple[str, ...]] = {}  # `record.paragraphs` builds a new tuple per call
     for passage in passages:
         key = (passage.story.id, passage.paragraph)
-        if key not in seen:
-            text = passage.story.record.paragraphs[passage.paragraph]
-            seen[key] = (passage.story, passage.paragraph, text)
-    return list(seen.values())
+        if key in seen:
+            continue
+        if passage.story.id not in paragraphs:
+            paragraphs[passage.story.id] = passage.story.record.paragraphs
+        text = paragraphs[passage.story.id][passage.paragraph]
+        seen[key] = (passage.story, passage.paragraph, text)
+    return [found for found in seen.values() if "“" in found[2] or '"' in found[2]]
 
 
 def _in_paragraph(story: Story, index: int, text: str, people: PeopleIndex) -> list[_Found]:

@@ -12,9 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from itertools import chain
 
-from briefgen.passages import Passage, is_whole_sentence, overlap
+from briefgen.passages import READ_CACHE, Passage, is_whole_sentence, overlap
 from briefgen.records import SourceRef, SummarySentence
 
 SUMMARY_MIN = 3
@@ -56,8 +57,8 @@ def summarize(
     candidates = [p for p in read if p.whole] or read
     if not candidates:
         return ()
-    weights = _term_weights(passages)
-    alone = {id(p): _alone(p, weights) for p in candidates}
+    gains = {term: weight**2 - 1 for term, weight in _term_weights(passages).items()}
+    alone = {id(p): _alone(p, gains) for p in candidates}
     # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
     index = SupportIndex(read, dates or {})
@@ -81,7 +82,7 @@ class SupportIndex:
 
     def add_terms(self, terms: frozenset[str]) -> None:
         """Index the sentences holding these terms (only the terms asked about are indexed)."""
-        missing = terms - self._postings.keys()
+        missing = terms.difference(self._postings)  # iterates `terms`, not the index
         if not missing:
             return
         postings = self._postings
@@ -125,15 +126,24 @@ def _term_weights(passages: list[Passage]) -> dict[str, float]:
     return {term: float(count) for term, count in stories_using.items()}
 
 
-def _alone(passage: Passage, weights: dict[str, float]) -> float:
-    """A sentence's score before corroboration: central, early, and in the reporter's voice."""
+def _alone(passage: Passage, gains: dict[str, float]) -> float:
+    """A sentence's score before corroboration: central, early, and in the reporter's voice.
+
+    `gains`: per term, its weight squared less one (a word of one story adds nothing).
+    """
     if not passage.terms:
         return 0.0
-    shared = sum(weights[t] ** 2 - 1 for t in passage.terms)
+    shared = sum(map(gains.__getitem__, passage.terms))
     centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
     lead = LEAD_WEIGHT / (1 + passage.position)
-    voice = PERSONAL_VOICE if _PERSONAL.search(passage.text) else 1.0
+    voice = PERSONAL_VOICE if _personal(passage.text) else 1.0
     return (centrality + 1) * (1 + lead) * voice
+
+
+@lru_cache(maxsize=READ_CACHE)
+def _personal(text: str) -> bool:
+    """A question, or a sentence in the first or second person (cached: sentences recur)."""
+    return _PERSONAL.search(text) is not None
 
 
 def _corroborated(score: float, support: list[Passage]) -> float:
