@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from datetime import date
+from itertools import chain
 
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
@@ -55,9 +56,12 @@ def headline(event: Event, passages: list[Passage]) -> str:
     titled = [story for story in event.stories if is_headline(story.record)]
     if not titled:
         return shorten_lead(_lead_sentence(event.stories[0]) or event.stories[0].record.title)
+    if len(titled) == 1:
+        return titled[0].record.title
     title_terms = {story.id: content_terms(story.record.title) for story in titled}
-    headlines_using = Counter(term for terms in title_terms.values() for term in terms)
-    body_terms = Counter(term for p in passages for term in p.terms)
+    headlines_using = Counter(chain.from_iterable(title_terms.values()))
+    in_titles = frozenset(headlines_using)
+    body_terms = Counter(chain.from_iterable(p.terms & in_titles for p in passages))
 
     def representativeness(story: Story) -> tuple[float, float, str]:
         terms = title_terms[story.id]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 
-from briefgen.passages import Passage, stem, word_term
+from briefgen.passages import READ_CACHE, Passage, stem, word_term
 from briefgen.records import Claim, Disagreement, SourceRef
 from briefgen.timeline import DatedPassage
 
@@ -216,11 +217,19 @@ def _surface(term: str, text: str) -> str:
 def _counts(passages: list[Passage]) -> dict[str, list[_Value]]:
     found: dict[str, list[_Value]] = {}
     for passage in passages:
-        for match in _COUNT.finditer(passage.text):
-            number = match["number"].rstrip(".,").replace(",", "")
-            if _NUMBER_WORDS.match(number):
-                continue
-            noun = word_term(match["noun"])
-            terms = passage.terms - {noun}
-            found.setdefault(noun, []).append(_Value(number, passage, terms))
+        if not passage.may_date:  # no digit: no count (and most sentences have none)
+            continue
+        for number, noun in _count_mentions(passage.text):
+            found.setdefault(noun, []).append(_Value(number, passage, passage.terms - {noun}))
     return found
+
+
+@lru_cache(maxsize=READ_CACHE)
+def _count_mentions(text: str) -> tuple[tuple[str, str], ...]:
+    """The counts a sentence gives: (number, the term of the noun counted), years left out."""
+    found: list[tuple[str, str]] = []
+    for match in _COUNT.finditer(text):
+        number = match["number"].rstrip(".,").replace(",", "")
+        if not _NUMBER_WORDS.match(number):
+            found.append((number, word_term(match["noun"])))
+    return tuple(found)

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from briefgen.normalize import words
 from briefgen.passages import Passage
@@ -36,24 +37,22 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     """The event's most named people, organisations and places."""
     lowercase = people.lowercase
     tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
-    names: dict[tuple[str, bool], str | None] = {}  # the same runs recur all through an event
-    for passage in passages:
-        for run in passage.runs:
-            written, opening = run.text, run.offset == 0
-            if (written, opening) not in names:
-                names[written, opening] = _name(written, opening, lowercase)
-            named = names[written, opening]
-            if named is None:
-                continue
-            person = people.full_name(named)
-            if person:
-                key, kind = name_key(person), "person"
-            else:
-                key, kind = _key(named), _kind(named, run.after_place_word)
-            tally = tallies[key]
-            spelling = named if person is None or " " in named else person
-            tally.spellings[spelling] += 1
-            tally.kinds[kind] += 1
+    # the same runs recur all through an event: each distinct one is read once, in first-seen
+    # order (which the acronym merge depends on), and counted as often as it is written
+    written = Counter(chain.from_iterable(passage.runs for passage in passages))
+    for run, count in written.items():
+        named = _name(run.text, run.opening, lowercase)
+        if named is None:
+            continue
+        person = people.full_name(named)
+        if person:
+            key, kind = name_key(person), "person"
+        else:
+            key, kind = _key(named), _kind(named, run.after_place_word)
+        tally = tallies[key]
+        spelling = named if person is None or " " in named else person
+        tally.spellings[spelling] += count
+        tally.kinds[kind] += count
     merged = _merge_acronyms(tallies)
     found = [
         _entity(tally) for tally in merged.values() if sum(tally.spellings.values()) >= MIN_MENTIONS

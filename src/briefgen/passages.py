@@ -21,7 +21,9 @@ from briefgen.sentences import split_sentences
 from briefgen.stopwords import STOPWORDS
 
 READ_CACHE = 32768
-"""Distinct sentences (and paragraphs) whose reading is kept for reuse: bounds the memory used."""
+"""Distinct sentences whose reading is kept for reuse: bounds the memory the cache holds."""
+PARAGRAPH_CACHE = 4 * READ_CACHE
+"""Distinct paragraphs whose sentences are kept (small entries: the readings are shared)."""
 _SUFFIXES = ("ing", "ed", "es", "s")
 _NOT_A_TERM = frozenset({""})
 _MIN_WORDS = 6
@@ -103,7 +105,7 @@ def event_passages(event: Event) -> list[Passage]:
     return found
 
 
-@lru_cache(maxsize=READ_CACHE)
+@lru_cache(maxsize=PARAGRAPH_CACHE)
 def read_paragraph(paragraph: str) -> tuple[tuple[str, Reading], ...]:
     """A paragraph's sentences, each with its reading."""
     return tuple((text, read_sentence(text)) for text in split_sentences(paragraph))

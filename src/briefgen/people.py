@@ -6,9 +6,9 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from itertools import chain
+from typing import NamedTuple, Protocol
 
 from briefgen.normalize import fold
 from briefgen.stopwords import STOPWORDS
@@ -127,14 +127,16 @@ _PERSONAL_TOKEN = re.compile(rf"^(?:[{UPPER}][a-z\u00df-\u024f'\-]+|[{UPPER}]\.)
 _NAME_RUN = re.compile(rf"{_CAPITALISED}(?:\s+(?:of\s+)?{_CAPITALISED})*")
 
 
-@dataclass(frozen=True, slots=True)
-class NameRun:
-    """A capitalised word run of a sentence, with what its context says about it."""
+class NameRun(NamedTuple):
+    """A capitalised word run of a sentence, with what its context says about it.
 
-    offset: int
-    """Where it starts in the sentence."""
+    A tuple: the runs of an event are counted by value, and each distinct one is read once.
+    """
+
     text: str
     """The run as written."""
+    opening: bool
+    """It opens the sentence (so its first word may be a common word capitalised)."""
     speaking: bool
     """A verb of saying follows it (`Jane Doe said`)."""
     after_place_word: bool
@@ -150,8 +152,8 @@ def read_runs(text: str) -> tuple[NameRun, ...]:
     """The capitalised runs of a sentence, each with the words around it read."""
     return tuple(
         NameRun(
-            offset,
             run,
+            offset == 0,
             _SPEECH_AFTER.match(text, offset + len(run)) is not None,
             _place_before(text, offset),
         )
@@ -252,14 +254,15 @@ class PeopleIndex:
         full: dict[str, Counter[str]] = {}
         self._person_words_of: dict[str, tuple[str, bool]] = {}
         self._runs = {text: sentence.runs for text, sentence in distinct.items()}
-        for runs in self._runs.values():
-            for run in runs:
-                name, titled = self._person_words(run.text)
-                tokens = name.split()
-                if not 2 <= len(tokens) <= 3 or not _looks_personal(name):
-                    continue
-                if titled or run.speaking:
-                    full.setdefault(name_key(tokens[-1]), Counter())[name] += 1
+        # each distinct (run, speaking) once, with how often it is written
+        said = Counter((run.text, run.speaking) for run in chain.from_iterable(self._runs.values()))
+        for (run, speaking), count in said.items():
+            name, titled = self._person_words(run)
+            tokens = name.split()
+            if not 2 <= len(tokens) <= 3 or not _looks_personal(name):
+                continue
+            if titled or speaking:
+                full.setdefault(name_key(tokens[-1]), Counter())[name] += count
         self._names = {surname: _fullest(names) for surname, names in full.items()}
         self._resolved: dict[str, str | None] = {}
 

@@ -64,7 +64,8 @@ def summarize(
     index = SupportIndex(read, dates or {})
     index.add_terms(frozenset().union(*(p.terms for p in strongest)))
     support = {id(p): index.supporters(p) for p in strongest}
-    scores = {id(p): _corroborated(alone[id(p)], support.get(id(p), [p])) for p in candidates}
+    scores = dict(alone)  # alone, a sentence is corroborated by its own outlet only
+    scores.update((key, _corroborated(alone[key], found)) for key, found in support.items())
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
     chosen = _pick(ranked, scores)
     story_order = {story_id: rank for rank, story_id in enumerate(_story_ids(passages))}
@@ -152,22 +153,39 @@ def _corroborated(score: float, support: list[Passage]) -> float:
 
 
 def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
-    """Greedy choice: best score first, discounted per sentence already taken from its story."""
+    """Greedy choice: best score first, discounted per sentence already taken from its story.
+
+    Each round scans the ranked list only until no later sentence can beat the best found (a
+    discount never raises a score), and checks a sentence against each choice only once.
+    """
     chosen: list[Passage] = []
     taken: Counter[str] = Counter()
     words = 0
-    pool = list(ranked)
-    while pool and len(chosen) < SUMMARY_MAX:
+    out: set[int] = set()  # chosen, or repeating a choice
+    checked: dict[int, int] = {}  # how many of the choices a sentence is known not to repeat
+    while len(chosen) < SUMMARY_MAX:
         if len(chosen) >= SUMMARY_MIN and words >= WORD_BUDGET:
             break
-        if chosen:  # the pool already leaves out what repeats the earlier choices
-            last = chosen[-1].terms
-            pool = [p for p in pool if overlap(p.terms, last) < REDUNDANT]
-        if not pool:
+        best: Passage | None = None
+        best_value = -math.inf
+        for passage in ranked:
+            score = scores[id(passage)]
+            if best is not None and score <= best_value:
+                break
+            if id(passage) in out:
+                continue
+            since = checked.get(id(passage), 0)
+            if any(overlap(passage.terms, c.terms) >= REDUNDANT for c in chosen[since:]):
+                out.add(id(passage))
+                continue
+            checked[id(passage)] = len(chosen)
+            value = score * SAME_STORY_DISCOUNT ** taken[passage.story.id]
+            if value > best_value:
+                best, best_value = passage, value
+        if best is None:
             break
-        best = max(pool, key=lambda p: scores[id(p)] * SAME_STORY_DISCOUNT ** taken[p.story.id])
         chosen.append(best)
-        pool.remove(best)
+        out.add(id(best))
         taken[best.story.id] += 1
         words += len(best.text.split())
     return chosen
