@@ -12,7 +12,13 @@ from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
 from briefgen.entities import entities
 from briefgen.normalize import clean_spaces
-from briefgen.passages import Passage, content_terms, event_passages, story_outlets
+from briefgen.passages import (
+    MATCH_PER_STORY,
+    Passage,
+    content_terms,
+    event_passages,
+    story_outlets,
+)
 from briefgen.people import PeopleIndex
 from briefgen.quotes import quotes
 from briefgen.records import Brief, Event, Reaction, Record, Story
@@ -30,16 +36,18 @@ def brief(event: Event) -> Brief:
     """Brief one event."""
     passages = event_passages(event)
     people = PeopleIndex(passages)
-    dated = dated_passages(event, passages)
+    # matching sentence against sentence reads the first MATCH_PER_STORY of each story
+    matched = [p for p in passages if p.position < MATCH_PER_STORY]
+    dated = dated_passages(event, matched)
     dates = sorted(story.record.published for story in event.stories if story.record.published)
     return Brief(
         event=event,
         headline=headline(event, passages),
         summary=summarize(passages, _dates_given(dated)),
-        quotes=quotes(passages, people),
+        quotes=quotes(matched, people),
         timeline=timeline(dated),
         coverage=coverage(event, passages),
-        disagreements=disagreements(dated, passages),
+        disagreements=disagreements(dated, matched),
         entities=entities(passages, people),
         reactions=reactions(event),
         outlets=_outlets(event),

@@ -22,6 +22,10 @@ from briefgen.stopwords import STOPWORDS
 
 READ_CACHE = 32768
 """Distinct sentences whose reading is kept for reuse: bounds the memory the cache holds."""
+MATCH_PER_STORY = 200
+"""Quotations, dates and counts are matched across stories in the first this many sentences of
+each story (some 4,000 words): matching is pairwise, and a story of one enormous paragraph must
+not make the brief quadratic. Names, coverage and the headline read every sentence."""
 PARAGRAPH_CACHE = 4 * READ_CACHE
 """Distinct paragraphs whose sentences are kept (small entries: the readings are shared)."""
 _SUFFIXES = ("ing", "ed", "es", "s")

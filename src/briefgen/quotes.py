@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from itertools import chain
 
 from briefgen.normalize import words
-from briefgen.passages import Passage, story_outlets
+from briefgen.passages import MATCH_PER_STORY, Passage, story_outlets
 from briefgen.people import UPPER, PeopleIndex, name_runs, strip_titles
 from briefgen.records import Quote, SourceRef, Story
 
@@ -49,7 +49,14 @@ class _Found:
 
 def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     """Every quotation of the event, merged across sources, most carried first."""
-    found = [q for paragraph in _paragraphs(passages) for q in _in_paragraph(*paragraph, people)]
+    found: list[_Found] = []
+    per_story: Counter[str] = Counter()
+    for story, index, text in _paragraphs(passages):
+        room = MATCH_PER_STORY - per_story[story.id]
+        if room > 0:
+            quoted = _in_paragraph(story, index, text, people, room)
+            per_story[story.id] += len(quoted)
+            found += quoted
     groups: list[list[_Found]] = []
     # word -> the groups whose first quotation holds it: only groups sharing words are compared
     postings: dict[str, list[int]] = {}
@@ -86,10 +93,15 @@ def _paragraphs(passages: list[Passage]) -> list[tuple[Story, int, str]]:
     return [found for found in seen.values() if "“" in found[2] or '"' in found[2]]
 
 
-def _in_paragraph(story: Story, index: int, text: str, people: PeopleIndex) -> list[_Found]:
+def _in_paragraph(
+    story: Story, index: int, text: str, people: PeopleIndex, limit: int
+) -> list[_Found]:
+    """The paragraph's first `limit` quotations (a bound: finding a speaker reads back)."""
     found: list[_Found] = []
     last_speaker: str | None = None
     for match in _QUOTED.finditer(text):
+        if len(found) >= limit:
+            break
         inner = (match["curly"] or match["straight"] or "").strip()
         key = quote_key(inner)
         if len(key) < MIN_WORDS:
@@ -156,7 +168,8 @@ def _same_words(first: _Found, second: _Found) -> bool:
 
 
 def _merge(group: list[_Found]) -> Quote:
-    fullest = max(group, key=lambda q: (len(q.key), -group.index(q)))
+    # the longest wording, the first of equally long ones (by position: `index` is quadratic)
+    _, fullest = max(enumerate(group), key=lambda item: (len(item[1].key), -item[0]))
     speakers = Counter(q.speaker for q in group if q.speaker)
     refs = tuple(dict.fromkeys(SourceRef(q.story.id, q.paragraph) for q in group))
     outlets = tuple(sorted({o for q in group for o in story_outlets(q.story)}))
