@@ -88,7 +88,7 @@ def _make(year: int, month: str, day: str) -> date | None:
 
 def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     """Every absolute date in the text; month-and-day ones too where a reference date is given."""
-    scan = _scan(text)
+    scan = scan_dates(text)
     found = list(scan.written)
     if reference is None or not scan.partial:
         return found
@@ -104,7 +104,7 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Scan:
+class DateScan:
     """The date words of a text, found once per text: resolving them against a date is cheap."""
 
     written: tuple[DateMention, ...] = ()
@@ -121,11 +121,11 @@ class _Scan:
     """`the day before`... (start, end, days from the anchor)."""
 
 
-_NOTHING = _Scan()
+_NOTHING = DateScan()
 
 
 @lru_cache(maxsize=32768)
-def _scan(text: str) -> _Scan:
+def scan_dates(text: str) -> DateScan:
     """Every date pattern's matches in a text (cached: the brief asks about the same sentences)."""
     digit = _DIGIT.search(text) is not None  # every written date needs a digit; most lack one
     relative = _may_be_relative(text) and _RELATIVE_HINT.search(text) is not None
@@ -138,7 +138,7 @@ def _scan(text: str) -> _Scan:
         for pattern in (_PARTIAL if named_month else ())
         for match in pattern.finditer(text)
     ]
-    return _Scan(
+    return DateScan(
         tuple(sorted(written, key=lambda mention: mention.start)),
         tuple(taken),
         tuple(partial),
@@ -257,7 +257,7 @@ def find_relative_dates(
     Weekdays resolve to the latest such day on or before `reference` (news tells what happened);
     `the day before`/`the day after` resolve against `anchor`, the date last mentioned.
     """
-    scan = _scan(text)
+    scan = scan_dates(text)
     found: list[DateMention] = []
     for start, end, wanted in scan.weekdays:
         value = reference - timedelta(days=(reference.weekday() - wanted) % 7)
@@ -303,7 +303,7 @@ def _may_be_relative(text: str) -> bool:
 
 def may_hold_dates(text: str) -> bool:
     """False where `all_dates` finds nothing whatever the reference: no digit, no day word."""
-    return _scan(text) is not _NOTHING
+    return scan_dates(text) is not _NOTHING
 
 
 def all_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:

@@ -219,13 +219,13 @@ def _counts(passages: list[Passage]) -> dict[str, list[_Value]]:
     for passage in passages:
         if not passage.may_date:  # no digit: no count (and most sentences have none)
             continue
-        for number, noun in _count_mentions(passage.text):
+        for number, noun in count_mentions(passage.text):
             found.setdefault(noun, []).append(_Value(number, passage, passage.terms - {noun}))
     return found
 
 
 @lru_cache(maxsize=READ_CACHE)
-def _count_mentions(text: str) -> tuple[tuple[str, str], ...]:
+def count_mentions(text: str) -> tuple[tuple[str, str], ...]:
     """The counts a sentence gives: (number, the term of the noun counted), years left out."""
     found: list[tuple[str, str]] = []
     for match in _COUNT.finditer(text):

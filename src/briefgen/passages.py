@@ -33,7 +33,8 @@ _NOT_A_TERM = frozenset({""})
 _MIN_WORDS = 6
 _MAX_WORDS = 60
 _OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
-_ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
+_CLOSERS = "\"'”’)]"
+_TERMINALS = frozenset(".!?…")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +133,15 @@ def is_whole_sentence(text: str) -> bool:
     count = len(text.split())
     if not _MIN_WORDS <= count <= _MAX_WORDS:
         return False
-    if not _OPENERS.match(text) or not _ENDINGS.search(text):
+    if not _OPENERS.match(text) or not _ends_sentence(text):
         return False
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def _ends_sentence(text: str) -> bool:
+    """Ends with `.`, `!`, `?` or `…`, then closing quotes or brackets (as `[.!?…]["')\]]*$`)."""
+    body = text[:-1] if text.endswith("\n") else text  # `$` also matches before a final newline
+    return body.rstrip(_CLOSERS)[-1:] in _TERMINALS
 
 
 def content_terms(text: str) -> frozenset[str]:

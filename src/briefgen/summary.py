@@ -137,12 +137,12 @@ def _alone(passage: Passage, gains: dict[str, float]) -> float:
     shared = sum(map(gains.__getitem__, passage.terms))
     centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
     lead = LEAD_WEIGHT / (1 + passage.position)
-    voice = PERSONAL_VOICE if _personal(passage.text) else 1.0
+    voice = PERSONAL_VOICE if personal_voice(passage.text) else 1.0
     return (centrality + 1) * (1 + lead) * voice
 
 
 @lru_cache(maxsize=READ_CACHE)
-def _personal(text: str) -> bool:
+def personal_voice(text: str) -> bool:
     """A question, or a sentence in the first or second person (cached: sentences recur)."""
     return _PERSONAL.search(text) is not None
 
