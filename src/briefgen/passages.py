@@ -139,7 +139,7 @@ def is_whole_sentence(text: str) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
-    """Ends with `.`, `!`, `?` or `…`, then closing quotes or brackets (as `[.!?…]["')\]]*$`)."""
+    """Ends with `.`, `!`, `?` or `…`, then any closing quotes or brackets."""
     body = text[:-1] if text.endswith("\n") else text  # `$` also matches before a final newline
     return body.rstrip(_CLOSERS)[-1:] in _TERMINALS
 
