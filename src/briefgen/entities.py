@@ -40,8 +40,11 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     # the same runs recur all through an event: each distinct one is read once, in first-seen
     # order (which the acronym merge depends on), and counted as often as it is written
     written = Counter(chain.from_iterable(passage.runs for passage in passages))
+    names: dict[tuple[str, bool], str | None] = {}
     for run, count in written.items():
-        named = _name(run.text, run.opening, lowercase)
+        if (run.text, run.opening) not in names:
+            names[run.text, run.opening] = _name(run.text, run.opening, lowercase)
+        named = names[run.text, run.opening]
         if named is None:
             continue
         person = people.full_name(named)
