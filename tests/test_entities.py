@@ -11,7 +11,7 @@ from events import event_of, passages_of
 def entities_of(*paragraphs: str) -> dict[str, Entity]:
     event = event_of(("Daily A", None, paragraphs))
     passages = passages_of(event)
-    return {e.name: e for e in entities(passages, PeopleIndex(p.text for p in passages))}
+    return {e.name: e for e in entities(passages, PeopleIndex(passages))}
 
 
 def test_posts_and_diacritics_merge_into_one_person() -> None:

@@ -13,7 +13,7 @@ from events import event_of, passages_of
 def quotes_in(*paragraphs: str) -> tuple[Quote, ...]:
     event = event_of(("Daily A", "2026-01-15", paragraphs))
     passages = passages_of(event)
-    return quotes(passages, PeopleIndex(p.text for p in passages))
+    return quotes(passages, PeopleIndex(passages))
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_same_words_punctuated_differently_are_one_quote_with_both_outlets() -> 
         ("Daily C", None, ["“A different thing entirely was said here today,” Park said."]),
     )
     passages = passages_of(event)
-    found = quotes(passages, PeopleIndex(p.text for p in passages))
+    found = quotes(passages, PeopleIndex(passages))
     merged = [q for q in found if "strengthen" in q.text]
     assert len(merged) == 1
     assert merged[0].outlets == ("Daily A", "Wire B")

@@ -6,12 +6,19 @@ import math
 import re
 from collections import Counter
 from datetime import date
+from itertools import chain
 
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
 from briefgen.entities import entities
 from briefgen.normalize import clean_spaces
-from briefgen.passages import Passage, content_terms, event_passages, story_outlets
+from briefgen.passages import (
+    MATCH_PER_STORY,
+    Passage,
+    content_terms,
+    event_passages,
+    story_outlets,
+)
 from briefgen.people import PeopleIndex
 from briefgen.quotes import quotes
 from briefgen.records import Brief, Event, Reaction, Record, Story
@@ -28,17 +35,19 @@ _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because
 def brief(event: Event) -> Brief:
     """Brief one event."""
     passages = event_passages(event)
-    people = PeopleIndex(p.text for p in passages)
-    dated = dated_passages(event, passages)
+    people = PeopleIndex(passages)
+    # matching sentence against sentence reads the first MATCH_PER_STORY of each story
+    matched = [p for p in passages if p.position < MATCH_PER_STORY]
+    dated = dated_passages(event, matched)
     dates = sorted(story.record.published for story in event.stories if story.record.published)
     return Brief(
         event=event,
         headline=headline(event, passages),
         summary=summarize(passages, _dates_given(dated)),
-        quotes=quotes(passages, people),
+        quotes=quotes(matched, people),
         timeline=timeline(dated),
         coverage=coverage(event, passages),
-        disagreements=disagreements(dated, passages),
+        disagreements=disagreements(dated, matched),
         entities=entities(passages, people),
         reactions=reactions(event),
         outlets=_outlets(event),
@@ -55,9 +64,12 @@ def headline(event: Event, passages: list[Passage]) -> str:
     titled = [story for story in event.stories if is_headline(story.record)]
     if not titled:
         return shorten_lead(_lead_sentence(event.stories[0]) or event.stories[0].record.title)
+    if len(titled) == 1:
+        return titled[0].record.title
     title_terms = {story.id: content_terms(story.record.title) for story in titled}
-    headlines_using = Counter(term for terms in title_terms.values() for term in terms)
-    body_terms = Counter(term for p in passages for term in p.terms)
+    headlines_using = Counter(chain.from_iterable(title_terms.values()))
+    in_titles = frozenset(headlines_using)
+    body_terms = Counter(chain.from_iterable(p.terms & in_titles for p in passages))
 
     def representativeness(story: Story) -> tuple[float, float, str]:
         terms = title_terms[story.id]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
+from itertools import chain
 
 from briefgen.passages import Passage, outlet_name
 from briefgen.records import Coverage, Event
-from briefgen.summary import is_whole_sentence
 
 ONLY_HERE_MAX = 3
 """Sentences listed per outlet as reported by it alone."""
@@ -18,33 +18,33 @@ NEW_SHARE = 0.5
 
 def coverage(event: Event, passages: list[Passage]) -> tuple[Coverage, ...]:
     """One entry per story, earliest first, with the sentences no other story matches."""
-    stories_using: dict[str, set[str]] = defaultdict(set)
-    for passage in passages:
-        for term in passage.terms:
-            stories_using[term].add(passage.story.id)
-    by_story: dict[str, list[Passage]] = defaultdict(list)
+    by_story: dict[str, list[Passage]] = {story.id: [] for story in event.stories}
     for passage in passages:
         by_story[passage.story.id].append(passage)
+    only_one: frozenset[str] = frozenset()
+    if len(event.stories) > 1:
+        story_terms = (frozenset().union(*(p.terms for p in found)) for found in by_story.values())
+        stories_using = Counter(chain.from_iterable(story_terms))
+        only_one = frozenset(term for term, count in stories_using.items() if count == 1)
     return tuple(
         Coverage(
             outlet=outlet_name(story),
             story_id=story.id,
             headline=story.record.title,
             published=story.record.published,
-            only_here=_only_here(by_story[story.id], stories_using)
-            if len(event.stories) > 1
-            else (),
+            only_here=_only_here(by_story[story.id], only_one) if len(event.stories) > 1 else (),
         )
         for story in event.stories
     )
 
 
-def _only_here(passages: list[Passage], stories_using: dict[str, set[str]]) -> tuple[str, ...]:
+def _only_here(passages: list[Passage], only_one: frozenset[str]) -> tuple[str, ...]:
+    """The sentences most made of words that only this story uses."""
     scored: list[tuple[int, Passage]] = []
     for passage in passages:
-        if not is_whole_sentence(passage.text) or not passage.terms:
+        if not passage.whole or not passage.terms:
             continue
-        new = sum(1 for term in passage.terms if len(stories_using[term]) == 1)
+        new = len(passage.terms & only_one)
         if new >= MIN_NEW_TERMS and new / len(passage.terms) >= NEW_SHARE:
             scored.append((new, passage))
     best = sorted(scored, key=lambda item: (-item[0], item[1].position))[:ONLY_HERE_MAX]

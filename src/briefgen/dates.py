@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 _MONTHS = {
     name: number
@@ -29,6 +30,20 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DIGIT = re.compile(r"\d")
+_MONTH_PREFIXES = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
 _MONTH_HINT = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 _NUMERIC_PATTERNS = 2
 """The first patterns of _PATTERNS are all-digit; the others need a month name."""
@@ -73,28 +88,82 @@ def _make(year: int, month: str, day: str) -> date | None:
 
 def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     """Every absolute date in the text; month-and-day ones too where a reference date is given."""
+    scan = scan_dates(text)
+    found = list(scan.written)
+    if reference is None or not scan.partial:
+        return found
+    taken = list(scan.taken)
+    for start, end, month, day in scan.partial:
+        if _overlaps((start, end), taken):
+            continue
+        value = _nearest_year(reference, month, day)
+        if value:
+            found.append(DateMention(start, end, value, explicit_year=False))
+            taken.append((start, end))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+@dataclass(frozen=True, slots=True)
+class DateScan:
+    """The date words of a text, found once per text: resolving them against a date is cheap."""
+
+    written: tuple[DateMention, ...] = ()
+    """Dates written with their year, in text order."""
+    taken: tuple[tuple[int, int], ...] = ()
+    """Their spans, in the order found."""
+    partial: tuple[tuple[int, int, str, str], ...] = ()
+    """Month-and-day matches (start, end, month, day), in the order the patterns find them."""
+    weekdays: tuple[tuple[int, int, int], ...] = ()
+    """Weekday names (start, end, weekday number)."""
+    day_words: tuple[tuple[int, int, int], ...] = ()
+    """`today`, `yesterday`... (start, end, days from the reference)."""
+    anchored: tuple[tuple[int, int, int], ...] = ()
+    """`the day before`... (start, end, days from the anchor)."""
+
+
+_NOTHING = DateScan()
+
+
+@lru_cache(maxsize=32768)
+def scan_dates(text: str) -> DateScan:
+    """Every date pattern's matches in a text (cached: the brief asks about the same sentences)."""
+    digit = _DIGIT.search(text) is not None  # every written date needs a digit; most lack one
+    relative = _may_be_relative(text) and _RELATIVE_HINT.search(text) is not None
+    if not digit and not relative:
+        return _NOTHING
+    named_month = digit and _may_name_month(text) and bool(_MONTH_HINT.search(text))
+    written, taken = _written_dates(text, named_month) if digit else ([], [])
+    partial = [
+        (match.start(), match.end(), match["month"], match["day"])
+        for pattern in (_PARTIAL if named_month else ())
+        for match in pattern.finditer(text)
+    ]
+    return DateScan(
+        tuple(sorted(written, key=lambda mention: mention.start)),
+        tuple(taken),
+        tuple(partial),
+        *(_relative_words(text) if relative else ((), (), ())),
+    )
+
+
+def _written_dates(text: str, named_month: bool) -> tuple[list[DateMention], list[tuple[int, int]]]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    if not _DIGIT.search(text):  # every pattern needs a digit; most sentences have none
-        return found
-    named_month = bool(_MONTH_HINT.search(text))
     for pattern in _PATTERNS if named_month else _PATTERNS[:_NUMERIC_PATTERNS]:
         for match in pattern.finditer(text):
             value = _make(int(match["year"]), match["month"], match["day"])
             if value and not _overlaps(match.span(), taken):
                 found.append(DateMention(match.start(), match.end(), value, explicit_year=True))
                 taken.append(match.span())
-    if reference is not None and named_month:
-        for pattern in _PARTIAL:
-            for match in pattern.finditer(text):
-                if _overlaps(match.span(), taken):
-                    continue
-                value = _nearest_year(reference, match["month"], match["day"])
-                if value:
-                    mention = DateMention(match.start(), match.end(), value, explicit_year=False)
-                    found.append(mention)
-                    taken.append(match.span())
-    return sorted(found, key=lambda mention: mention.start)
+    return found, taken
+
+
+def _may_name_month(text: str) -> bool:
+    """False where plain substring tests rule out every month name (far cheaper than the regex)."""
+    if not text.isascii():  # case-insensitive matching beyond ASCII: leave it to the regex
+        return True
+    lowered = text.lower()
+    return any(prefix in lowered for prefix in _MONTH_PREFIXES)
 
 
 def _nearest_year(reference: date, month: str, day: str) -> date | None:
@@ -174,6 +243,8 @@ _ANCHORED = re.compile(
 _RELATIVE_HINT = re.compile(
     r"day|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|the\s+eve\b", re.IGNORECASE
 )
+_RELATIVE_WORDS = ("day", "tonight", "tomorrow", "this", "eve")
+"""Substrings every match of _RELATIVE_HINT holds one of."""
 _WEEKDAY_NEAR_DATE = 16
 """A weekday this close before a written date (`Thursday (Jan 15)`) is that date, not another."""
 
@@ -186,23 +257,53 @@ def find_relative_dates(
     Weekdays resolve to the latest such day on or before `reference` (news tells what happened);
     `the day before`/`the day after` resolve against `anchor`, the date last mentioned.
     """
+    scan = scan_dates(text)
     found: list[DateMention] = []
-    if not _RELATIVE_HINT.search(text):  # one cheap search rules out most sentences
-        return found
-    for match in _WEEKDAY.finditer(text):
-        wanted = _WEEKDAYS.index(match["weekday"].casefold())
+    for start, end, wanted in scan.weekdays:
         value = reference - timedelta(days=(reference.weekday() - wanted) % 7)
-        found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
-    for match in _DAY_WORD.finditer(text):
-        shift = _DAY_WORDS.get((match["word"] or "").casefold(), 0)
-        value = reference + timedelta(days=shift)
-        found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+        found.append(DateMention(start, end, value, explicit_year=False))
+    for start, end, shift in scan.day_words:
+        found.append(DateMention(start, end, reference + timedelta(days=shift), False))
     if anchor is not None:
-        for match in _ANCHORED.finditer(text):
-            shift = -1 if match["before"] else 1
-            value = anchor + timedelta(days=shift)
-            found.append(DateMention(match.start(), match.end(), value, explicit_year=False))
+        for start, end, shift in scan.anchored:
+            found.append(DateMention(start, end, anchor + timedelta(days=shift), False))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _relative_words(
+    text: str,
+) -> tuple[
+    tuple[tuple[int, int, int], ...],
+    tuple[tuple[int, int, int], ...],
+    tuple[tuple[int, int, int], ...],
+]:
+    """The weekdays, day words and anchored phrases of a text, with their day numbers or shifts."""
+    weekdays = tuple(
+        (match.start(), match.end(), _WEEKDAYS.index(match["weekday"].casefold()))
+        for match in _WEEKDAY.finditer(text)
+    )
+    day_words = tuple(
+        (match.start(), match.end(), _DAY_WORDS.get((match["word"] or "").casefold(), 0))
+        for match in _DAY_WORD.finditer(text)
+    )
+    anchored = tuple(
+        (match.start(), match.end(), -1 if match["before"] else 1)
+        for match in _ANCHORED.finditer(text)
+    )
+    return weekdays, day_words, anchored
+
+
+def _may_be_relative(text: str) -> bool:
+    """False where plain substring tests rule out _RELATIVE_HINT (far cheaper than the regex)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _RELATIVE_WORDS)
+
+
+def may_hold_dates(text: str) -> bool:
+    """False where `all_dates` finds nothing whatever the reference: no digit, no day word."""
+    return scan_dates(text) is not _NOTHING
 
 
 def all_dates(text: str, reference: date | None, anchor: date | None = None) -> list[DateMention]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 
-from briefgen.normalize import fold
-from briefgen.passages import Passage, overlap, stem, story_outlets
+from briefgen.passages import READ_CACHE, Passage, stem, word_term
 from briefgen.records import Claim, Disagreement, SourceRef
 from briefgen.timeline import DatedPassage
 
@@ -85,23 +86,30 @@ class _Value:
 def disagreements(dated: list[DatedPassage], passages: list[Passage]) -> tuple[Disagreement, ...]:
     """Facts on which the event's outlets give different values, each value with its outlets."""
     dates = [_Value(d.value.isoformat(), d.passage, d.passage.terms - _DATE_WORDS) for d in dated]
-    counts = _counts(passages)
-    found = _conflicts(dates, "date") + [
-        conflict
-        for noun, values in counts.items()
-        for conflict in _conflicts(values, _surface(noun, values[0].passage.text))
-    ]
+    found = [_disagreement(group, "date") for group in _conflicts(dates)]
+    for noun, values in _counts(passages).items():
+        groups = _conflicts(values)
+        if groups:  # the noun's written form is looked up only where it is shown
+            kind = _surface(noun, values[0].passage.text)
+            found.extend(_disagreement(group, kind) for group in groups)
     return tuple(found)
 
 
-def _conflicts(values: list[_Value], kind: str) -> list[Disagreement]:
-    groups: list[list[_Value]] = []
-    for value in values:
-        group = [value, *_best_matches(value, values)]
-        if len({v.value for v in group}) > 1 and not any(_covers(g, group) for g in groups):
-            groups = [g for g in groups if not _covers(group, g)]
-            groups.append(group)
-    return [_disagreement(group, kind) for group in _merge_overlapping(groups)]
+def _conflicts(values: list[_Value]) -> list[list[_Value]]:
+    """Groups of values for one fact (a sentence and its best match per story), values differing."""
+    if len({_source(v.passage) for v in values}) < 2:  # one source cannot disagree with itself
+        return []
+    matcher = _Matcher(values)
+    groups: list[tuple[list[_Value], frozenset[int]]] = []
+    for index, value in enumerate(values):
+        group = [value, *matcher.best_matches(index)]
+        if len({v.value for v in group}) < 2:
+            continue
+        ids = frozenset(id(v) for v in group)
+        if not any(ids <= kept for _, kept in groups):
+            groups = [(g, kept) for g, kept in groups if not kept <= ids]
+            groups.append((group, ids))
+    return _merge_overlapping([group for group, _ in groups])
 
 
 def _merge_overlapping(groups: list[list[_Value]]) -> list[list[_Value]]:
@@ -127,32 +135,42 @@ def _one_value_per_story(group: list[_Value]) -> list[_Value]:
     return kept
 
 
-def _best_matches(value: _Value, values: list[_Value]) -> list[_Value]:
-    best: dict[str, tuple[float, _Value]] = {}
-    for other in values:
-        story = other.passage.story.id
-        if _same_source(value.passage, other.passage):
-            continue
-        shared = len(value.terms & other.terms)
-        similarity = overlap(value.terms, other.terms)
-        if (
-            shared >= MIN_SHARED
-            and similarity >= SAME_FACT
-            and similarity > best.get(story, (0.0,))[0]
-        ):
-            best[story] = (similarity, other)
-    return [match for _, match in best.values()]
+class _Matcher:
+    """Finds, for a value, the value of each other source stated in the most similar sentence.
+
+    An index from term to the values whose sentences hold it: only sentences sharing at least
+    MIN_SHARED terms are compared, so the work follows the shared words, not all pairs.
+    """
+
+    def __init__(self, values: list[_Value]) -> None:
+        self._values = values
+        self._postings: dict[str, list[int]] = {}
+        for index, value in enumerate(values):
+            for term in value.terms:
+                self._postings.setdefault(term, []).append(index)
+        self._sources = [_source(v.passage) for v in values]
+
+    def best_matches(self, index: int) -> list[_Value]:
+        """Per other source's story, its value in the sentence most like this one's."""
+        value = self._values[index]
+        shared = Counter(chain.from_iterable(self._postings[t] for t in value.terms))
+        best: dict[str, tuple[float, _Value]] = {}
+        mine = self._sources[index]
+        for other_index in sorted(i for i, count in shared.items() if count >= MIN_SHARED):
+            theirs = self._sources[other_index]
+            if mine[0] == theirs[0] or mine[1] & theirs[1]:
+                continue  # the same story, or two stories of one outlet
+            other = self._values[other_index]
+            similarity = shared[other_index] / min(len(value.terms), len(other.terms))
+            story = other.passage.story.id
+            if similarity >= SAME_FACT and similarity > best.get(story, (0.0,))[0]:
+                best[story] = (similarity, other)
+        return [match for _, match in best.values()]
 
 
-def _same_source(left: Passage, right: Passage) -> bool:
-    """The same story, or two stories of one outlet (which cannot disagree with itself here)."""
-    if left.story.id == right.story.id:
-        return True
-    return bool(set(left.story.outlets) & set(right.story.outlets))
-
-
-def _covers(big: list[_Value], small: list[_Value]) -> bool:
-    return {id(v) for v in small} <= {id(v) for v in big}
+def _source(passage: Passage) -> tuple[str, frozenset[str]]:
+    """A sentence's story and the outlets named for it (stories of one outlet are one source)."""
+    return (passage.story.id, frozenset(passage.story.outlets))
 
 
 def _disagreement(group: list[_Value], kind: str) -> Disagreement:
@@ -163,7 +181,7 @@ def _disagreement(group: list[_Value], kind: str) -> Disagreement:
         Claim(
             value=value,
             text=members[0].passage.text,
-            outlets=tuple(sorted({o for m in members for o in story_outlets(m.passage.story)})),
+            outlets=tuple(sorted({o for m in members for o in m.passage.outlets})),
             sources=tuple(
                 dict.fromkeys(SourceRef(m.passage.story.id, m.passage.paragraph) for m in members)
             ),
@@ -178,9 +196,12 @@ def _topic(group: list[_Value], kind: str) -> str:
     """What the fact is about: words most of its sentences share, plain words before names."""
     shared = Counter(term for value in group for term in value.terms)
     needed = max(2, (len(group) + 1) // 2)
-    written = " ".join(value.passage.text for value in group)
+    surfaces: dict[str, str] = {}
+    for value in group:
+        for word in _WORD.findall(value.passage.text):
+            surfaces.setdefault(word_term(word), word)
     ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))  # same order every run
-    common = [_surface(term, written) for term, count in ranked if count >= needed]
+    common = [surfaces.get(term, term) for term, count in ranked if count >= needed]
     plain = [word for word in common if word.islower()]
     about = ", ".join((plain or common)[:4])
     label = "date" if kind == "date" else f"number of {kind}"
@@ -190,17 +211,25 @@ def _topic(group: list[_Value], kind: str) -> str:
 def _surface(term: str, text: str) -> str:
     """The word as the sentence writes it, for display."""
     written: list[str] = _WORD.findall(text)
-    return next((word for word in written if stem(fold(word)) == term), term)
+    return next((word for word in written if word_term(word) == term), term)
 
 
 def _counts(passages: list[Passage]) -> dict[str, list[_Value]]:
     found: dict[str, list[_Value]] = {}
     for passage in passages:
-        for match in _COUNT.finditer(passage.text):
-            number = match["number"].rstrip(".,").replace(",", "")
-            if _NUMBER_WORDS.match(number):
-                continue
-            noun = stem(fold(match["noun"]))
-            terms = passage.terms - {noun}
-            found.setdefault(noun, []).append(_Value(number, passage, terms))
+        if not passage.may_date:  # no digit: no count (and most sentences have none)
+            continue
+        for number, noun in count_mentions(passage.text):
+            found.setdefault(noun, []).append(_Value(number, passage, passage.terms - {noun}))
     return found
+
+
+@lru_cache(maxsize=READ_CACHE)
+def count_mentions(text: str) -> tuple[tuple[str, str], ...]:
+    """The counts a sentence gives: (number, the term of the noun counted), years left out."""
+    found: list[tuple[str, str]] = []
+    for match in _COUNT.finditer(text):
+        number = match["number"].rstrip(".,").replace(",", "")
+        if not _NUMBER_WORDS.match(number):
+            found.append((number, word_term(match["noun"])))
+    return tuple(found)

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from briefgen.normalize import words
 from briefgen.passages import Passage
@@ -24,7 +25,6 @@ ENTITIES_MAX = 12
 MIN_MENTIONS = 2
 """Names mentioned once are not what the event is about."""
 _ABBREVIATION = re.compile(r"(?:^|-)(?:\w\.)+$")
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
 
 
 @dataclass(slots=True)
@@ -37,21 +37,25 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     """The event's most named people, organisations and places."""
     lowercase = people.lowercase
     tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
-    for passage in passages:
-        for offset, run in people.runs(passage.text):
-            named = _name(run, offset, lowercase)
-            if named is None:
-                continue
-            person = people.full_name(named)
-            key, kind = (
-                (name_key(person), "person")
-                if person
-                else (_key(named), _kind(named, passage.text[:offset]))
-            )
-            tally = tallies[key]
-            spelling = named if person is None or len(named.split()) > 1 else person
-            tally.spellings[spelling] += 1
-            tally.kinds[kind] += 1
+    # the same runs recur all through an event: each distinct one is read once, in first-seen
+    # order (which the acronym merge depends on), and counted as often as it is written
+    written = Counter(chain.from_iterable(passage.runs for passage in passages))
+    names: dict[tuple[str, bool], str | None] = {}
+    for run, count in written.items():
+        if (run.text, run.opening) not in names:
+            names[run.text, run.opening] = _name(run.text, run.opening, lowercase)
+        named = names[run.text, run.opening]
+        if named is None:
+            continue
+        person = people.full_name(named)
+        if person:
+            key, kind = name_key(person), "person"
+        else:
+            key, kind = _key(named), _kind(named, run.after_place_word)
+        tally = tallies[key]
+        spelling = named if person is None or " " in named else person
+        tally.spellings[spelling] += count
+        tally.kinds[kind] += count
     merged = _merge_acronyms(tallies)
     found = [
         _entity(tally) for tally in merged.values() if sum(tally.spellings.values()) >= MIN_MENTIONS
@@ -60,13 +64,15 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     return tuple(found[:ENTITIES_MAX])
 
 
-def _name(run: str, offset: int, lowercase: frozenset[str]) -> str | None:
-    """The name a run writes, or None for a capitalised common word or a bare post."""
+def _name(run: str, opening: bool, lowercase: frozenset[str]) -> str | None:
+    """The name a run writes, or None for a capitalised common word or a bare post.
+
+    `opening`: the run opens its sentence, so a first word written elsewhere in lower case is
+    that common word capitalised.
+    """
     tokens = run.replace("’", "'").split()
     tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
-    while tokens and (
-        _common_word(tokens[0]) or (tokens[0].casefold() in lowercase and offset == 0)
-    ):
+    while tokens and (_common_word(tokens[0]) or (tokens[0].casefold() in lowercase and opening)):
         tokens.pop(0)
     if not tokens or all(t.casefold().strip(".") in TITLE_WORDS for t in tokens):
         return None
@@ -94,12 +100,16 @@ def _key(name: str) -> str:
     return " ".join(words(name.replace(".", "")))
 
 
-def _kind(name: str, before: str) -> str:
-    if any(word in ORGANISATION_WORDS for word in words(name)):
+def _kind(name: str, after_place_word: bool) -> str:
+    """What a name (not a known person's) names: from its words, else from the word before it."""
+    if _names_organisation(name):
         return "organisation"
-    if _PLACE_BEFORE.search(before):
-        return "place"
-    return "other"
+    return "place" if after_place_word else "other"
+
+
+@lru_cache(maxsize=65536)
+def _names_organisation(name: str) -> bool:
+    return any(word in ORGANISATION_WORDS for word in words(name))
 
 
 def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:

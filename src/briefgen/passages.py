@@ -1,21 +1,61 @@
-"""An event's text as the brief stage reads it: sentences with the paragraph they stand in."""
+"""An event's text as the brief stage reads it: one table of sentences, built once per event.
+
+Every sentence of every story is split, folded into content terms, checked for being a whole
+sentence, for name runs and for date words here, once; the summary, quotes, timeline, coverage,
+disagreements and entities all read this table instead of re-splitting and re-folding the bodies.
+What a sentence's text says does not depend on the story it stands in, so it is read once per
+distinct text (a bounded cache): wire copy and stock phrases recur across stories and events.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from briefgen.dates import may_hold_dates
 from briefgen.normalize import WORD, fold
+from briefgen.people import NameRun, lower_words, read_runs
 from briefgen.records import Event, SourceRef, Story
 from briefgen.sentences import split_sentences
 from briefgen.stopwords import STOPWORDS
 
+READ_CACHE = 32768
+"""Distinct sentences whose reading is kept for reuse: bounds the memory the cache holds."""
+MATCH_PER_STORY = 200
+"""Quotations, dates and counts are matched across stories in the first this many sentences of
+each story (some 4,000 words): matching is pairwise, and a story of one enormous paragraph must
+not make the brief quadratic. Names, coverage and the headline read every sentence."""
+PARAGRAPH_CACHE = 4 * READ_CACHE
+"""Distinct paragraphs whose sentences are kept (small entries: the readings are shared)."""
 _SUFFIXES = ("ing", "ed", "es", "s")
+_NOT_A_TERM = frozenset({""})
+_MIN_WORDS = 6
+_MAX_WORDS = 60
+_OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
+_CLOSERS = "\"'”’)]"
+_TERMINALS = frozenset(".!?…")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a sentence's text says, wherever it stands."""
+
+    terms: frozenset[str]
+    """Its content words, folded and lightly stemmed."""
+    whole: bool
+    """Fit to stand alone (see `is_whole_sentence`)."""
+    runs: tuple[NameRun, ...]
+    """Its capitalised word runs: possible names."""
+    lower_words: frozenset[str]
+    """The words it writes in lower case."""
+    may_date: bool
+    """False where it can give no date at all (no digit, no day word)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """One sentence of one story's body, with where it stands."""
+    """One sentence of one story's body, with where it stands and what it says."""
 
     text: str
     """The sentence as the source wrote it."""
@@ -25,8 +65,18 @@ class Passage:
     """0-based index into the story record's `paragraphs`."""
     position: int
     """0-based index of the sentence in its story."""
+    outlets: tuple[str, ...]
+    """Every outlet that carried its story (the file path stands in for an unnamed one)."""
     terms: frozenset[str]
     """Its content words, folded and lightly stemmed."""
+    whole: bool
+    """Fit to stand alone (see `is_whole_sentence`)."""
+    runs: tuple[NameRun, ...]
+    """Its capitalised word runs: possible names."""
+    lower_words: frozenset[str]
+    """The words it writes in lower case."""
+    may_date: bool
+    """False where it can give no date at all (no digit, no day word)."""
 
     @property
     def ref(self) -> SourceRef:
@@ -38,27 +88,80 @@ def event_passages(event: Event) -> list[Passage]:
     """Every body sentence of every story of the event, in story and reading order."""
     found: list[Passage] = []
     for story in event.stories:
+        outlets = story_outlets(story)
         position = 0
         for paragraph_index, paragraph in enumerate(story.record.paragraphs):
-            for text in split_sentences(paragraph):
-                found.append(Passage(text, story, paragraph_index, position, content_terms(text)))
+            for text, reading in read_paragraph(paragraph):
+                found.append(
+                    Passage(
+                        text,
+                        story,
+                        paragraph_index,
+                        position,
+                        outlets,
+                        reading.terms,
+                        reading.whole,
+                        reading.runs,
+                        reading.lower_words,
+                        reading.may_date,
+                    )
+                )
                 position += 1
     return found
 
 
+@lru_cache(maxsize=PARAGRAPH_CACHE)
+def read_paragraph(paragraph: str) -> tuple[tuple[str, Reading], ...]:
+    """A paragraph's sentences, each with its reading."""
+    return tuple((text, read_sentence(text)) for text in split_sentences(paragraph))
+
+
+@lru_cache(maxsize=READ_CACHE)
+def read_sentence(text: str) -> Reading:
+    """What a sentence says: terms, whole or not, name runs, lower-case words, date words."""
+    return Reading(
+        content_terms(text),
+        is_whole_sentence(text),
+        read_runs(text),
+        lower_words(text),
+        may_hold_dates(text),
+    )
+
+
+def is_whole_sentence(text: str) -> bool:
+    """A sentence fit to stand alone: starts a sentence, ends one, quotes balanced, sane length."""
+    count = len(text.split())
+    if not _MIN_WORDS <= count <= _MAX_WORDS:
+        return False
+    if not _OPENERS.match(text) or not _ends_sentence(text):
+        return False
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def _ends_sentence(text: str) -> bool:
+    """Ends with `.`, `!`, `?` or `…`, then any closing quotes or brackets."""
+    body = text[:-1] if text.endswith("\n") else text  # `$` also matches before a final newline
+    return body.rstrip(_CLOSERS)[-1:] in _TERMINALS
+
+
 def content_terms(text: str) -> frozenset[str]:
     """The topic-bearing words of a text: folded, without function words, lightly stemmed."""
-    found = (_term(token) for token in WORD.findall(text.casefold()))
-    return frozenset(term for term in found if term)
+    return frozenset(map(_term, WORD.findall(text.casefold()))) - _NOT_A_TERM
 
 
 @lru_cache(maxsize=65536)
-def _term(token: str) -> str | None:
-    """A token's matching form (`fold` word by word: far cheaper than folding whole texts)."""
+def _term(token: str) -> str:
+    """A token's matching form, or "" for none (`fold` word by word: cheaper than whole texts)."""
     plain = token if token.isascii() else fold(token)
     if len(plain) <= 2 or plain in STOPWORDS:
-        return None
+        return ""
     return stem(plain)
+
+
+@lru_cache(maxsize=65536)
+def word_term(word: str) -> str:
+    """The term a written word counts as (`stem(fold(word))`), cached: the same words recur."""
+    return stem(fold(word))
 
 
 @lru_cache(maxsize=65536)

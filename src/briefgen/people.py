@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple, Protocol
 
 from briefgen.normalize import fold
 from briefgen.stopwords import STOPWORDS
@@ -112,6 +115,10 @@ ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 """Words that make a capitalised run an organisation's name."""
 _INITIALS = re.compile(r"(?:^|-)(?:\w\.)+$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
+_PLACE_WINDOW = 32
+"""Characters before a name that can hold `outside the ` written with single spaces."""
+_SPACES = re.compile(r"\s\s")
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|added|wrote|stated)\b")
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0400-\u042f"
 """Capital letters (Latin, Latin-1, Latin Extended-A, Greek, Cyrillic) a name may start with."""
@@ -120,9 +127,53 @@ _PERSONAL_TOKEN = re.compile(rf"^(?:[{UPPER}][a-z\u00df-\u024f'\-]+|[{UPPER}]\.)
 _NAME_RUN = re.compile(rf"{_CAPITALISED}(?:\s+(?:of\s+)?{_CAPITALISED})*")
 
 
+class NameRun(NamedTuple):
+    """A capitalised word run of a sentence, with what its context says about it.
+
+    A tuple: the runs of an event are counted by value, and each distinct one is read once.
+    """
+
+    text: str
+    """The run as written."""
+    opening: bool
+    """It opens the sentence (so its first word may be a common word capitalised)."""
+    speaking: bool
+    """A verb of saying follows it (`Jane Doe said`)."""
+    after_place_word: bool
+    """`in`, `at`, `near`... (and `the`) are written just before it (`in the Hague`)."""
+
+
 def name_runs(text: str) -> list[tuple[int, str]]:
     """Capitalised word runs (offset, text), possible names or titles."""
     return [(m.start(), m.group(0)) for m in _NAME_RUN.finditer(text)]
+
+
+def read_runs(text: str) -> tuple[NameRun, ...]:
+    """The capitalised runs of a sentence, each with the words around it read."""
+    return tuple(
+        NameRun(
+            run,
+            offset == 0,
+            _SPEECH_AFTER.match(text, offset + len(run)) is not None,
+            _place_before(text, offset),
+        )
+        for offset, run in name_runs(text)
+    )
+
+
+def lower_words(text: str) -> frozenset[str]:
+    """The words a text writes in lower case."""
+    return frozenset(map(sys.intern, _LOWER_WORD.findall(text)))
+
+
+def _place_before(text: str, offset: int) -> bool:
+    """`in`, `at`, `near`... (and `the`) written just before the offset."""
+    # Only the last characters can hold the match; searching all of text[:offset] for every name
+    # of a long sentence would be quadratic. With `pos`, `\b` still sees the character before it.
+    start = max(0, offset - _PLACE_WINDOW)
+    if start and _SPACES.search(text, start, offset):  # a run of spaces could reach past it
+        start = 0
+    return _PLACE_BEFORE.search(text, start, offset) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -143,11 +194,12 @@ def name_key(name: str) -> str:
     return fold(name)
 
 
+@lru_cache(maxsize=65536)
 def _has_post(run: str) -> bool:
     return any(_bare(token) in TITLE_WORDS for token in run.split())
 
 
-def _strip_common(run: str, lowercase: set[str]) -> str:
+def _strip_common(run: str, lowercase: frozenset[str]) -> str:
     """A run without leading words that are common words capitalised (`While Trump`)."""
     tokens = run.split()
     while tokens and (tokens[0].casefold() in STOPWORDS or tokens[0].casefold() in lowercase):
@@ -155,7 +207,9 @@ def _strip_common(run: str, lowercase: set[str]) -> str:
     return " ".join(tokens)
 
 
-def _looks_personal(tokens: list[str]) -> bool:
+@lru_cache(maxsize=65536)
+def _looks_personal(name: str) -> bool:
+    tokens = name.split()
     return not any(_bare(t) in ORGANISATION_WORDS for t in tokens) and all(
         _PERSONAL_TOKEN.match(t) for t in tokens
     )
@@ -169,6 +223,22 @@ def _possessive(token: str) -> str:
     return token[:-2] if token.endswith(("'s", "’s")) else token
 
 
+class ReadSentence(Protocol):
+    """A sentence as the brief stage reads it (see `briefgen.passages.Passage`)."""
+
+    @property
+    def text(self) -> str:
+        """The sentence."""
+
+    @property
+    def runs(self) -> tuple[NameRun, ...]:
+        """Its capitalised runs."""
+
+    @property
+    def lower_words(self) -> frozenset[str]:
+        """The words it writes in lower case."""
+
+
 class PeopleIndex:
     """People named in a text: surname -> the fullest name written for them.
 
@@ -176,24 +246,37 @@ class PeopleIndex:
     Shinjiro Koizumi`) or before a verb of saying (`Jane Doe said`), and not an organisation.
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
-        corpus = list(texts)
-        lowercase = {w for text in corpus for w in _LOWER_WORD.findall(text)}
-        self.lowercase = frozenset(lowercase)
+    def __init__(self, sentences: Iterable[ReadSentence]) -> None:
+        # each distinct sentence once: a sentence two stories carry names nobody twice
+        distinct = {sentence.text: sentence for sentence in sentences}
+        self.lowercase = frozenset().union(*(s.lower_words for s in distinct.values()))
         """Words the texts write in lower case (so a capitalised one opens a sentence)."""
         full: dict[str, Counter[str]] = {}
-        self._runs = {text: name_runs(text) for text in corpus}
-        for text, runs in self._runs.items():
-            for offset, run in runs:
-                after_post = strip_titles(run)
-                titled = bool(after_post) and _has_post(run)
-                name = after_post if titled else strip_titles(_strip_common(run, lowercase))
-                tokens = name.split()
-                speaking = bool(_SPEECH_AFTER.match(text, offset + len(run)))
-                if 2 <= len(tokens) <= 3 and (titled or speaking) and _looks_personal(tokens):
-                    full.setdefault(name_key(tokens[-1]), Counter())[name] += 1
+        self._person_words_of: dict[str, tuple[str, bool]] = {}
+        self._runs = {text: sentence.runs for text, sentence in distinct.items()}
+        # each distinct (run, speaking) once, with how often it is written
+        said = Counter((run.text, run.speaking) for run in chain.from_iterable(self._runs.values()))
+        for (run, speaking), count in said.items():
+            name, titled = self._person_words(run)
+            tokens = name.split()
+            if not 2 <= len(tokens) <= 3 or not _looks_personal(name):
+                continue
+            if titled or speaking:
+                full.setdefault(name_key(tokens[-1]), Counter())[name] += count
         self._names = {surname: _fullest(names) for surname, names in full.items()}
         self._resolved: dict[str, str | None] = {}
+
+    def _person_words(self, run: str) -> tuple[str, bool]:
+        """The words of a run that could name a person, and whether a post is written before."""
+        found = self._person_words_of.get(run)
+        if found is None:
+            after_post = strip_titles(run)
+            if after_post and _has_post(run):
+                found = (after_post, True)
+            else:
+                found = (strip_titles(_strip_common(run, self.lowercase)), False)
+            self._person_words_of[run] = found
+        return found
 
     def full_name(self, run: str) -> str | None:
         """The full name of the person a capitalised run names, or None if it names nobody known."""
@@ -203,10 +286,10 @@ class PeopleIndex:
             self._resolved[run] = next((name for name in found if name), None)
         return self._resolved[run]
 
-    def runs(self, text: str) -> list[tuple[int, str]]:
+    def runs(self, text: str) -> tuple[NameRun, ...]:
         """The capitalised runs of one of the indexed texts (or of any other text)."""
         found = self._runs.get(text)
-        return found if found is not None else name_runs(text)
+        return found if found is not None else read_runs(text)
 
     def first_person(self, text: str) -> str | None:
         """The first known person a text names."""

@@ -10,9 +10,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import chain
 
 from briefgen.normalize import words
-from briefgen.passages import Passage, story_outlets
+from briefgen.passages import MATCH_PER_STORY, Passage, story_outlets
 from briefgen.people import UPPER, PeopleIndex, name_runs, strip_titles
 from briefgen.records import Quote, SourceRef, Story
 
@@ -48,14 +49,26 @@ class _Found:
 
 def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     """Every quotation of the event, merged across sources, most carried first."""
-    found = [q for paragraph in _paragraphs(passages) for q in _in_paragraph(*paragraph, people)]
+    found: list[_Found] = []
+    per_story: Counter[str] = Counter()
+    for story, index, text in _paragraphs(passages):
+        room = MATCH_PER_STORY - per_story[story.id]
+        if room > 0:
+            quoted = _in_paragraph(story, index, text, people, room)
+            per_story[story.id] += len(quoted)
+            found += quoted
     groups: list[list[_Found]] = []
+    # word -> the groups whose first quotation holds it: only groups sharing words are compared
+    postings: dict[str, list[int]] = {}
     for quote in found:
-        group = next((g for g in groups if _same_words(g[0], quote)), None)
-        if group is None:
+        sharing = set(chain.from_iterable(postings.get(word, ()) for word in quote.words))
+        match = next((i for i in sorted(sharing) if _same_words(groups[i][0], quote)), None)
+        if match is None:
+            for word in quote.words:
+                postings.setdefault(word, []).append(len(groups))
             groups.append([quote])
         else:
-            group.append(quote)
+            groups[match].append(quote)
     merged = [_merge(group) for group in groups]
     return tuple(sorted(merged, key=lambda q: -len(q.outlets)))
 
@@ -66,19 +79,29 @@ def quote_key(text: str) -> tuple[str, ...]:
 
 
 def _paragraphs(passages: list[Passage]) -> list[tuple[Story, int, str]]:
+    """The paragraphs the passages stand in that hold a quotation mark, in reading order."""
     seen: dict[tuple[str, int], tuple[Story, int, str]] = {}
+    paragraphs: dict[str, tuple[str, ...]] = {}  # `record.paragraphs` builds a new tuple per call
     for passage in passages:
         key = (passage.story.id, passage.paragraph)
-        if key not in seen:
-            text = passage.story.record.paragraphs[passage.paragraph]
-            seen[key] = (passage.story, passage.paragraph, text)
-    return list(seen.values())
+        if key in seen:
+            continue
+        if passage.story.id not in paragraphs:
+            paragraphs[passage.story.id] = passage.story.record.paragraphs
+        text = paragraphs[passage.story.id][passage.paragraph]
+        seen[key] = (passage.story, passage.paragraph, text)
+    return [found for found in seen.values() if "“" in found[2] or '"' in found[2]]
 
 
-def _in_paragraph(story: Story, index: int, text: str, people: PeopleIndex) -> list[_Found]:
+def _in_paragraph(
+    story: Story, index: int, text: str, people: PeopleIndex, limit: int
+) -> list[_Found]:
+    """The paragraph's first `limit` quotations (a bound: finding a speaker reads back)."""
     found: list[_Found] = []
     last_speaker: str | None = None
     for match in _QUOTED.finditer(text):
+        if len(found) >= limit:
+            break
         inner = (match["curly"] or match["straight"] or "").strip()
         key = quote_key(inner)
         if len(key) < MIN_WORDS:
@@ -145,7 +168,8 @@ def _same_words(first: _Found, second: _Found) -> bool:
 
 
 def _merge(group: list[_Found]) -> Quote:
-    fullest = max(group, key=lambda q: (len(q.key), -group.index(q)))
+    # the longest wording, the first of equally long ones (by position: `index` is quadratic)
+    _, fullest = max(enumerate(group), key=lambda item: (len(item[1].key), -item[0]))
     speakers = Counter(q.speaker for q in group if q.speaker)
     refs = tuple(dict.fromkeys(SourceRef(q.story.id, q.paragraph) for q in group))
     outlets = tuple(sorted({o for q in group for o in story_outlets(q.story)}))

@@ -17,8 +17,9 @@ _BOUNDARY = re.compile(
     r"(?<=[.!?\u2026])([\"'\u201d\u2019)\]]*)\s+"
     r"(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0370-\u1fff])"
 )
+_CJK_STOPS = ("\u3002", "\uff01", "\uff1f")
 _CJK_BOUNDARY = re.compile(r"(?<=[\u3002\uff01\uff1f])")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
+_INITIALS = re.compile(r"(?:\w\.)*\w")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -29,16 +30,19 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        end = match.start() + len(match.group(1))
-        if _is_abbreviation(text[start : match.start()]):
+        stop = match.start()
+        # only a period can end an abbreviation (the boundary's lookbehind ends `text[:stop]`)
+        if text[stop - 1] == "." and _is_abbreviation(text[start:stop]):
             continue
-        piece = text[start:end].strip()
+        piece = text[start : stop + len(match.group(1))].strip()
         if piece:
             sentences.append(piece)
         start = match.end()
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)
+    if not any(stop in text for stop in _CJK_STOPS):  # one test per paragraph, not per sentence
+        return sentences
     return [part for sentence in sentences for part in _split_cjk(sentence)]
 
 
@@ -49,10 +53,10 @@ def _split_cjk(sentence: str) -> list[str]:
 
 
 def _is_abbreviation(before: str) -> bool:
-    match = _TOKEN_BEFORE.search(before)
-    if not match:
+    tokens = before.rsplit(None, 1)  # the last word: `\S+` before the end, as str.split sees it
+    if not tokens:
         return False
-    token = match.group(1)
+    token = tokens[-1]
     if not token.endswith("."):
         return False
     bare = token.rstrip(".").lstrip("\"'\u201c\u2018(").casefold()
@@ -60,7 +64,7 @@ def _is_abbreviation(before: str) -> bool:
         return True
     # Single initials ("J. Smith") and dotted acronyms ("U.S.", "D.C.").
     return (
-        bool(re.fullmatch(r"(?:\w\.)*\w", bare))
+        bool(_INITIALS.fullmatch(bare))
         and len(bare.replace(".", "")) <= 3
         and ("." in bare or len(bare) == 1)
     )

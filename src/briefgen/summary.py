@@ -12,9 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from itertools import chain
 
-from briefgen.passages import Passage, overlap, story_outlets
+from briefgen.passages import READ_CACHE, Passage, is_whole_sentence, overlap
 from briefgen.records import SourceRef, SummarySentence
 
 SUMMARY_MIN = 3
@@ -35,13 +36,13 @@ CORROBORATION_POOL = 60
 """How many of the best candidates (scored alone) are checked for other outlets saying the same."""
 SAME_STORY_DISCOUNT = 0.7
 """Score kept by a sentence per sentence already chosen from its story (spread over outlets)."""
+READ_PER_STORY = 40
+"""The summary reads the first this many sentences of each story: news leads carry the news, and
+the work of finding corroboration stays linear however long a story is."""
 PERSONAL_VOICE = 0.6
 """Score kept by a question or a sentence in the first or second person (opinion, not report)."""
 _PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
-_MIN_WORDS = 6
-_MAX_WORDS = 60
-_OPENERS = re.compile(r"^[\"'“‘(\[]?[A-Z0-9À-ɏ]")
-_ENDINGS = re.compile(r"[.!?…][\"'”’)\]]*$")
+__all__ = ["SUMMARY_MAX", "SUMMARY_MIN", "is_whole_sentence", "summarize"]
 
 
 def summarize(
@@ -52,30 +53,24 @@ def summarize(
     `dates` maps a passage's `id()` to the dates it gives: sentences giving different dates do
     not support each other, however many words they share.
     """
-    candidates = [p for p in passages if is_whole_sentence(p.text)] or passages
+    read = [p for p in passages if p.position < READ_PER_STORY]
+    candidates = [p for p in read if p.whole] or read
     if not candidates:
         return ()
-    weights = _term_weights(passages)
-    alone = {id(p): _alone(p, weights) for p in candidates}
+    gains = {term: weight**2 - 1 for term, weight in _term_weights(passages).items()}
+    alone = {id(p): _alone(p, gains) for p in candidates}
     # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
-    index = SupportIndex(passages, dates or {})
+    index = SupportIndex(read, dates or {})
+    index.add_terms(frozenset().union(*(p.terms for p in strongest)))
     support = {id(p): index.supporters(p) for p in strongest}
-    scores = {id(p): _corroborated(alone[id(p)], support.get(id(p), [p])) for p in candidates}
+    scores = dict(alone)  # alone, a sentence is corroborated by its own outlet only
+    scores.update((key, _corroborated(alone[key], found)) for key, found in support.items())
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
     chosen = _pick(ranked, scores)
-    chosen.sort(key=lambda p: (p.position, _story_rank(p, passages)))
+    story_order = {story_id: rank for rank, story_id in enumerate(_story_ids(passages))}
+    chosen.sort(key=lambda p: (p.position, story_order[p.story.id]))
     return tuple(_summary_sentence(p, support.get(id(p)) or index.supporters(p)) for p in chosen)
-
-
-def is_whole_sentence(text: str) -> bool:
-    """A sentence fit to stand alone: starts a sentence, ends one, quotes balanced, sane length."""
-    count = len(text.split())
-    if not _MIN_WORDS <= count <= _MAX_WORDS:
-        return False
-    if not _OPENERS.match(text) or not _ENDINGS.search(text):
-        return False
-    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
 class SupportIndex:
@@ -85,13 +80,23 @@ class SupportIndex:
         self._passages = passages
         self._dates = dates
         self._postings: dict[str, list[int]] = {}
-        for index, passage in enumerate(passages):
-            for term in passage.terms:
-                self._postings.setdefault(term, []).append(index)
+
+    def add_terms(self, terms: frozenset[str]) -> None:
+        """Index the sentences holding these terms (only the terms asked about are indexed)."""
+        missing = terms.difference(self._postings)  # iterates `terms`, not the index
+        if not missing:
+            return
+        postings = self._postings
+        for term in missing:
+            postings[term] = []
+        for index, passage in enumerate(self._passages):
+            for term in passage.terms & missing:
+                postings[term].append(index)
 
     def supporters(self, passage: Passage) -> list[Passage]:
         """The passage and, per other story, its most similar sentence where it says the same."""
-        shared = Counter(chain.from_iterable(self._postings.get(t, ()) for t in passage.terms))
+        self.add_terms(passage.terms)
+        shared = Counter(chain.from_iterable(self._postings[t] for t in passage.terms))
         best: dict[str, tuple[float, Passage]] = {}
         # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
         needed = SAME_SENTENCE**2 * len(passage.terms)
@@ -122,15 +127,24 @@ def _term_weights(passages: list[Passage]) -> dict[str, float]:
     return {term: float(count) for term, count in stories_using.items()}
 
 
-def _alone(passage: Passage, weights: dict[str, float]) -> float:
-    """A sentence's score before corroboration: central, early, and in the reporter's voice."""
+def _alone(passage: Passage, gains: dict[str, float]) -> float:
+    """A sentence's score before corroboration: central, early, and in the reporter's voice.
+
+    `gains`: per term, its weight squared less one (a word of one story adds nothing).
+    """
     if not passage.terms:
         return 0.0
-    shared = sum(weights[t] ** 2 - 1 for t in passage.terms)
+    shared = sum(map(gains.__getitem__, passage.terms))
     centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
     lead = LEAD_WEIGHT / (1 + passage.position)
-    voice = PERSONAL_VOICE if _PERSONAL.search(passage.text) else 1.0
+    voice = PERSONAL_VOICE if personal_voice(passage.text) else 1.0
     return (centrality + 1) * (1 + lead) * voice
+
+
+@lru_cache(maxsize=READ_CACHE)
+def personal_voice(text: str) -> bool:
+    """A question, or a sentence in the first or second person (cached: sentences recur)."""
+    return _PERSONAL.search(text) is not None
 
 
 def _corroborated(score: float, support: list[Passage]) -> float:
@@ -139,33 +153,51 @@ def _corroborated(score: float, support: list[Passage]) -> float:
 
 
 def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
-    """Greedy choice: best score first, discounted per sentence already taken from its story."""
+    """Greedy choice: best score first, discounted per sentence already taken from its story.
+
+    Each round scans the ranked list only until no later sentence can beat the best found (a
+    discount never raises a score), and checks a sentence against each choice only once.
+    """
     chosen: list[Passage] = []
     taken: Counter[str] = Counter()
     words = 0
-    pool = list(ranked)
-    while pool and len(chosen) < SUMMARY_MAX:
+    out: set[int] = set()  # chosen, or repeating a choice
+    checked: dict[int, int] = {}  # how many of the choices a sentence is known not to repeat
+    while len(chosen) < SUMMARY_MAX:
         if len(chosen) >= SUMMARY_MIN and words >= WORD_BUDGET:
             break
-        pool = [p for p in pool if all(overlap(p.terms, c.terms) < REDUNDANT for c in chosen)]
-        if not pool:
+        best: Passage | None = None
+        best_value = -math.inf
+        for passage in ranked:
+            score = scores[id(passage)]
+            if best is not None and score <= best_value:
+                break
+            if id(passage) in out:
+                continue
+            since = checked.get(id(passage), 0)
+            if any(overlap(passage.terms, c.terms) >= REDUNDANT for c in chosen[since:]):
+                out.add(id(passage))
+                continue
+            checked[id(passage)] = len(chosen)
+            value = score * SAME_STORY_DISCOUNT ** taken[passage.story.id]
+            if value > best_value:
+                best, best_value = passage, value
+        if best is None:
             break
-        best = max(pool, key=lambda p: scores[id(p)] * SAME_STORY_DISCOUNT ** taken[p.story.id])
         chosen.append(best)
-        pool.remove(best)
+        out.add(id(best))
         taken[best.story.id] += 1
         words += len(best.text.split())
     return chosen
 
 
-def _story_rank(passage: Passage, passages: list[Passage]) -> int:
-    order = list(dict.fromkeys(p.story.id for p in passages))
-    return order.index(passage.story.id)
+def _story_ids(passages: list[Passage]) -> list[str]:
+    return list(dict.fromkeys(p.story.id for p in passages))
 
 
 def _summary_sentence(passage: Passage, support: list[Passage]) -> SummarySentence:
     refs = sorted({p.ref for p in support}, key=lambda r: (r.story_id, r.paragraph))
-    outlets = tuple(sorted({o for p in support for o in story_outlets(p.story)}))
+    outlets = tuple(sorted({o for p in support for o in p.outlets}))
     return SummarySentence(text=passage.text, sources=tuple(_unique(refs)), outlets=outlets)
 
 

@@ -36,13 +36,14 @@ def dated_passages(event: Event, passages: list[Passage]) -> list[DatedPassage]:
     found: list[DatedPassage] = []
     anchors: dict[str, date | None] = {}
     texts: dict[str, list[str]] = {}
-    for passage in passages:
+    dating = [passage for passage in passages if passage.may_date]
+    for passage in dating:
         texts.setdefault(passage.story.id, []).append(passage.text)
     references = {
         story.id: story_reference(story, fallback, texts.get(story.id, []))
         for story in event.stories
     }
-    for passage in passages:
+    for passage in dating:
         reference = references[passage.story.id]
         anchor = anchors.get(passage.story.id, reference)
         for mention in all_dates(passage.text, reference, anchor):
