@@ -49,9 +49,22 @@ _TRANSLATE = str.maketrans(
 )
 _SPACES = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
+# ASCII bytes to folded word characters: letters lowered, digits and `_` kept, the rest a space.
+_ASCII_WORDS = (
+    bytes(
+        byte if chr(byte).isalnum() or byte == ord("_") else ord(" ") for byte in range(128)
+    ).lower()
+    + b" " * 128
+)
+_CACHED_LENGTH = 200
+"""Only short texts (names, titles) repeat often enough to cache; bodies would fill memory."""
 
 
 @lru_cache(maxsize=65536)
+def _strip_marks_cached(text: str) -> str:
+    return _strip_marks(text)
+
+
 def _strip_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if decomposed.isascii():
@@ -61,17 +74,25 @@ def _strip_marks(text: str) -> str:
 
 def clean_spaces(text: str) -> str:
     """Typographic spaces to plain ones, runs of whitespace to one space, trimmed."""
-    return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
+    # str.split() and the regex `\s` agree on what is whitespace; split is several times faster.
+    return " ".join(text.translate(_TRANSLATE).split())
 
 
 def fold(text: str) -> str:
     """The matching form of a text: no diacritics, plain quotes and dashes, lower case."""
-    return _strip_marks(clean_spaces(text)).casefold()
+    if text.isascii():  # no marks, no typographic characters: only case and spaces to fold
+        return " ".join(text.replace("`", "'").split()).lower()
+    spaced = clean_spaces(text)
+    strip = _strip_marks_cached if len(spaced) <= _CACHED_LENGTH else _strip_marks
+    return strip(spaced).casefold()
 
 
 def words(text: str) -> list[str]:
     """The folded word tokens of a text (`\\w+` runs)."""
-    return WORD.findall(fold(text))
+    folded = text if text.isascii() else fold(text)
+    if folded.isascii():  # a byte table does the regex's work many times faster
+        return folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    return WORD.findall(folded)
 
 
 def display_spaces(text: str) -> str:
