@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
-from operator import mul
+from operator import add, mul, truediv
 
 from briefgen.dates import find_dates, to_date
 from briefgen.normalize import fold, words
@@ -81,9 +81,9 @@ def story_terms(story: Story, weights: Weights) -> Counter[str]:
     tokens = words(body)
     counts: Counter[str] = Counter(tokens)
     for token in counts.keys() & STOPWORDS:
-        del counts[token]
+        counts.pop(token)  # dict.pop: Counter's own `del` is Python code
     for token in [token for token in counts if len(token) < 2]:
-        del counts[token]
+        counts.pop(token)
     headline = [] if record.title_from_body else words(record.title)
     for token in headline + _lead(tokens, weights.lead_words):
         if len(token) > 1 and token not in STOPWORDS:
@@ -119,7 +119,7 @@ def story_time(story: Story, terms: Counter[str] | None = None) -> When:
     record = story.record
     if terms is None:
         terms = Counter(words(" ".join(record.paragraphs)))
-    years = {int(term) for term in terms if _is_year(term)}
+    years = {int(term) for term in filter(str.isdigit, terms) if _is_year(term)}
     day = to_date(record.published)
     if day is None:
         mentions = find_dates(" ".join(record.paragraphs))
@@ -129,8 +129,8 @@ def story_time(story: Story, terms: Counter[str] | None = None) -> When:
     return When(day, frozenset(years))
 
 
-def _is_year(term: str) -> bool:
-    return len(term) == 4 and term[:2] in ("19", "20") and term.isascii() and term.isdigit()
+def _is_year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20") and digits.isascii()
 
 
 def time_factor(left: When, right: When, window_days: float, weights: Weights) -> float:
@@ -146,36 +146,44 @@ def _years_apart(left: frozenset[int], right: frozenset[int]) -> int:
     return min(abs(a - b) for a in left for b in right)
 
 
+class _TermIds(dict[str, int]):
+    """Small integer ids for terms, in order of first use."""
+
+    def __missing__(self, term: str) -> int:
+        value = self[term] = len(self)
+        return value
+
+
 def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], list[When]]:
     """Each story's vector and time evidence, its text read once."""
-    vocabulary: dict[str, int] = {}
+    vocabulary = _TermIds()
+    frequency: Counter[int] = Counter()
     counted: list[tuple[array[int], array[float]]] = []
     times: list[When] = []
     for story in stories:
         terms = story_terms(story, weights)
         times.append(story_time(story, terms))
-        ids = array("i", [vocabulary.setdefault(term, len(vocabulary)) for term in terms])
+        ids = array("i", map(vocabulary.__getitem__, terms))
+        frequency.update(ids)
         counted.append((ids, array("d", terms.values())))
-    frequency = Counter(term for ids, _ in counted for term in ids)
     total = len(stories) + weights.background
     idf = [0.0] * len(vocabulary)
     for term, count in frequency.items():
-        idf[term] = math.log(total / (0.5 + count))
+        idf[term] = math.log(total / (0.5 + count))  # > 0: a count never exceeds the stories
     return [_vector(ids, counts, idf, weights.vector_terms) for ids, counts in counted], times
 
 
 def _vector(ids: array[int], counts: array[float], idf: list[float], size: int) -> Vector:
     """Unit-length TF-IDF weights (sublinear term frequency) of the strongest `size` terms."""
-    weighted = [
-        (-(1 + math.log(count)) * idf[term], term)
-        for term, count in zip(ids, counts, strict=True)
-        if idf[term] > 0
-    ]
-    strongest = heapq.nsmallest(size, weighted)
-    norm = math.sqrt(math.fsum(weight * weight for weight, _ in strongest)) or 1.0
+    sublinear = map(add, map(math.log, counts), repeat(1.0))
+    weighted = list(map(mul, sublinear, map(idf.__getitem__, ids)))
+    # A stable sort: equal weights keep the story's own term order, the same in every run.
+    order = sorted(range(len(weighted)), key=weighted.__getitem__, reverse=True)[:size]
+    strongest = list(map(weighted.__getitem__, order))
+    norm = math.sqrt(math.fsum(map(mul, strongest, strongest))) or 1.0
     return Vector(
-        array("i", [term for _, term in strongest]),
-        array("d", [-weight / norm for weight, _ in strongest]),
+        array("i", map(ids.__getitem__, order)),
+        array("d", map(truediv, strongest, repeat(norm))),
     )
 
 
