@@ -11,9 +11,8 @@ barely moves a cosine, but would cost memory and time on every comparison.
 Time: a story's date is its publication date, else the first full date its text gives; two
 stories whose dates are further apart than the window (or, lacking dates, whose mentioned years
 are all two or more years apart) have their similarity scaled down.
-Candidate neighbours come from postings of each story's strongest terms among the stories
-published within the window (stories without a publication date are candidates of all), so the
-work grows with the stories that share rare terms at the same time, never with all pairs.
+Candidate neighbours come from postings of each story's strongest terms, so the work grows with
+the stories that share rare terms, never with all pairs.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import heapq
 import math
 import re
 from array import array
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,7 +59,7 @@ class Weights:
     other_time: float = 0.2
     """Factor on the similarity of two stories whose dates (or else years) are far apart."""
     max_postings: int = 200
-    """A strong term shared by more stories than this (within the window) is too common to use."""
+    """A strong term shared by more stories than this is too common to find neighbours by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,22 +191,20 @@ def cosine(left: dict[int, float], right: Vector) -> float:
     return total
 
 
-def neighbour_pairs(
-    vectors: Sequence[Vector], days: Sequence[date | None], window_days: float, weights: Weights
-) -> list[tuple[int, int]]:
-    """Pairs (i < j) worth comparing: stories of the same time that share strong terms."""
-    postings = _Postings(vectors, days, weights.blocking_terms)
-    span = int(window_days)
+def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[tuple[int, int]]:
+    """Pairs (i < j) worth comparing: stories that share some of their strongest terms."""
+    size = weights.blocking_terms
+    postings: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
+            postings[term].append((index, weight))
     pairs: set[tuple[int, int]] = set()
     for index, vector in enumerate(vectors):
-        day = days[index]
         scores: dict[int, float] = defaultdict(float)
-        for term, weight in zip(
-            vector.terms[: weights.blocking_terms],
-            vector.weights[: weights.blocking_terms],
-            strict=True,
-        ):
-            sharing = postings.around(term, day, span, weights.max_postings)
+        for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
+            sharing = postings[term]
+            if len(sharing) > weights.max_postings:
+                continue
             for other, other_weight in sharing:
                 scores[other] += weight * other_weight
         scores.pop(index, None)
@@ -217,42 +213,3 @@ def neighbour_pairs(
         )
         pairs.update((min(index, other), max(index, other)) for other, _ in best)
     return sorted(pairs)
-
-
-class _Postings:
-    """For each strong term, the stories that have it, by publication day (undated apart)."""
-
-    def __init__(self, vectors: Sequence[Vector], days: Sequence[date | None], size: int) -> None:
-        dated: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-        self.undated: dict[int, list[tuple[int, float]]] = defaultdict(list)
-        for index, vector in enumerate(vectors):
-            day = days[index]
-            for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
-                if day is None:
-                    self.undated[term].append((index, weight))
-                else:
-                    dated[term].append((day.toordinal(), index, weight))
-        self.days: dict[int, list[int]] = {}
-        self.dated: dict[int, list[tuple[int, float]]] = {}
-        for term, entries in dated.items():
-            entries.sort()
-            self.days[term] = [entry[0] for entry in entries]
-            self.dated[term] = [(index, weight) for _, index, weight in entries]
-
-    def around(self, term: int, day: date | None, span: int, limit: int) -> list[tuple[int, float]]:
-        """Stories with the term within `span` days of `day` (all dated ones where it is None).
-
-        Empty where there are more than `limit`: a term that common says little.
-        """
-        undated = self.undated.get(term, [])
-        dated = self.dated.get(term, [])
-        if day is not None and dated:
-            ordinals = self.days[term]
-            start = bisect_left(ordinals, day.toordinal() - span)
-            stop = bisect_right(ordinals, day.toordinal() + span)
-            if stop - start + len(undated) > limit:
-                return []
-            return dated[start:stop] + undated
-        if len(dated) + len(undated) > limit:
-            return []
-        return dated + undated
