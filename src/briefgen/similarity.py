@@ -17,7 +17,6 @@ the stories that share rare terms, never with all pairs.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from array import array
@@ -208,8 +207,7 @@ def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[tuple[i
             for other, other_weight in sharing:
                 scores[other] += weight * other_weight
         scores.pop(index, None)
-        best = heapq.nsmallest(
-            weights.neighbours, scores.items(), key=lambda item: (-item[1], item[0])
-        )
-        pairs.update((min(index, other), max(index, other)) for other, _ in best)
+        # A stable sort (scores fill in posting order, the same each run) with C-level keys.
+        best = sorted(scores, key=scores.__getitem__, reverse=True)[: weights.neighbours]
+        pairs.update((min(index, other), max(index, other)) for other in best)
     return sorted(pairs)
