@@ -6,8 +6,9 @@ possessives folded so spelling variants meet). Weights are sublinear term freque
 IDF whose document counts are smoothed by a fixed number of background documents that contain
 none of the terms: on a big corpus that changes nothing, while on a four-story site the words
 every story shares keep their weight instead of falling to the floor (plain IDF would call
-them uninformative). A vector keeps only its strongest terms: the long tail of words said once
-barely moves a cosine, but would cost memory and time on every comparison.
+them uninformative). A vector keeps at most its 1,000 strongest terms, a bound for very long
+texts only: news stories have a few hundred, and cutting to 100-300 measurably lost recall on
+the labelled events corpus (the many weak shared words add up).
 Time: a story's date is its publication date, else the first full date its text gives; two
 stories whose dates are further apart than the window (or, lacking dates, whose mentioned years
 are all two or more years apart) have their similarity scaled down.
@@ -50,7 +51,7 @@ class Weights:
     background: float = 50.0
     """Background documents added to every IDF count (see the module docstring)."""
     vector_terms: int = 1000
-    """How many of a story's strongest terms its vector keeps."""
+    """How many of a story's strongest terms its vector keeps (see the module docstring)."""
     blocking_terms: int = 30
     """How many of a story's strongest terms are used to find its candidate neighbours."""
     neighbours: int = 20
