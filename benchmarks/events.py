@@ -7,7 +7,8 @@ where present); the real pipeline then runs through `briefgen.build.analyse`, th
 `briefgen build`. Sites: the whole corpus as one site, and each dataset as its own site.
 Beside it, a plain TF-IDF cosine single-link baseline, computed in the same run, with its
 threshold chosen as the best on this same data (which flatters the baseline, not briefgen).
-`--scale N` times dedupe + cluster on N synthetic stories from shared/bench/make_corpus.py
+`--scale N` times dedupe + cluster on N synthetic stories from shared/bench/make_corpus.py, with
+CPU time and peak memory, and scores the events against the generator's own event labels
 (pass `--scale-text shared/seeds --scale-text gensim-*.whl` for varied text; with the seeds
 alone the stories are five texts recombined, far more alike than real news).
 """
@@ -209,7 +210,7 @@ def quality(corpus: Path) -> None:
 
 
 def scale(size: int, texts: list[Path]) -> None:
-    """Time dedupe + cluster on `size` synthetic stories."""
+    """Time dedupe + cluster on `size` synthetic stories; score the events against their labels."""
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp) / "sources"
         command = [sys.executable, str(MAKE_CORPUS), "--n", str(size), "--out", str(out)]
@@ -217,18 +218,44 @@ def scale(size: int, texts: list[Path]) -> None:
             command += ["--text", str(text)]
         subprocess.run([*command, "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
         loaded = load_sources(out, 20_000_000)
+        gold = synthetic_labels(out)
     defaults = Config(root=Path(temp), path=None)
-    started = time.perf_counter()
+    loaded_memory = _peak_mib()
+    started, started_cpu = time.perf_counter(), time.process_time()
     stories = dedupe(loaded.records, defaults.copy_threshold)
-    deduped = time.perf_counter()
+    deduped, deduped_cpu = time.perf_counter(), time.process_time()
     events = cluster(stories, ClusterSettings.from_config(defaults))
-    finished = time.perf_counter()
+    finished, finished_cpu = time.perf_counter(), time.process_time()
+    predicted = {
+        record.path: event.id
+        for event in events
+        for story in event.stories
+        for record in (story.record, *story.copies)
+    }
+    p, r, f = b_cubed(gold, predicted)
     print(
         f"scale: {len(loaded.records)} files -> {len(stories)} stories -> {len(events)} events; "
-        f"dedupe {deduped - started:.1f} s, cluster {finished - deduped:.1f} s, "
-        f"total {finished - started:.1f} s; peak memory of the run "
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        f"dedupe {deduped - started:.1f} s ({deduped_cpu - started_cpu:.1f} s CPU), "
+        f"cluster {finished - deduped:.1f} s ({finished_cpu - deduped_cpu:.1f} s CPU), "
+        f"total {finished - started:.1f} s; peak memory {loaded_memory:.0f} MiB after loading, "
+        f"{_peak_mib():.0f} MiB after clustering"
     )
+    print(f"scale: B-cubed against the generator's event labels P {p:.3f} R {r:.3f} F1 {f:.3f}")
+
+
+def synthetic_labels(folder: Path) -> dict[str, str]:
+    """{source path: event label} from the `event:` line make_corpus.py writes in front matter."""
+    labels = {}
+    for path in sorted(folder.glob("*.md")):
+        head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+        label = re.search(r"^event: *['\"]?([^'\"\n]+)", head, re.MULTILINE)
+        if label:
+            labels[path.name] = label.group(1)
+    return labels
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:

@@ -149,3 +149,13 @@ def test_threshold_comes_from_the_configuration(make_site: MakeSite) -> None:
     config = make_site({}, config="clustering:\n  threshold: 0.5\n  window_days: 2\n")
     assert ClusterSettings.from_config(config).threshold == 0.5
     assert ClusterSettings.from_config(config).window_days == 2.0
+
+
+def test_an_undated_story_joins_the_dated_stories_it_matches(make_site: MakeSite) -> None:
+    stories = _two_events({"bridge": "2025-03-04", "bank": "2025-03-06"})
+    title, body, _ = stories["bridge-1.md"]
+    stories["bridge-1.md"] = (title, body, None)
+    assert _grouping(analyse(_site(make_site, stories)).events) == [
+        ["bank-0.md", "bank-1.md"],
+        ["bridge-0.md", "bridge-1.md", "bridge-2.md"],
+    ]

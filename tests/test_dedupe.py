@@ -85,3 +85,32 @@ def test_different_articles_stay_apart_and_order_does_not_matter(make_site: Make
         ("b.txt", []),
     ]
     assert forward == backward
+
+
+def test_an_edited_copy_is_found_among_many_articles(make_site: MakeSite) -> None:
+    # Forty distinct articles, one of them copied with a sentence cut and two words changed.
+    files = {
+        f"story-{n:02}.txt": f"Report number {n} on the harvest in valley {n}. "
+        + " ".join(
+            f"In district {n}-{k} the farmers counted {n * k} sacks of grain." for k in range(12)
+        )
+        + "\n"
+        for n in range(40)
+    }
+    original = ARTICLE.split("\n\n")
+    files["bridge.txt"] = ARTICLE
+    files["bridge-copy.txt"] = (
+        "\n\n".join(
+            [original[0].replace("Tuesday", "Wednesday"), original[1].replace("six", "seven")]
+        )
+        + "\n"
+    )
+    config = make_site(files)
+    stories = dedupe(load_sources(config.sources_dir, 10_000_000).records, config.copy_threshold)
+    merged = sorted(
+        sorted([story.record.path, *(copy.path for copy in story.copies)])
+        for story in stories
+        if story.copies
+    )
+    assert merged == [["bridge-copy.txt", "bridge.txt"]]
+    assert len(stories) == 41

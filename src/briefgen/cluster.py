@@ -4,6 +4,8 @@ Stories become weighted term vectors (see `similarity`); candidate pairs come fr
 terms, so the cost grows near-linearly. Events are formed by average-link agglomeration over the
 candidate graph (a pair never compared counts as similarity 0): two groups merge while the mean
 similarity of all their cross pairs reaches the threshold and their dates stay within the window.
+A mean can only reach the threshold where some pair does, so the graph is first cut into the
+parts joined by such pairs and each part is agglomerated on its own (same result, less memory).
 Everything is ordered by story ids, so the same inputs give the same events in any order.
 """
 
@@ -13,6 +15,8 @@ import hashlib
 import heapq
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,12 +24,13 @@ from briefgen.config import Config
 from briefgen.dates import to_date
 from briefgen.records import Event, Story
 from briefgen.similarity import (
+    Vector,
     Weights,
+    When,
     cosine,
     neighbour_pairs,
-    story_time,
+    profile,
     time_factor,
-    vectorize,
 )
 
 
@@ -49,22 +54,81 @@ class ClusterSettings:
 def cluster(stories: tuple[Story, ...], settings: ClusterSettings) -> tuple[Event, ...]:
     """Group stories into events, deterministically, whatever the input order."""
     ordered = tuple(sorted(stories, key=lambda story: story.id))
-    vectors = vectorize(ordered, settings.weights)
-    times = [story_time(story) for story in ordered]
     weights = settings.weights
-    edges = {
-        (left, right): score
-        for left, right in sorted(neighbour_pairs(vectors, weights))
-        if (
-            score := cosine(vectors[left], vectors[right])
-            * time_factor(times[left], times[right], settings.window_days, weights)
-        )
-        > 0
-    }
+    vectors, times = profile(ordered, weights)
     dates = [to_date(story.record.published) for story in ordered]
-    groups = average_link(len(ordered), edges, dates, settings)
-    events = [_event(tuple(ordered[i] for i in members)) for members in groups]
+    # A pair published further apart than the window never shares an event: not worth a cosine.
+    pairs = [
+        (left, right)
+        for left, right in neighbour_pairs(vectors, weights)
+        if _could_meet(dates[left], dates[right], settings.window_days)
+    ]
+    edges = _edges(pairs, vectors, times, settings)
+    groups: list[list[int]] = []
+    for part, part_edges in _parts(len(ordered), edges, settings.threshold):
+        local = {story: position for position, story in enumerate(part)}
+        renumbered = {(local[left], local[right]): score for left, right, score in part_edges}
+        local_groups = average_link(len(part), renumbered, [dates[i] for i in part], settings)
+        groups.extend([part[position] for position in members] for members in local_groups)
+    events = [_event(tuple(ordered[i] for i in sorted(members))) for members in groups]
     return tuple(sorted(events, key=lambda event: (_latest(event), event.id), reverse=True))
+
+
+Edge = tuple[int, int, float]
+
+
+def _could_meet(left: date | None, right: date | None, window_days: float) -> bool:
+    """False for stories published further apart than the window: no event holds both."""
+    return left is None or right is None or abs((left - right).days) <= window_days
+
+
+def _edges(
+    pairs: list[tuple[int, int]],
+    vectors: list[Vector],
+    times: list[When],
+    settings: ClusterSettings,
+) -> list[Edge]:
+    """The similarity of each candidate pair (sorted, left first), where above zero."""
+    edges: list[Edge] = []
+    left_index, left_terms = -1, {}
+    for left, right in pairs:
+        if left != left_index:
+            vector = vectors[left]
+            left_index, left_terms = left, dict(zip(vector.terms, vector.weights, strict=True))
+        factor = time_factor(times[left], times[right], settings.window_days, settings.weights)
+        score = cosine(left_terms, vectors[right]) * factor
+        if score > 0:
+            edges.append((left, right, score))
+    return edges
+
+
+def _parts(
+    size: int, edges: list[Edge], threshold: float
+) -> Iterator[tuple[list[int], list[Edge]]]:
+    """The stories joined by edges reaching the threshold, each part with its edges."""
+    parent = list(range(size))
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for left, right, score in edges:
+        if score >= threshold:
+            root_left, root_right = find(left), find(right)
+            if root_left != root_right:
+                parent[max(root_left, root_right)] = min(root_left, root_right)
+    members: dict[int, list[int]] = defaultdict(list)
+    for index in range(size):
+        members[find(index)].append(index)
+    inside: dict[int, list[Edge]] = defaultdict(list)
+    for edge in edges:
+        root = find(edge[0])
+        if root == find(edge[1]):
+            inside[root].append(edge)
+    for root, part in members.items():
+        yield part, inside.get(root, [])
 
 
 @dataclass(slots=True)

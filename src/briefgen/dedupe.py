@@ -1,14 +1,18 @@
 """The dedupe stage: files that carry the same article become one story.
 
-Bodies are compared as sets of hashed 5-word shingles. Candidate pairs come from an inverted
-index over a deterministic sample of shingles (those whose hash falls in one residue class), so
-the cost grows with the number of copies, not the square of the number of files.
+Bodies are compared as sets of hashed 5-word shingles. A word is hashed once per run (crc32 of
+its folded form) and a shingle is the hash of its five word hashes, so copies give the same
+shingles in any run and any input order. Candidate pairs come from an inverted index over a
+deterministic sample of shingles (those whose hash falls in one residue class), so the cost grows
+with the number of copies, not the square of the number of files; only candidate pairs have their
+full shingle sets compared, each set built when first needed and dropped after its last pair.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 
 from briefgen.normalize import words
@@ -21,14 +25,22 @@ _MAX_POSTINGS = 50
 _INHERITED = ("outlet", "published", "url", "dateline", "section", "lang")
 
 
-def shingles(record: Record) -> frozenset[int]:
+class WordHashes(dict[str, int]):
+    """Stable hashes of folded words, each word hashed once however often it occurs."""
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = zlib.crc32(word.encode())
+        return value
+
+
+def shingles(record: Record, hashes: WordHashes) -> frozenset[int]:
     """Hashed word 5-grams of the record's paragraphs (folded: quotes, accents, case)."""
-    tokens = [token for text in record.paragraphs for token in words(text)]
-    if len(tokens) < SHINGLE_WORDS:
-        return frozenset({zlib.crc32(" ".join(tokens).encode())}) if tokens else frozenset()
+    ids = list(map(hashes.__getitem__, words(" ".join(record.paragraphs))))
+    if len(ids) < SHINGLE_WORDS:
+        return frozenset({hash(tuple(ids))}) if ids else frozenset()
+    # A tuple of ints hashes the same in every run (only str hashing is salted).
     return frozenset(
-        zlib.crc32(" ".join(tokens[i : i + SHINGLE_WORDS]).encode())
-        for i in range(len(tokens) - SHINGLE_WORDS + 1)
+        map(hash, zip(*(ids[offset:] for offset in range(SHINGLE_WORDS)), strict=False))
     )
 
 
@@ -41,7 +53,8 @@ def containment(left: frozenset[int], right: frozenset[int]) -> float:
 
 def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
     """Group copies into stories; each story's canonical record is its most complete copy."""
-    sets = [shingles(record) for record in records]
+    hashes = WordHashes()
+    samples = [_sample(shingles(record, hashes)) for record in records]
     parent = list(range(len(records)))
 
     def find(index: int) -> int:
@@ -50,8 +63,11 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
             index = parent[index]
         return index
 
-    for left, right in _candidate_pairs(sets, threshold):
-        if containment(sets[left], sets[right]) >= threshold:
+    pairs = _candidate_pairs(samples, threshold)
+    for (left, right), (left_set, right_set) in zip(
+        pairs, _shingle_sets(pairs, records, hashes), strict=True
+    ):
+        if containment(left_set, right_set) >= threshold:
             root_left, root_right = find(left), find(right)
             if root_left != root_right:
                 parent[max(root_left, root_right)] = min(root_left, root_right)
@@ -62,7 +78,25 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda story: story.record.path))
 
 
-def _candidate_pairs(sets: list[frozenset[int]], threshold: float) -> list[tuple[int, int]]:
+def _shingle_sets(
+    pairs: list[tuple[int, int]], records: tuple[Record, ...], hashes: WordHashes
+) -> Iterator[tuple[frozenset[int], frozenset[int]]]:
+    """The full shingle sets of each pair, in order; a set is kept only until its last pair."""
+    pending = Counter(index for pair in pairs for index in pair)
+    built: dict[int, frozenset[int]] = {}
+    for pair in pairs:
+        sets = []
+        for index in pair:
+            if index not in built:
+                built[index] = shingles(records[index], hashes)
+            sets.append(built[index])
+            pending[index] -= 1
+            if not pending[index]:
+                del built[index]
+        yield sets[0], sets[1]
+
+
+def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[int, int]]:
     """Pairs whose sampled shingles overlap enough that they may be copies (checked in full later).
 
     A copy keeps most shingles of the smaller text, so it keeps most of its sample too; pairs
@@ -71,22 +105,23 @@ def _candidate_pairs(sets: list[frozenset[int]], threshold: float) -> list[tuple
     of both the count and the share.
     """
     index: dict[int, list[int]] = defaultdict(list)
-    for position, shingle_set in enumerate(sets):
-        for shingle in _sample(shingle_set):
+    for position, sample in enumerate(samples):
+        for shingle in sample:
             index[shingle].append(position)
-    usable = [0] * len(sets)
-    shared: Counter[tuple[int, int]] = Counter()
-    for postings in index.values():
-        if len(postings) > _MAX_POSTINGS:
-            continue
-        for i, left in enumerate(postings):
-            usable[left] += 1
-            shared.update((left, right) for right in postings[i + 1 :])
-    return sorted(
-        pair
-        for pair, count in shared.items()
-        if count >= threshold / 2 * min(usable[pair[0]], usable[pair[1]])
-    )
+    usable = [sum(len(index[shingle]) <= _MAX_POSTINGS for shingle in sample) for sample in samples]
+    pairs: list[tuple[int, int]] = []
+    for left, sample in enumerate(samples):
+        shared: Counter[int] = Counter()
+        for shingle in sample:
+            postings = index[shingle]
+            if 1 < len(postings) <= _MAX_POSTINGS:
+                shared.update(postings)
+        pairs.extend(
+            (left, right)
+            for right, count in shared.items()
+            if right > left and count >= threshold / 2 * min(usable[left], usable[right])
+        )
+    return sorted(pairs)
 
 
 def _sample(shingle_set: frozenset[int]) -> list[int]:
@@ -107,6 +142,8 @@ def _reverse(path: str) -> str:
 
 
 def _story(members: list[Record]) -> Story:
+    if len(members) == 1:
+        return Story(id=members[0].id, record=members[0])
     ranked = sorted(members, key=_completeness, reverse=True)
     completed = [_complete(record, ranked) for record in ranked]
     canonical, copies = completed[0], completed[1:]
