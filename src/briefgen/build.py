@@ -14,7 +14,6 @@ from briefgen.cluster import ClusterSettings, cluster
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
 from briefgen.feeds import render_feeds
-from briefgen.fetch_cache import load_fetched, merge_loads
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Brief, Diagnostic, Event, LoadResult, Story
@@ -160,6 +159,9 @@ def load_all(
         loaded = cache.load_sources(config.sources_dir, _max_bytes(config), progress)
     if not config.fetched_dir.is_dir():
         return loaded
+    # Only sites that use `briefgen fetch` pay for importing its HTTP machinery.
+    from briefgen.fetch_cache import load_fetched, merge_loads  # noqa: PLC0415
+
     fetched = load_fetched(config.fetched_dir, _max_bytes(config))
     if cache is not None:
         cache.add_records(fetched.records)
