@@ -6,12 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from briefgen.config import Config, load_config
+from fetch_server import LocalServer, serve
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "sources"
@@ -61,3 +62,12 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         check=False,
         env={**os.environ, "NO_COLOR": "1"},
     )
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
+    """A local HTTP server on 127.0.0.1 for fetch tests, with proxies out of the way."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    yield from serve()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from briefgen.build import analyse
@@ -12,21 +10,13 @@ from briefgen.config import Config
 from briefgen.fetch import fetch
 from briefgen.records import Record
 from conftest import MakeSite
-from fetch_server import FIXTURES, Answer, LocalServer, serve
+from fetch_server import FIXTURES, Answer, LocalServer
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml"
 RDF = "application/rdf+xml"
 HTML = "text/html; charset=utf-8"
 USER_AGENT = "briefgen-tests/1 (+mailto:tests@example.org)"
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
-    yield from serve()
 
 
 def site_config(make_site: MakeSite, feeds: list[str], urls: tuple[str, ...] = ()) -> Config:

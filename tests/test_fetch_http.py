@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,7 @@ from briefgen.fetch_http import (
     _retry_after,
     is_public,
 )
-from fetch_server import Answer, LocalServer, serve
+from fetch_server import Answer, LocalServer
 
 SETTINGS = HttpSettings(
     user_agent="briefgen-tests/1",
@@ -30,14 +29,6 @@ SETTINGS = HttpSettings(
     max_wait=0.2,
     per_host=2,
 )
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
-    yield from serve()
 
 
 def test_a_page_is_fetched_with_its_validators(server: LocalServer) -> None:
