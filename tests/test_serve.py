@@ -92,6 +92,19 @@ def served(make_site: MakeSite) -> Iterator[tuple[Config, str, subprocess.Popen[
                 stream.close()
 
 
+def local_server(
+    config: Config, *, use_cache: bool, on_build: Callable[[Rebuild], None]
+) -> DevServer:
+    """A dev server for the site on a free loopback port, reading its config afresh each build."""
+    return DevServer(
+        lambda: load_config(config.path),
+        host="127.0.0.1",
+        port=0,
+        use_cache=use_cache,
+        on_build=on_build,
+    )
+
+
 def test_serve_shows_changes_and_stops_cleanly(
     served: tuple[Config, str, subprocess.Popen[str]],
 ) -> None:
@@ -133,13 +146,7 @@ def test_a_broken_source_is_reported_and_the_server_keeps_serving(
 def test_reload_script_is_only_added_to_served_pages(make_site: MakeSite) -> None:
     config = make_site({"pier.md": PIER})
     outcomes: list[Rebuild] = []
-    with DevServer(
-        lambda: load_config(config.path),
-        host="127.0.0.1",
-        port=0,
-        use_cache=False,
-        on_build=outcomes.append,
-    ) as server:
+    with local_server(config, use_cache=False, on_build=outcomes.append) as server:
         server.rebuild()
         server.start()
         on_disk = (server.site_dir / "index.html").read_text(encoding="utf-8")
@@ -160,13 +167,7 @@ def test_a_failing_build_keeps_the_last_site_and_reports_the_error(make_site: Ma
     override.parent.mkdir()
     override.write_text("<!DOCTYPE html><body><h1>Own index</h1></body>\n", encoding="utf-8")
     outcomes: list[Rebuild] = []
-    with DevServer(
-        lambda: load_config(config.path),
-        host="127.0.0.1",
-        port=0,
-        use_cache=True,
-        on_build=outcomes.append,
-    ) as server:
+    with local_server(config, use_cache=True, on_build=outcomes.append) as server:
         server.rebuild()
         server.start()
         override.write_text("<!DOCTYPE html><body>{% if %}</body>\n", encoding="utf-8")
@@ -182,13 +183,7 @@ def test_watch_rebuilds_after_a_change_until_stopped(make_site: MakeSite) -> Non
     config = make_site({"pier.md": PIER})
     outcomes: list[Rebuild] = []
     stop = threading.Event()
-    with DevServer(
-        lambda: load_config(config.path),
-        host="127.0.0.1",
-        port=0,
-        use_cache=True,
-        on_build=outcomes.append,
-    ) as server:
+    with local_server(config, use_cache=True, on_build=outcomes.append) as server:
         server.rebuild()
         watcher = threading.Thread(target=server.watch, args=(stop, 0.05))
         watcher.start()
@@ -210,13 +205,7 @@ def test_watch_rebuilds_after_a_change_until_stopped(make_site: MakeSite) -> Non
 
 def test_serve_fails_clearly_when_the_port_is_taken(make_site: MakeSite) -> None:
     config = make_site({"pier.md": PIER})
-    with DevServer(
-        lambda: load_config(config.path),
-        host="127.0.0.1",
-        port=0,
-        use_cache=False,
-        on_build=lambda outcome: None,
-    ) as server:
+    with local_server(config, use_cache=False, on_build=lambda outcome: None) as server:
         port = server.url.rsplit(":", 1)[1].strip("/")
         result = subprocess.run(
             [
