@@ -11,7 +11,7 @@ import pytest
 import briefgen.build
 import briefgen.cache
 from briefgen.build import build
-from briefgen.cache import CACHE_FILE, BuildCache
+from briefgen.cache import DATA_FILE, STATE_FILE, BuildCache
 from briefgen.cli import main
 from briefgen.config import Config
 from briefgen.load import load_sources
@@ -148,11 +148,14 @@ def test_unchanged_pages_keep_their_files_when_one_source_changes(make_site: Mak
     assert any("spillway" in p.read_text() for p in kept if "stories" in p.parts)
 
 
+@pytest.mark.parametrize("name", [STATE_FILE, DATA_FILE])
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
-def test_a_damaged_cache_is_a_miss_not_a_failure(make_site: MakeSite, damage: bytes) -> None:
+def test_a_damaged_cache_is_a_miss_not_a_failure(
+    make_site: MakeSite, name: str, damage: bytes
+) -> None:
     config = make_site(SOURCES)
     config.cache_dir.mkdir(parents=True)
-    (config.cache_dir / CACHE_FILE).write_bytes(damage)
+    (config.cache_dir / name).write_bytes(damage)
     result = build(config, cache=BuildCache(config.cache_dir))
     assert result.analysis.loaded.files_seen == len(SOURCES)
     assert "Valley dam opens" in (config.output_dir / "index.html").read_text()
@@ -165,7 +168,7 @@ def test_cli_uses_the_configured_cache_folder_and_no_cache_skips_it(
     assert main(["build", "--no-cache", "--config", str(config.path)]) == 0
     assert not (config.root / "work").exists()
     assert main(["build", "--config", str(config.path)]) == 0
-    assert (config.root / "work" / "cache" / CACHE_FILE).is_file()
+    assert (config.root / "work" / "cache" / STATE_FILE).is_file()
     capsys.readouterr()
     assert main(["build", "--config", str(config.path)]) == 0
     assert "nothing changed: " in capsys.readouterr().out

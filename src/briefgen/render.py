@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from importlib import resources
@@ -195,9 +195,12 @@ def render_site(
     user_templates: Path | None,
     *,
     code_cache: Path | None = None,
+    skip: Collection[str] = (),
 ) -> dict[str, bytes]:
     """Every file of the site, by path; with `code_cache`, compiled templates are kept in that
-    folder for the next build (the pages are the same either way)."""
+    folder for the next build (the pages are the same either way). Event and story pages whose
+    path is in `skip` are left out (the output folder holds them already), but still listed in
+    the sitemap."""
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
 
@@ -224,10 +227,12 @@ def render_site(
         ]
     )
     for b in briefs:
-        files.update([page("event.html", event_path(b), brief=b)])
+        if event_path(b) not in skip:
+            files.update([page("event.html", event_path(b), brief=b)])
         for story in b.event.stories:
-            files.update([page("story.html", story_path(story), story=story, brief=b)])
-    files["sitemap.xml"] = _sitemap(environment, site, files)
+            if story_path(story) not in skip:
+                files.update([page("story.html", story_path(story), story=story, brief=b)])
+    files["sitemap.xml"] = _sitemap(environment, site, [*files, *skip])
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
     files[".nojekyll"] = b""
     for asset in ASSETS:
@@ -244,8 +249,8 @@ def _template_problem(template: str, path: str, err: jinja2.TemplateError) -> st
     return f"template {template} (rendering {path}): {err.message or err}"
 
 
-def _sitemap(environment: jinja2.Environment, site: SiteInfo, files: dict[str, bytes]) -> bytes:
-    pages = sorted(path for path in files if path.endswith(".html") and path != "404.html")
+def _sitemap(environment: jinja2.Environment, site: SiteInfo, paths: Iterable[str]) -> bytes:
+    pages = sorted(path for path in paths if path.endswith(".html") and path != "404.html")
     urls = [site.base_url + ("" if path == "index.html" else path) for path in pages]
     return environment.get_template("sitemap.xml").render(site=site, urls=urls).encode("utf-8")
 
