@@ -31,7 +31,7 @@ def main() -> None:
     """Generate the corpus, time the builds, print the figures."""
     options = _options()
     with tempfile.TemporaryDirectory(prefix="briefgen-rebuild-") as folder:
-        site = Path(folder)
+        site = options.keep or Path(folder)
         _make_site(site, options.n, options.make_corpus)
         print(f"corpus: {options.n} markdown articles in {site / 'sources'}")
         print(f"first build, filling cache:  {_timed_build(site)}")
@@ -48,6 +48,7 @@ def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="articles in the corpus")
     parser.add_argument("--make-corpus", type=Path, default=MAKE_CORPUS, help="make_corpus.py")
+    parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
     return parser.parse_args()
 
 

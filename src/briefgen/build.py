@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from briefgen.brief import brief
 from briefgen.cache import BuildCache, output_key, render_key
 from briefgen.config import Config
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Event, LoadResult
+from briefgen.theme import default_templates_dir
 
 if TYPE_CHECKING:
     from briefgen.render import SiteInfo
@@ -149,8 +149,6 @@ def _unchanged_site(config: Config, cache: BuildCache, started: float) -> BuildR
 
 
 def _template_dirs(config: Config) -> tuple[Path, Path]:
-    from briefgen.render import default_templates_dir  # noqa: PLC0415
-
     return config.templates_dir, default_templates_dir()
 
 
@@ -180,6 +178,14 @@ def _render_and_write(
         "write",
         lambda: write_site(files, config.output_dir, keep_unchanged=cache, reuse=reuse),
     )
+
+
+def brief(event: Event) -> Brief:
+    """The brief stage for one event (imported on first use: a no-change rebuild needs none of
+    it)."""
+    from briefgen.brief import brief as make_brief  # noqa: PLC0415
+
+    return make_brief(event)
 
 
 def _brief_all(

@@ -167,7 +167,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import build  # noqa: PLC0415  (keeps --help fast)
-    from briefgen.render import RenderError  # noqa: PLC0415
+    from briefgen.theme import RenderError  # noqa: PLC0415
     from briefgen.write import WriteError  # noqa: PLC0415
 
     fetched: tuple[Diagnostic, ...] = ()

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +22,9 @@ import jinja2.bccache
 
 from briefgen import __version__
 from briefgen.records import Brief, Record, SourceRef, Story
+from briefgen.theme import RenderError, default_templates_dir
+
+__all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
 
 ASSETS = ("assets/style.css", "assets/favicon.svg")
 _AUTOESCAPE = ("html", "xml")
@@ -44,10 +46,6 @@ _CODE_SHAPING = (
     "is_async",
 )
 UNKNOWN_OUTLET = "Unknown outlet"
-
-
-class RenderError(Exception):
-    """A template could not be rendered; the message names the template (and line, where known)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +78,6 @@ class Citation:
     """The story cited."""
     paragraphs: tuple[int, ...]
     """1-based paragraph numbers, matching the story page's `#pN` anchors."""
-
-
-def default_templates_dir() -> Path:
-    """briefgen's own templates: inside the installed package, or the checkout's `templates/`."""
-    packaged = Path(str(resources.files("briefgen"))) / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
