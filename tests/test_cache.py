@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import filecmp
+import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import briefgen.build
@@ -78,6 +81,27 @@ def same_tree(first: Path, second: Path) -> bool:
     assert names == others
     _, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     return not mismatch and not errors
+
+
+def settle(config: Config) -> None:
+    """Date every source an hour back: files written moments before a build are hashed again
+    at the next one (a coarse clock could hide a second change), settled ones are not."""
+    an_hour_ago = time.time() - 3600
+    for path in config.sources_dir.iterdir():
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the source files the cache reads to hash them."""
+    read: list[str] = []
+    real = briefgen.cache._file_key
+
+    def file_key(path: Path, name: str) -> str | None:
+        read.append(name)
+        return real(path, name)
+
+    monkeypatch.setattr(briefgen.cache, "_file_key", file_key)
+    return read
 
 
 def test_cached_load_equals_the_load_stage(make_site: MakeSite) -> None:
@@ -156,6 +180,8 @@ def test_a_damaged_cache_is_a_miss_not_a_failure(
     config = make_site(SOURCES)
     config.cache_dir.mkdir(parents=True)
     (config.cache_dir / name).write_bytes(damage)
+    build(config, cache=BuildCache(config.cache_dir))
+    (config.cache_dir / name).write_bytes(damage)  # a cache the last build wrote, then damaged
     result = build(config, cache=BuildCache(config.cache_dir))
     assert result.analysis.loaded.files_seen == len(SOURCES)
     assert "Valley dam opens" in (config.output_dir / "index.html").read_text()
@@ -194,3 +220,65 @@ def test_a_one_file_change_re_briefs_only_its_event(
     second = build(config, cache=BuildCache(config.cache_dir))
     assert briefed == ["library.md"]
     assert len(second.analysis.briefs) == len(first.analysis.briefs)
+
+
+def test_a_rebuild_reads_only_the_files_whose_stat_changed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    settle(config)
+    build(config, cache=BuildCache(config.cache_dir))
+    read = counting_reads(monkeypatch)
+    assert build(config, cache=BuildCache(config.cache_dir)).output_reused
+    assert read == []
+    library = config.sources_dir / "library.md"
+    before = library.stat()
+    # Same size, and the old modification time put back: only the change time tells.
+    library.write_text(library.read_text().replace("10pm", "11pm"))
+    os.utime(library, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert library.stat().st_size == before.st_size
+    result = build(config, cache=BuildCache(config.cache_dir))
+    assert set(read) == {"library.md"}  # hashed, and hashed again after its parse
+    assert not result.output_reused
+    assert "until 11pm" in (config.output_dir / "sources.html").read_text() or any(
+        "until 11pm" in page.read_text() for page in config.output_dir.glob("stories/*.html")
+    )
+
+
+def test_a_no_change_rebuild_reads_the_small_state_only(make_site: MakeSite) -> None:
+    config = make_site(SOURCES)
+    settle(config)
+    first = build(config, cache=BuildCache(config.cache_dir))
+    (config.cache_dir / DATA_FILE).unlink()  # records, briefs and analysis: not needed
+    again = build(config, cache=BuildCache(config.cache_dir))
+    assert again.output_reused
+    assert again.summary == first.summary
+    assert again.summary.stories == len(first.analysis.stories) == 3
+    assert again.summary.copies_merged == 1
+    assert again.summary.diagnostics == first.analysis.diagnostics
+    # Asked for, the analysis is still there: here made again, as its cache file is gone.
+    assert again.analysis.events == first.analysis.events
+
+
+def test_a_one_file_change_renders_only_its_events_pages(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    rendered: list[str] = []
+    real = jinja2.Template.render
+
+    def render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        rendered.append(str(self.name))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render)
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "three evening staff"))
+    result = build(config, cache=BuildCache(config.cache_dir))
+    assert rendered.count("event.html") == 1
+    assert rendered.count("story.html") == 1
+    assert {"index.html", "sources.html", "sitemap.xml"} <= set(rendered)
+    pages = list(config.output_dir.rglob("*.html"))
+    assert len(pages) == len(result.analysis.events) + len(result.analysis.stories) + 3
+    assert any("three evening staff" in page.read_text() for page in pages)
