@@ -22,7 +22,7 @@ import jinja2.bccache
 from markupsafe import Markup, escape
 
 from briefgen import __version__
-from briefgen.records import Brief, Record, SourceRef, Story
+from briefgen.records import Block, Brief, Record, SourceRef, Story
 from briefgen.theme import RenderError, default_templates_dir
 
 __all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
@@ -139,6 +139,7 @@ def _environment(user_dir: Path | None, code_cache: Path | None) -> jinja2.Envir
         story_path=story_path,
         outlet_name=outlet_name,
         citation_links=citation_links,
+        numbered_paragraphs=numbered_paragraphs,
         version=__version__,
     )
     return environment
@@ -182,6 +183,17 @@ def citations(refs: Iterable[SourceRef], stories: dict[str, Story]) -> tuple[Cit
         if ref.paragraph + 1 not in numbers:
             numbers.append(ref.paragraph + 1)
     return tuple(Citation(stories[sid], tuple(sorted(nums))) for sid, nums in grouped.items())
+
+
+def numbered_paragraphs(body: Iterable[Block]) -> list[tuple[Block, int]]:
+    """Each block with its 1-based paragraph number (the `#pN` anchors); 0 for headings."""
+    numbered: list[tuple[Block, int]] = []
+    count = 0
+    for block in body:
+        if block.kind == "paragraph":
+            count += 1
+        numbered.append((block, count if block.kind == "paragraph" else 0))
+    return numbered
 
 
 def citation_links(citations: Iterable[Citation], root: str) -> Markup:
