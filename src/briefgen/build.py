@@ -108,22 +108,21 @@ def build(
     if cache is None:
         written = _render_and_write(config, analysis, clock)
         seconds = time.perf_counter() - started
-        return BuildResult(analysis.summary, written, seconds, timings, analysed=analysis)
+        return BuildResult(analysis.summary, len(written), seconds, timings, analysed=analysis)
     rendering = render_key(config, _template_dirs(config))
     key = output_key(cache.analysis_key(config), config, _template_dirs(config))
     state = cache.output(key, config.output_dir)
     if state is not None:
         seconds = time.perf_counter() - started
-        written = state.files_written
-        return BuildResult(
-            analysis.summary, written, seconds, timings, True, cache.save(), analysis
-        )
+        count = state.files_written
+        return BuildResult(analysis.summary, count, seconds, timings, True, cache.save(), analysis)
     plan = cache.page_plan(rendering, analysis.briefs, config.output_dir)
     written = _render_and_write(config, analysis, clock, cache=True, reuse=plan.reusable)
-    cache.remember_output(key, config.output_dir, written, plan.keys)
+    cache.remember_output(key, config.output_dir, plan, written)
     problem = cache.save()
     seconds = time.perf_counter() - started
-    return BuildResult(analysis.summary, written, seconds, timings, False, problem, analysis)
+    files = len(written) + len(plan.reusable)
+    return BuildResult(analysis.summary, files, seconds, timings, False, problem, analysis)
 
 
 def _unchanged_site(config: Config, cache: BuildCache, started: float) -> BuildResult | None:
@@ -159,8 +158,9 @@ def _render_and_write(
     *,
     cache: bool = False,
     reuse: frozenset[str] = frozenset(),
-) -> int:
-    """Render and write the site; pages in `reuse` are linked from the current output."""
+) -> list[str]:
+    """Render and write the site; pages in `reuse` are linked from the current output.
+    Returns the paths written (the reused ones aside)."""
     from briefgen.feeds import render_feeds  # noqa: PLC0415
     from briefgen.render import render_site  # noqa: PLC0415
     from briefgen.write import write_site  # noqa: PLC0415
@@ -174,10 +174,11 @@ def _render_and_write(
         ),
     )
     files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
-    return clock.run(
+    clock.run(
         "write",
         lambda: write_site(files, config.output_dir, keep_unchanged=cache, reuse=reuse),
     )
+    return list(files)
 
 
 def brief(event: Event) -> Brief:

@@ -29,7 +29,7 @@ from pathlib import Path
 from briefgen import cache_store
 from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
-from briefgen.load import EXTENSIONS, discover, load_files, relative_name
+from briefgen.load import EXTENSIONS, load_files
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
@@ -52,8 +52,10 @@ class OutputState:
     """Hash of the analysis, templates and configuration the output was rendered from."""
     manifest: Manifest
     """Every file of the output folder: relative path -> (size, mtime in ns, inode)."""
-    page_keys: dict[str, str]
-    """The key of each page rendered from one event's brief (its event and story pages)."""
+    render_key: str
+    """Hash of the templates, settings and code the pages were rendered with."""
+    page_briefs: dict[str, str]
+    """The brief key each event and story page was rendered from, by path."""
     files_written: int
     """How many files the build wrote."""
 
@@ -62,8 +64,10 @@ class OutputState:
 class PagePlan:
     """Which event and story pages this build must render, and which it can link unchanged."""
 
-    keys: dict[str, str]
-    """Each page's key, by path, where its inputs are known to the cache."""
+    render_key: str
+    """Hash of the templates, settings and code this build renders with."""
+    page_briefs: dict[str, str]
+    """The brief key of each event and story page, by path, where the cache knows it."""
     reusable: frozenset[str]
     """Pages the output folder already holds, rendered from the same key."""
 
@@ -89,8 +93,8 @@ class _Data:
 class _Scan:
     sources_dir: Path
     max_bytes: int
-    files: list[tuple[Path, str, str | None]]  # path, name, key (None: not cacheable)
-    uncached: dict[Path, Loaded]
+    files: list[tuple[str, str, str | None]]  # path, name, key (None: not cacheable)
+    uncached: dict[str, Loaded]
 
 
 class BuildCache:
@@ -113,27 +117,26 @@ class BuildCache:
     def scan_sources(self, sources_dir: Path, max_bytes: int) -> None:
         """Find the source files and their keys, reading only files whose stat changed."""
         started = time.time_ns()
-        files: list[tuple[Path, str, str | None]] = []
+        files: list[tuple[str, str, str | None]] = []
         old = self._old_state.sources
-        for path in discover(sources_dir):
-            name = relative_name(path, sources_dir)
+        for path, name in source_files(sources_dir):
             before = _cacheable_stat(path, max_bytes)
             remembered = old.get(name)
-            if before is None:
-                key = None
-            elif remembered is not None and remembered[0] == before:
-                key = remembered[1]
+            if before is not None and remembered is not None and remembered[0] == before:
+                key: str | None = remembered[1]
+                self._state.sources[name] = remembered
             else:
-                key = _file_key(path, name)
-            # Trusted next time only if it did not change while read, nor just before.
-            settled = before is not None and before[1] < started - RACY_NS
-            if key is not None and settled and _cacheable_stat(path, max_bytes) == before:
-                self._state.sources[name] = (before, key)  # type: ignore[assignment]
+                key = None if before is None else _file_key(path, name)
+                # Trusted next time only if it did not change while read, nor just before.
+                settled = before is not None and before[1] < started - RACY_NS
+                if key is not None and settled and _cacheable_stat(path, max_bytes) == before:
+                    self._state.sources[name] = (before, key)  # type: ignore[assignment]
             files.append((path, name, key))
         if self._state.sources != old:
             self._state_changed = True
         uncached = [path for path, _, key in files if key is None]
-        parsed = dict(zip(uncached, load_files(uncached, sources_dir, max_bytes), strict=True))
+        loaded = load_files([Path(path) for path in uncached], sources_dir, max_bytes)
+        parsed = dict(zip(uncached, loaded, strict=True))
         self._scan = _Scan(sources_dir, max_bytes, files, parsed)
 
     def load_sources(
@@ -143,7 +146,8 @@ class BuildCache:
         scan = self._scanned(sources_dir, max_bytes)
         old = self._old().records
         misses = [path for path, _, key in scan.files if key is not None and key not in old]
-        parsed = load_files(misses, sources_dir, max_bytes)  # in order, in parallel where large
+        # In order, in parallel where many.
+        parsed = load_files([Path(path) for path in misses], sources_dir, max_bytes)
         records: list[Record] = []
         diagnostics: list[Diagnostic] = []
         self._key_of = {}
@@ -225,34 +229,40 @@ class BuildCache:
         return state if self._scan_output(output_dir) == state.manifest else None
 
     def page_plan(self, render_key: str, briefs: Iterable[Brief], output_dir: Path) -> PagePlan:
-        """Keys of the event and story pages, and those the output folder holds already."""
-        keys: dict[str, str] = {}
+        """The event and story pages' inputs, and the pages the output folder holds already."""
+        page_briefs: dict[str, str] = {}
         for b in briefs:
             brief_key = self._data.brief_keys.get(b.event.id)
-            if brief_key is None:
-                continue
-            for path in _pages_of(b):
-                keys[path] = digest(render_key, brief_key, path)
+            if brief_key is not None:
+                page_briefs.update(dict.fromkeys(_pages_of(b), brief_key))
         old = self._old_state.output
-        if old is None or not keys:
-            return PagePlan(keys, frozenset())
+        if old is None or old.render_key != render_key:
+            return PagePlan(render_key, page_briefs, frozenset())
         present = self._scan_output(output_dir)
         reusable = frozenset(
             path
-            for path, key in keys.items()
-            if old.page_keys.get(path) == key
+            for path, brief_key in page_briefs.items()
+            if old.page_briefs.get(path) == brief_key
             and path in present
             and present[path] == old.manifest.get(path)
         )
-        return PagePlan(keys, reusable)
+        return PagePlan(render_key, page_briefs, reusable)
 
     def remember_output(
-        self, key: str, output_dir: Path, files_written: int, page_keys: dict[str, str]
+        self, key: str, output_dir: Path, plan: PagePlan, written: Iterable[str]
     ) -> None:
-        """Record what the build just wrote to the output folder."""
+        """Record what the build just wrote: the files `written` and the plan's reused pages."""
+        before = self._output_scan[1] if self._output_scan is not None else {}
+        manifest = {path: before[path] for path in plan.reusable if path in before}
+        if len(manifest) < len(plan.reusable):
+            manifest = {}  # not scanned before the write: scan all
+            written = scan_output(output_dir)
+        for path in written:
+            found = os.lstat(os.path.join(output_dir, path))  # noqa: PTH118
+            manifest[path] = (found.st_size, found.st_mtime_ns, found.st_ino)
         self._output_scan = None
-        manifest = self._scan_output(output_dir)
-        self._state.output = OutputState(key, manifest, page_keys, files_written)
+        files = len(manifest)
+        self._state.output = OutputState(key, manifest, plan.render_key, plan.page_briefs, files)
         self._state_changed = True
 
     def save(self) -> str | None:
@@ -321,17 +331,35 @@ def scan_output(output_dir: Path) -> Manifest:
     return manifest
 
 
+def source_files(sources_dir: Path) -> list[tuple[str, str]]:
+    """The files of `load.discover`, in its order, as (path, relative name) strings: discover
+    makes and sorts Path objects, a cost every rebuild would pay for every file."""
+    root = os.fspath(sources_dir)
+    found: list[tuple[str, str]] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        prefix = folder[len(root) + 1 :].replace(os.sep, "/")
+        prefix = prefix + "/" if prefix else ""
+        found.extend(
+            (os.path.join(folder, name), prefix + name)  # noqa: PTH118  (str paths: see above)
+            for name in names
+            if not name.startswith(".")
+        )
+    found.sort(key=lambda file: file[1])
+    return found
+
+
 def _pages_of(b: Brief) -> list[str]:
     # The same paths as render.event_path and render.story_path (render imports Jinja: not here).
     return [f"events/{b.event.slug}.html", *(f"stories/{s.id}.html" for s in b.event.stories)]
 
 
-def _cacheable_stat(path: Path, max_bytes: int) -> FileStat | None:
+def _cacheable_stat(path: str, max_bytes: int) -> FileStat | None:
     """The file's stat where its parse depends on its bytes alone; None sends it to the loader."""
-    if path.suffix.lower() not in EXTENSIONS:
+    if os.path.splitext(path)[1].lower() not in EXTENSIONS:  # noqa: PTH122  (hot loop)
         return None
     try:
-        found = path.lstat()
+        found = os.lstat(path)
     except OSError:
         return None
     if not stat.S_ISREG(found.st_mode) or found.st_size > max_bytes:
@@ -339,9 +367,10 @@ def _cacheable_stat(path: Path, max_bytes: int) -> FileStat | None:
     return found.st_size, found.st_mtime_ns, found.st_ino, found.st_ctime_ns
 
 
-def _file_key(path: Path, name: str) -> str | None:
+def _file_key(path: str, name: str) -> str | None:
     try:
-        return digest(name, path.read_bytes())
+        with open(path, "rb") as stream:  # noqa: PTH123  (str paths, as in scan_sources)
+            return digest(name, stream.read())
     except OSError:
         return None
 
