@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 import briefgen.build
 import briefgen.cache
 from briefgen.build import build
-from briefgen.cache import DATA_FILE, STATE_FILE, BuildCache
+from briefgen.cache import STATE_FILE, BuildCache
+from briefgen.cache_data import ANALYSIS_FILE, BRIEFS_DIR, RECORDS_DIR
 from briefgen.cli import main
 from briefgen.config import Config
 from briefgen.load import discover, load_sources
@@ -192,19 +194,24 @@ def test_unchanged_pages_keep_their_files_when_one_source_changes(make_site: Mak
     assert any("spillway" in p.read_text() for p in kept if "stories" in p.parts)
 
 
-@pytest.mark.parametrize("name", [STATE_FILE, DATA_FILE])
+@pytest.mark.parametrize("name", [STATE_FILE, ANALYSIS_FILE, RECORDS_DIR, BRIEFS_DIR])
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
 def test_a_damaged_cache_is_a_miss_not_a_failure(
     make_site: MakeSite, name: str, damage: bytes
 ) -> None:
     config = make_site(SOURCES)
-    config.cache_dir.mkdir(parents=True)
-    (config.cache_dir / name).write_bytes(damage)
     build(config, cache=BuildCache(config.cache_dir))
-    (config.cache_dir / name).write_bytes(damage)  # a cache the last build wrote, then damaged
+    damaged = config.cache_dir / name
+    for path in sorted(damaged.glob("*.pickle")) if damaged.is_dir() else [damaged]:
+        path.write_bytes(damage)  # a cache the last build wrote, then damaged
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("10pm", "9pm"))
     result = build(config, cache=BuildCache(config.cache_dir))
     assert result.analysis.loaded.files_seen == len(SOURCES)
     assert "Valley dam opens" in (config.output_dir / "index.html").read_text()
+    fresh = replace(config, output=str(config.root / "fresh"))
+    build(fresh)
+    assert same_tree(config.output_dir, fresh.output_dir)
 
 
 def test_cli_uses_the_configured_cache_folder_and_no_cache_skips_it(
@@ -269,7 +276,8 @@ def test_a_no_change_rebuild_reads_the_small_state_only(make_site: MakeSite) -> 
     config = make_site(SOURCES)
     settle(config)
     first = build(config, cache=BuildCache(config.cache_dir))
-    (config.cache_dir / DATA_FILE).unlink()  # records, briefs and analysis: not needed
+    for data in (RECORDS_DIR, BRIEFS_DIR, ANALYSIS_FILE):  # records, briefs, analysis: not needed
+        shutil.move(config.cache_dir / data, config.root / data)
     again = build(config, cache=BuildCache(config.cache_dir))
     assert again.output_reused
     assert again.summary == first.summary
@@ -302,3 +310,38 @@ def test_a_one_file_change_renders_only_its_events_pages(
     pages = list(config.output_dir.rglob("*.html"))
     assert len(pages) == len(result.analysis.events) + len(result.analysis.stories) + 3
     assert any("three evening staff" in page.read_text() for page in pages)
+
+
+def test_a_one_file_change_rewrites_few_cache_files(make_site: MakeSite) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    shards = config.cache_dir / RECORDS_DIR
+    before = {path.name: path.stat().st_mtime_ns for path in shards.iterdir()}
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "six evening staff"))
+    build(config, cache=BuildCache(config.cache_dir))
+    after = {path.name: path.stat().st_mtime_ns for path in shards.iterdir()}
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert 1 <= len(changed) <= 2  # the shards of the file's old key and of its new key
+    assert len(before) >= 4
+
+
+def test_events_with_merged_copies_are_briefed_once(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    briefed: list[str] = []
+    real = briefgen.build.brief
+
+    def brief(event: Event) -> Brief:
+        briefed.append(event.stories[0].record.path)
+        return real(event)
+
+    monkeypatch.setattr(briefgen.build, "brief", brief)
+    first = build(config, cache=BuildCache(config.cache_dir))
+    assert any(story.copies for story in first.analysis.stories)  # the dam story and its copy
+    briefed.clear()
+    page = config.sources_dir / "page.txt"
+    page.write_text(page.read_text() + "\nThe benches are oak.\n")
+    build(config, cache=BuildCache(config.cache_dir))
+    assert briefed == ["page.txt"]

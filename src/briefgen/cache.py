@@ -12,9 +12,9 @@ Each layer is keyed so that a stale entry can never be used:
 - the output folder, by the analysis key, the templates and the site settings, reused when the
   folder still holds exactly the files the last build wrote there.
 Every key also holds a fingerprint of briefgen's own code, so a new version (or an edited
-checkout) starts clean. Two files: a small state (file keys, output manifest, counts) that a
-no-change rebuild reads alone, and the data (records, briefs, analysis) read only when needed.
-Any error reading either counts as a miss.
+checkout) starts clean. A small state file (file keys, output manifest, counts) is all that a
+no-change rebuild reads; the data (records, briefs, analysis: see cache_data.py) is read only
+when needed. Any error reading a file counts as a miss.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from briefgen import cache_store
+from briefgen.cache_data import CacheData, Loaded, read_data, write_data
 from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
 from briefgen.load import EXTENSIONS, load_files
@@ -34,12 +35,10 @@ from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
 STATE_FILE = "build-state.pickle"
-DATA_FILE = "build-data.pickle"
 # A file modified this close to the moment it was hashed is hashed again next time: on a file
 # system with a coarse clock, a second change within the same tick would keep the same stat.
 RACY_NS = 2_000_000_000
 
-Loaded = tuple[Record | None, list[Diagnostic]]
 FileStat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 Manifest = dict[str, tuple[int, int, int]]  # relative path -> size, mtime_ns, inode
 
@@ -81,15 +80,6 @@ class _State:
 
 
 @dataclass(slots=True)
-class _Data:
-    records: dict[str, Loaded] = field(default_factory=dict)
-    briefs: dict[str, Brief] = field(default_factory=dict)
-    analysis_key: str | None = None
-    analysis: Analysis | None = None
-    brief_keys: dict[str, str] = field(default_factory=dict)  # event id -> brief key
-
-
-@dataclass(slots=True)
 class _Scan:
     sources_dir: Path
     max_bytes: int
@@ -105,8 +95,8 @@ class BuildCache:
         old = cache_store.load(folder / STATE_FILE)
         self._old_state = old if isinstance(old, _State) else _State()
         self._state = _State(output=self._old_state.output)
-        self._old_data: _Data | None = None  # read on first use
-        self._data = _Data()
+        self._old_data: CacheData | None = None  # read on first use
+        self._data = CacheData()
         self._state_changed = False
         self._data_changed = False
         self._scan: _Scan | None = None
@@ -210,9 +200,9 @@ class BuildCache:
         parts = [event.id, event.slug]
         for story in event.stories:
             for record in (story.record, *story.copies):
-                key = self._key_of.get(id(record))
-                if key is None:
-                    return make(event)  # a record this cache did not load: nothing to key it by
+                # A record the cache did not load (dedupe completes a merged story's records
+                # from its copies) is keyed by its whole content.
+                key = self._key_of.get(id(record)) or digest(repr(record))
                 parts += [story.id, key]
         key = digest(*parts)
         cached = self._old().briefs.get(key)
@@ -269,7 +259,7 @@ class BuildCache:
         """Write what changed; returns a problem description where it could not."""
         try:
             if self._data_changed:
-                cache_store.save(self.folder / DATA_FILE, self._data)
+                write_data(self.folder, self._data, self._old())
             if self._state_changed:
                 if self._state.analysis_key is None:  # this build did not analyse: still current
                     self._state.analysis_key = self._old_state.analysis_key
@@ -287,10 +277,9 @@ class BuildCache:
         assert scan is not None
         return scan
 
-    def _old(self) -> _Data:
+    def _old(self) -> CacheData:
         if self._old_data is None:
-            data = cache_store.load(self.folder / DATA_FILE)
-            self._old_data = data if isinstance(data, _Data) else _Data()
+            self._old_data = read_data(self.folder)
         return self._old_data
 
     def _scan_output(self, output_dir: Path) -> Manifest:

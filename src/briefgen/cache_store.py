@@ -25,7 +25,11 @@ from typing import Any
 from briefgen import __version__
 from briefgen.atomic_file import write_atomically
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+Reference = Callable[[object], str | None]
+"""The name under which an object is stored in another file, or None to store it here."""
+Resolve = Callable[[str], object]
+"""The object of a stored name (KeyError where unknown)."""
 
 
 def digest(*parts: str | bytes) -> str:
@@ -61,26 +65,32 @@ def folder_fingerprints(folders: Iterable[Path]) -> list[str]:
     return parts
 
 
-def save(path: Path, payload: object) -> None:
-    """Write the payload under the current header, atomically (OSError where it cannot)."""
+def save(path: Path, payload: object, reference: Reference | None = None) -> None:
+    """Write the payload under the current header, atomically (OSError where it cannot).
+    Objects for which `reference` gives a name are stored as that name (see `load`)."""
     stream = io.BytesIO()
     pickler = _FastPickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    if reference is not None:
+        pickler.persistent_id = reference  # type: ignore[method-assign]
     with _collector_paused():
         pickler.dump((_header(), payload))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, stream.getvalue())
 
 
-def load(path: Path) -> object | None:
-    """The payload saved at `path` by this very code; None for a missing, foreign or damaged
-    file."""
+def load(path: Path, resolve: Resolve | None = None) -> object | None:
+    """The payload saved at `path` by this very code, with each stored name turned back into its
+    object by `resolve`; None for a missing, foreign or damaged file, or an unknown name."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    if resolve is not None:
+        unpickler.persistent_load = resolve  # type: ignore[method-assign]
     try:
         with _collector_paused():
-            header, payload = pickle.loads(data)
+            header, payload = unpickler.load()
     # Unpickling a damaged or foreign file can raise almost anything; every failure is a miss.
     except Exception:
         return None
