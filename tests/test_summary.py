@@ -138,3 +138,24 @@ def test_a_summary_of_news_length_sentences_stops_at_three() -> None:
     event = _titled_event(("Daily A", "Local news roundup", FILLER))
     summary = summarize(passages_of(event))
     assert [s.text for s in summary] == FILLER[:3]
+
+
+def test_a_sentence_inside_a_quotation_is_not_shown_as_the_outlets_own_words() -> None:
+    event = event_of(
+        (
+            "Daily A",
+            None,
+            [
+                "The finance minister presented the budget to parliament on Wednesday afternoon.",
+                'He told lawmakers: "Prices will fall by the summer across the whole country. '
+                "Wages will rise faster than at any time in the last ten years. "
+                'That is our plan."',
+                "Opposition parties said the figures did not add up and called for an inquiry.",
+                "Markets barely moved after the speech, with the currency flat against the euro.",
+            ],
+        ),
+    )
+    texts = [s.text for s in summarize(passages_of(event))]
+    assert len(texts) == 3
+    assert not any(text.startswith("Wages will rise") for text in texts)
+    assert texts[0].startswith("The finance minister")

@@ -43,6 +43,7 @@ READ_PER_STORY = 40
 the work of finding corroboration stays linear however long a story is."""
 PERSONAL_VOICE = 0.6
 """Score kept by a question or a sentence in the first or second person (opinion, not report)."""
+_QUOTE_MARKS = ('"', "“", "”")
 _PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
 __all__ = ["SUMMARY_MAX", "SUMMARY_MIN", "is_whole_sentence", "summarize"]
 
@@ -56,7 +57,8 @@ def summarize(
     not support each other, however many words they share.
     """
     read = [p for p in passages if p.position < READ_PER_STORY]
-    candidates = [p for p in read if p.whole] or read
+    quoted = inside_quotations(read)
+    candidates = [p for p in read if p.whole and id(p) not in quoted] or read
     if not candidates:
         return ()
     gains = {term: weight**2 - 1 for term, weight in _term_weights(passages).items()}
@@ -73,6 +75,27 @@ def summarize(
     story_order = {story_id: rank for rank, story_id in enumerate(_story_ids(passages))}
     chosen.sort(key=lambda p: (p.position, story_order[p.story.id]))
     return tuple(_summary_sentence(p, support.get(id(p)) or index.supporters(p)) for p in chosen)
+
+
+def inside_quotations(passages: list[Passage]) -> set[int]:
+    """The `id()`s of sentences inside a quotation that an earlier sentence of their paragraph
+    opened: shown alone, a speaker's words would read as the outlet's own.
+
+    Marks are counted without telling opening from closing ones (outlets mix curly and straight
+    marks); a sentence that opens a quotation of its own starts the count afresh.
+    """
+    inside: set[int] = set()
+    paragraph: tuple[str, int] | None = None
+    marks = 0
+    for passage in passages:
+        if (passage.story.id, passage.paragraph) != paragraph or passage.text.startswith(
+            _QUOTE_MARKS
+        ):
+            paragraph, marks = (passage.story.id, passage.paragraph), 0
+        elif marks % 2:
+            inside.add(id(passage))
+        marks += sum(map(passage.text.count, _QUOTE_MARKS))
+    return inside
 
 
 class SupportIndex:
