@@ -1,7 +1,8 @@
 """The event summary: 3 to 5 sentences copied from the sources, each with every paragraph saying it.
 
 Extractive only: a sentence is shown exactly as one source wrote it. Sentences are ranked by how
-much of the event's shared vocabulary they carry (words several stories use count more), by how
+much of the event's shared vocabulary they carry (words several stories use, in their text or
+headline, count more), by how
 early they stand in their story (news leads carry the news) and by how many outlets say the same.
 """
 
@@ -57,7 +58,7 @@ def summarize(
     not support each other, however many words they share.
     """
     read = [p for p in passages if p.position < READ_PER_STORY]
-    quoted = inside_quotations(read)
+    quoted = _inside_quotations(read)
     candidates = [p for p in read if p.whole and id(p) not in quoted] or read
     if not candidates:
         return ()
@@ -77,7 +78,7 @@ def summarize(
     return tuple(_summary_sentence(p, support.get(id(p)) or index.supporters(p)) for p in chosen)
 
 
-def inside_quotations(passages: list[Passage]) -> set[int]:
+def _inside_quotations(passages: list[Passage]) -> set[int]:
     """The `id()`s of sentences inside a quotation that an earlier sentence of their paragraph
     opened: shown alone, a speaker's words would read as the outlet's own.
 
