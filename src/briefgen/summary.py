@@ -2,8 +2,8 @@
 
 Extractive only: a sentence is shown exactly as one source wrote it. Sentences are ranked by how
 much of the event's shared vocabulary they carry (words several stories use, in their text or
-headline, count more), by how
-early they stand in their story (news leads carry the news) and by how many outlets say the same.
+headline, count more), by how early they stand in their story (news leads carry the news) and
+by how many outlets say the same.
 """
 
 from __future__ import annotations
