@@ -29,8 +29,11 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u
 _HEADLINE_ENDS = ("?", "!", "...", "\u2026", "\uff1f", "\uff01", '"', "\u201d", "'", "\u2019")
 _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # A lower-case word (or a question) running straight into a capitalised one: two blocks glued.
-_GLUE = re.compile(r"(?:[a-z]{3}|[?!])(?=[A-Z][a-z])")
-_CASED_WORD = re.compile(r"\b[^\W\d_]")
+# The match is the capital (the glue's end); it leads the pattern so that the regex engine can
+# skip ahead to capitals (several times faster than leading with the lower-case letters).
+_GLUE = re.compile(r"[A-Z](?=[a-z])(?:(?<=[a-z]{3}[A-Z])|(?<=[?!][A-Z]))")
+# Word-initial letters that are not ASCII lower case: the only ones that can be capitals.
+_CASED_WORD_START = re.compile(r"\b[^\W\d_a-z]")
 # Words of more than three letters (whole `\w+` runs): the ones that carry a line's topic.
 _TOPIC_WORD = re.compile(r"\w{4,}")
 
@@ -52,6 +55,24 @@ BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
 PREFERRED_SOURCE = re.compile(
     r"\badd\s+(?P<outlet>.{2,40}?)\s+as\s+an?\s+(?:preferred|trusted)\s+source\b", re.IGNORECASE
 )
+
+
+def first_letters(alternatives: str) -> str:
+    """The first characters of a regex's `a|b|c` literal alternatives, for a character class."""
+    return "".join(sorted({re.escape(word[0]) for word in alternatives.split("|")}))
+
+
+def grouped(alternatives: str) -> str:
+    """The same `a|b|c` literal alternatives, grouped by first character (`a(?:dd|sk)|b…`)."""
+    by_first: dict[str, list[str]] = {}
+    for word in alternatives.split("|"):
+        by_first.setdefault(word[0], []).append(word[1:])
+    return "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+        for first, rests in by_first.items()
+    )
+
+
 _ACTIONS = (
     r"add|subscribe|sign up|sign in|log in|follow|download|click|tap|scroll|share|watch|"
     r"listen|join|get|support|donate|read|see|continue|register|install|like us|advertisement|"
@@ -59,7 +80,9 @@ _ACTIONS = (
 )
 CALL_TO_ACTION = re.compile(rf"^(?:{_ACTIONS})\b", re.IGNORECASE)
 # The same words anywhere: where none occurs, no sentence of the text can be a call to action.
-ACTION_WORD = re.compile(rf"\b(?:{_ACTIONS})\b", re.IGNORECASE)
+# Run on every paragraph, so grouped by first letter, behind a look-ahead for those letters:
+# the engine then gives up at most word starts after one test, not one per word (3x faster).
+ACTION_WORD = re.compile(rf"\b(?=[{first_letters(_ACTIONS)}])(?:{grouped(_ACTIONS)})\b", re.I)
 RELATED = re.compile(
     r"^(?:related|more (?:from|on|stories|news)|read (?:more|next|also)|recommended|"
     r"you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|trending|see also|also read)",
@@ -190,7 +213,7 @@ def _caps_share(text: str, size: float) -> float:
     """Capitalised words as a share of all words (words of uncased scripts count as not)."""
     if not size:
         return 0.0
-    capitals = sum(map(str.isupper, _CASED_WORD.findall(text)))
+    capitals = sum(map(str.isupper, _CASED_WORD_START.findall(text)))
     return min(1.0, capitals / size)
 
 
@@ -244,7 +267,7 @@ def _is_glued_teaser(line: Line) -> bool:
     glue = _GLUE.search(line.text, 0, _headline_reach(line.text))
     if glue is None:
         return False
-    headline = line.text[: glue.end()]
+    headline = line.text[: glue.start()]
     size = word_size(headline)
     return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and _caps_share(headline, size) >= PROSE_MAX_CAPS
 
