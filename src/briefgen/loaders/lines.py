@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefgen.dates import find_dates
 from briefgen.normalize import fold
@@ -32,8 +32,9 @@ _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # The match is the capital (the glue's end); it leads the pattern so that the regex engine can
 # skip ahead to capitals (several times faster than leading with the lower-case letters).
 _GLUE = re.compile(r"[A-Z](?=[a-z])(?:(?<=[a-z]{3}[A-Z])|(?<=[?!][A-Z]))")
-# Word-initial letters that are not ASCII lower case: the only ones that can be capitals.
-_CASED_WORD_START = re.compile(r"\b[^\W\d_a-z]")
+# Word-initial letters that are not ASCII lower case: the only ones that can be capitals. The
+# letter leads and the look-behind stands for `\b` (the engine then skips ahead to candidates).
+_CASED_WORD_START = re.compile(r"[^\W\d_a-z](?<!\w\w)")
 # Words of more than three letters (whole `\w+` runs): the ones that carry a line's topic.
 _TOPIC_WORD = re.compile(r"\w{4,}")
 
@@ -165,21 +166,14 @@ def split_lines(text: str) -> list[Line]:
         # written.
         keys.append(folded if line.size < REPEATED_MAX_SIZE else stripped)
     counts = Counter(keys)
+    # Most lines are neither furniture nor repeated: they keep the record made above (a frozen
+    # record is slow to make, and a page has many lines).
+    shaped = [
+        (line, furniture_kind(line), counts[key]) for line, key in zip(lines, keys, strict=True)
+    ]
     return [
-        Line(
-            line.number,
-            line.text,
-            line.size,
-            line.terminal,
-            line.punctuation,
-            line.caps,
-            line.group,
-            line.topic_words,
-            line.prose,
-            furniture_kind(line),
-            counts[key],
-        )
-        for line, key in zip(lines, keys, strict=True)
+        replace(line, kind=kind, repeats=repeats) if kind is not None or repeats > 1 else line
+        for line, kind, repeats in shaped
     ]
 
 
@@ -202,6 +196,8 @@ def _ends_like_sentence(text: str) -> bool:
 
 def word_size(text: str) -> float:
     """Words in the text, counting each character of an unspaced script as half a word."""
+    if text.isascii():
+        return float(len(text.split()))
     unspaced = len(_UNSPACED.findall(text))
     if not unspaced:
         return float(len(text.split()))
@@ -277,7 +273,7 @@ def _headline_reach(text: str) -> int:
     TEASER_HEADLINE_MAX_SIZE words would make too long a headline (scripts without spaces:
     anywhere)."""
     parts = text.split(maxsplit=TEASER_HEADLINE_MAX_SIZE)
-    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or _UNSPACED.search(text):
+    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or (not text.isascii() and _UNSPACED.search(text)):
         return len(text)
     return len(text) - len(parts[-1])
 
