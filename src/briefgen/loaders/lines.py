@@ -244,7 +244,10 @@ def furniture_kind(line: Line) -> RemovedKind | None:
     """The furniture kind a line's own text shows, or None where it may be reporting."""
     if line.size > FURNITURE_MAX_SIZE:
         return None
-    return next((kind for kind, test in _FURNITURE_TESTS if test(line)), None)
+    for kind, test in _FURNITURE_TESTS:  # a plain loop: run for every line, and cheaper than next()
+        if test(line):
+            return kind
+    return None
 
 
 def _is_promo(line: Line) -> bool:
