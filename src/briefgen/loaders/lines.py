@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from briefgen.dates import find_dates
+from briefgen.loaders.line_shape import caps_share, has_unspaced, inner_punctuation, word_size
 from briefgen.normalize import fold
 from briefgen.records import RemovedKind
 
@@ -22,9 +23,6 @@ from briefgen.records import RemovedKind
 # Ethiopic; then optional closing quotes and brackets.
 _SENTENCE_ENDS = frozenset(".!?\u2026\u3002\uff01\uff1f\uff0e\u061f\u06d4\u0964\u0965\u0589\u1362")
 _CLOSERS = "\"'\u201d\u2019\u00bb\u300d\u300f)]"
-_INNER_PUNCTUATION = re.compile(r"[,;:()\u2014\u2013\u060c\u3001\uff0c\uff1b\uff1a\u3002]|\.\s")
-# Scripts written without spaces between words: a character there is about half a word.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f]")
 # Headlines may ask, exclaim or trail off; they do not end with a full stop.
 _HEADLINE_ENDS = ("?", "!", "...", "\u2026", "\uff1f", "\uff01", '"', "\u201d", "'", "\u2019")
 _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
@@ -32,9 +30,6 @@ _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # The match is the capital (the glue's end); it leads the pattern so that the regex engine can
 # skip ahead to capitals (several times faster than leading with the lower-case letters).
 _GLUE = re.compile(r"[A-Z](?=[a-z])(?:(?<=[a-z]{3}[A-Z])|(?<=[?!][A-Z]))")
-# Word-initial letters that are not ASCII lower case: the only ones that can be capitals. The
-# letter leads and the look-behind stands for `\b` (the engine then skips ahead to candidates).
-_CASED_WORD_START = re.compile(r"[^\W\d_a-z](?<!\w\w)")
 # Words of more than three letters (whole `\w+` runs): the ones that carry a line's topic.
 _TOPIC_WORD = re.compile(r"\w{4,}")
 
@@ -182,8 +177,8 @@ def _features(number: int, text: str, group: int) -> tuple[Line, str]:
     folded = fold(text)
     size = word_size(text)
     terminal = _ends_like_sentence(text)
-    punctuation = len(_INNER_PUNCTUATION.findall(text[:-1]))
-    caps = _caps_share(text, size)
+    punctuation = inner_punctuation(text[:-1])
+    caps = caps_share(text, size)
     topic = frozenset(_TOPIC_WORD.findall(folded))
     prose = _is_sentence_shape(text, size, terminal, punctuation, caps)
     return Line(number, text, size, terminal, punctuation, caps, group, topic, prose), folded
@@ -192,25 +187,6 @@ def _features(number: int, text: str, group: int) -> tuple[Line, str]:
 def _ends_like_sentence(text: str) -> bool:
     """A sentence end, then optional closing quotes and brackets; or a colon or semicolon."""
     return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS or text.endswith((":", ";"))
-
-
-def word_size(text: str) -> float:
-    """Words in the text, counting each character of an unspaced script as half a word."""
-    if text.isascii():
-        return float(len(text.split()))
-    unspaced = len(_UNSPACED.findall(text))
-    if not unspaced:
-        return float(len(text.split()))
-    spaced = len(_UNSPACED.sub(" ", text).split())
-    return spaced + unspaced / 2
-
-
-def _caps_share(text: str, size: float) -> float:
-    """Capitalised words as a share of all words (words of uncased scripts count as not)."""
-    if not size:
-        return 0.0
-    capitals = sum(map(str.isupper, _CASED_WORD_START.findall(text)))
-    return min(1.0, capitals / size)
 
 
 def is_sentence(line: Line) -> bool:
@@ -268,7 +244,7 @@ def _is_glued_teaser(line: Line) -> bool:
         return False
     headline = line.text[: glue.start()]
     size = word_size(headline)
-    return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and _caps_share(headline, size) >= PROSE_MAX_CAPS
+    return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and caps_share(headline, size) >= PROSE_MAX_CAPS
 
 
 def _headline_reach(text: str) -> int:
@@ -276,7 +252,7 @@ def _headline_reach(text: str) -> int:
     TEASER_HEADLINE_MAX_SIZE words would make too long a headline (scripts without spaces:
     anywhere)."""
     parts = text.split(maxsplit=TEASER_HEADLINE_MAX_SIZE)
-    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or (not text.isascii() and _UNSPACED.search(text)):
+    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or (not text.isascii() and has_unspaced(text)):
         return len(text)
     return len(text) - len(parts[-1])
 
