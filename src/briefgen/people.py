@@ -114,7 +114,6 @@ _ORGANISATION_WORDS = """department ministry agency army navy force forces comma
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 """Words that make a capitalised run an organisation's name."""
 _INITIALS = re.compile(r"(?:^|-)(?:\w\.)+$")
-_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
 _PLACE_WINDOW = 32
 """Characters before a name that can hold `outside the ` written with single spaces."""
@@ -161,9 +160,11 @@ def read_runs(text: str) -> tuple[NameRun, ...]:
     )
 
 
-def lower_words(text: str) -> frozenset[str]:
-    """The words a text writes in lower case."""
-    return frozenset(map(sys.intern, _LOWER_WORD.findall(text)))
+def lower_words(tokens: list[str]) -> frozenset[str]:
+    """The words written in lower case (ASCII letters) among a text's words (`\\w+` runs)."""
+    return frozenset(
+        sys.intern(t) for t in tokens if t.islower() and t.isalpha() and t.isascii() and len(t) > 1
+    )
 
 
 def _place_before(text: str, offset: int) -> bool:
