@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from itertools import chain
 
 from briefgen.coverage import coverage
@@ -37,16 +38,21 @@ _BREADCRUMB = re.compile(r"\s(?:>|»|›|/)\s")
 _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because|following|despite)\s")
 
 
-def brief_events(events: Sequence[Event]) -> Iterator[Brief]:
-    """Each event's brief, in order: in worker processes for large sites (the same briefs)."""
-    detached = ordered_map(_detached_brief, events, min_items=PARALLEL_MIN_EVENTS)
-    for event, made in zip(events, detached, strict=True):
+def brief_events(
+    events: Sequence[Event], make: Callable[[Event], Brief] | None = None
+) -> Iterator[Brief]:
+    """Each event's brief (by `make`, default `brief`), in order: in worker processes for large
+    sites (the same briefs)."""
+    detached = partial(_detached_brief, make or brief)
+    for event, made in zip(
+        events, ordered_map(detached, events, min_items=PARALLEL_MIN_EVENTS), strict=True
+    ):
         yield replace(made, event=event)
 
 
-def _detached_brief(event: Event) -> Brief:
+def _detached_brief(make: Callable[[Event], Brief], event: Event) -> Brief:
     """The brief without its event's stories, which a worker need not send back."""
-    return replace(brief(event), event=Event(event.id, event.slug, ()))
+    return replace(make(event), event=Event(event.id, event.slug, ()))
 
 
 def brief(event: Event) -> Brief:

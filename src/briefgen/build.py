@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from briefgen.brief import brief_events
+from briefgen.brief import brief, brief_events
 from briefgen.cache import BuildCache, CachedAnalysis, output_key
 from briefgen.cluster import ClusterSettings, cluster
 from briefgen.config import Config
@@ -142,11 +142,11 @@ def _brief_all(
             briefs[index] = _cached_brief(cache, event)
     todo = [index for index, found in enumerate(briefs) if found is None]
     done = len(events) - len(todo)
-    for index, made in zip(todo, brief_events([events[i] for i in todo]), strict=True):
+    for index, made in zip(todo, brief_events([events[i] for i in todo], brief), strict=True):
         briefs[index] = made if cache is None else cache.brief(events[index], _made(made))
         done += 1
         progress("brief", done, len(events))
-    return tuple(brief for brief in briefs if brief is not None)
+    return tuple(found for found in briefs if found is not None)
 
 
 def _made(made: Brief) -> Callable[[Event], Brief]:
