@@ -162,9 +162,14 @@ def read_runs(text: str) -> tuple[NameRun, ...]:
 
 def lower_words(tokens: list[str]) -> frozenset[str]:
     """The words written in lower case (ASCII letters) among a text's words (`\\w+` runs)."""
-    return frozenset(
-        sys.intern(t) for t in tokens if t.islower() and t.isalpha() and t.isascii() and len(t) > 1
-    )
+    return frozenset(filter(None, map(_lower_word, tokens)))
+
+
+@lru_cache(maxsize=65536)
+def _lower_word(token: str) -> str:
+    """The token (interned) where it is a lower-case word of two letters or more, else ""."""
+    lower = token.islower() and token.isalpha() and token.isascii() and len(token) > 1
+    return sys.intern(token) if lower else ""
 
 
 def _place_before(text: str, offset: int) -> bool:
