@@ -56,3 +56,17 @@ def test_a_dead_worker_costs_no_results() -> None:
 def test_one_chunk_needs_no_second_process() -> None:
     found = list(ordered_map(square_and_pid, range(5), min_items=1, workers=2, chunk_size=8))
     assert {pid for _, pid in found} == {os.getpid()}
+
+
+@pytest.mark.skipif(not FORK, reason="no fork start method on this system")
+def test_workers_that_cannot_start_leave_the_work_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from multiprocessing.context import ForkProcess  # noqa: PLC0415
+
+    def refuse(self: ForkProcess) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(ForkProcess, "start", refuse)
+    found = list(ordered_map(square_and_pid, range(50), min_items=1, workers=2, chunk_size=4))
+    assert found == [(n * n, os.getpid()) for n in range(50)]

@@ -1,11 +1,12 @@
 """Map a pure function over a sequence in forked worker processes, results in input order.
 
-Forked workers inherit the items and the function, so nothing is pickled on the way in: only
-chunk numbers go to the workers and each chunk's results come back. Chunks are handed out as
-workers ask for them (stories and events differ in size), and the results are yielded in the
-order of the items, as soon as every earlier one is in. Where forking is unsafe or unavailable
-(another thread runs, or the system has no `fork`), where there is one core, or where the items
-are fewer than the caller's threshold, the function simply runs here, one item after another.
+Forked workers inherit the items and the function, so nothing is pickled on the way in: each
+worker claims the next chunk's number from a shared counter (items differ in size, so chunks
+go to whichever worker is free) and sends that chunk's results back. The results are yielded
+in the order of the items, as soon as every earlier one is in. Where forking is unsafe or
+unavailable (another thread runs, the process is a daemon, the system has no `fork`), where
+there is one core, or where the items are fewer than the caller's threshold, the function
+simply runs here, one item after another.
 
 A worker that raises or dies costs only speed: its chunks are computed here instead (where an
 exception raises again, with its real traceback).
@@ -19,8 +20,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
-    from multiprocessing.context import ForkContext
-    from multiprocessing.queues import SimpleQueue
+    from multiprocessing.context import ForkContext, ForkProcess
+    from multiprocessing.sharedctypes import Synchronized
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -62,11 +63,13 @@ def _fork_context() -> ForkContext | None:
 
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return None
+    if multiprocessing.current_process().daemon:  # a daemon process may not have children
+        return None
     return multiprocessing.get_context("fork")
 
 
 class _Pool(Generic[T, R]):
-    """One `ordered_map` run: forked workers pulling chunk numbers from a shared queue."""
+    """One `ordered_map` run: forked workers claiming chunk numbers from a shared counter."""
 
     def __init__(
         self,
@@ -83,20 +86,15 @@ class _Pool(Generic[T, R]):
 
     def run(self, workers: int) -> Iterator[R]:
         """Yield every item's result in order; the workers are gone when this ends."""
-        tasks: SimpleQueue[int | None] = self._context.SimpleQueue()
-        for number in range(len(self._chunks)):
-            tasks.put(number)
-        for _ in range(workers):
-            tasks.put(None)  # one stop sign per worker
+        claimed = self._context.Value("q", 0)  # chunks handed out so far: the next one's number
         readers: list[Connection] = []
-        processes = []
+        processes: list[ForkProcess] = []
         for _ in range(workers):
-            reader, writer = self._context.Pipe(duplex=False)
-            process = self._context.Process(target=self._work, args=(tasks, writer), daemon=True)
-            process.start()
-            writer.close()  # the worker holds the only writing end: its death ends the pipe
-            readers.append(reader)
-            processes.append(process)
+            started = self._start(claimed)
+            if started is None:  # no more processes may be made: fewer workers, or none
+                break
+            readers.append(started[0])
+            processes.append(started[1])
         try:
             yield from self._collect(readers)
         finally:
@@ -106,6 +104,22 @@ class _Pool(Generic[T, R]):
                 process.join()
             for reader in readers:
                 reader.close()
+
+    def _start(self, claimed: Synchronized[int]) -> tuple[Connection, ForkProcess] | None:
+        """A worker and the end of the pipe it sends its results through, if one can start."""
+        try:
+            reader, writer = self._context.Pipe(duplex=False)
+        except OSError:
+            return None
+        process = self._context.Process(target=self._work, args=(claimed, writer), daemon=True)
+        try:
+            process.start()
+        except OSError:
+            reader.close()
+            return None
+        finally:
+            writer.close()  # the worker holds the only writing end: its death ends the pipe
+        return reader, process
 
     def _collect(self, readers: list[Connection]) -> Iterator[R]:
         """Each chunk's results in order; a chunk no worker sent (one died) is computed here."""
@@ -129,12 +143,17 @@ class _Pool(Generic[T, R]):
     def _local(self, chunk: range) -> Iterator[T]:
         return (self._items[index] for index in chunk)
 
-    def _work(self, tasks: SimpleQueue[int | None], writer: Connection) -> None:
-        """A worker's life: compute chunks until the stop sign, send each chunk's results."""
+    def _work(self, claimed: Synchronized[int], writer: Connection) -> None:
+        """A worker's life: claim the next chunk until none is left, send each one's results."""
         import signal  # noqa: PLC0415
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
-        while (number := tasks.get()) is not None:
+        while True:
+            with claimed.get_lock():
+                number = claimed.value
+                claimed.value += 1
+            if number >= len(self._chunks):
+                break
             try:
                 results: list[R] | None = [
                     self._function(self._items[i]) for i in self._chunks[number]
