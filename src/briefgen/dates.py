@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 _MONTHS = {
@@ -94,10 +95,28 @@ def _compile(flags: int) -> _Patterns:
     )
 
 
-_ANY_CASE = _compile(re.IGNORECASE)
 _LOWERED = _compile(0)
-"""For ASCII text, lowered first: matching case-sensitively is several times faster, and an ASCII
-text's lowered form has the same offsets."""
+"""For text lowered first (see `_lowered`): matching case-sensitively is several times faster."""
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_OWN_LOWER_CASE = ("\u0131", "\u017f")
+"""`ı` and `ſ`: their own lower case, yet ignoring case they match `i` and `s`."""
+
+
+@cache
+def _any_case() -> _Patterns:
+    """The patterns ignoring case, for the rare texts `_lowered` cannot serve (compiled once)."""
+    return _compile(re.IGNORECASE)
+
+
+def _lowered(text: str) -> str | None:
+    """The text in lower case where matching that case-sensitively finds what matching the text
+    ignoring case would, at the same offsets: lowering changed ASCII letters only."""
+    lowered = text.lower()
+    if text.isascii():
+        return lowered
+    if lowered != text.translate(_ASCII_LOWER) or any(c in text for c in _OWN_LOWER_CASE):
+        return None  # a capital beyond ASCII (`É`, `İ`, the Kelvin sign), or `ı`, `ſ`
+    return lowered
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,17 +184,18 @@ _NOTHING = DateScan()
 @lru_cache(maxsize=32768)
 def scan_dates(text: str) -> DateScan:
     """Every date pattern's matches in a text (cached: the brief asks about the same sentences)."""
-    ascii_text = text.isascii()
-    subject, patterns = (text.lower(), _LOWERED) if ascii_text else (text, _ANY_CASE)
+    lowered = _lowered(text)
+    subject, patterns = (lowered, _LOWERED) if lowered is not None else (text, _any_case())
     digit = _DIGIT.search(text) is not None  # every written date needs a digit; most lack one
-    relative = (not ascii_text or _may_be_relative(subject)) and bool(
+    # the substring tests on lowered text are far cheaper than the patterns they rule out
+    relative = (lowered is None or _may_be_relative(subject)) and bool(
         patterns.relative_hint.search(subject)
     )
     if not digit and not relative:
         return _NOTHING
     named_month = (
         digit
-        and (not ascii_text or _may_name_month(subject))
+        and (lowered is None or _may_name_month(subject))
         and bool(patterns.month_hint.search(subject))
     )
     written, taken = _written_dates(subject, named_month, patterns) if digit else ([], [])
