@@ -1,6 +1,6 @@
 """ROUGE of briefgen's headline + summary against human roundups, next to same-run baselines.
 
-Run: .venv/bin/python benchmarks/summaries.py [--limit N]
+Run: .venv/bin/python benchmarks/summaries.py [--limit N] [--half even|odd]
 
 Each event of /work/shared/corpora/summaries/dev.jsonl (three outlets' article openings and an
 editor's roundup) becomes a small site of three markdown sources (front matter: title, outlet)
@@ -12,6 +12,8 @@ by briefgen's splitter since NLTK's punkt data is not installed). Also prints th
 brief one event, and to brief 20 full articles (from ../events/dev.jsonl) put into one event,
 each time with the brief stage's caches of sentence readings emptied (a first reading: real news
 rarely repeats a sentence).
+`--half even` (or `odd`) scores only the events on even (odd) 0-based lines of the corpus: tune
+on one half, confirm on the other.
 """
 
 from __future__ import annotations
@@ -54,8 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="score only the first N events")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--half", choices=("even", "odd"), help="score only the events on even (odd) lines"
+    )
     args = parser.parse_args()
-    events = _read(args.corpus, args.limit)
+    events = _read(args.corpus, args.limit, args.half)
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     systems: dict[str, Callable[[Event], str]] = {
         "first sentences": _first_sentences,
@@ -195,8 +200,11 @@ def _score(scorer: Any, reference: str, candidate: str) -> dict[str, float]:
     return {metric: scores[metric].fmeasure for metric in METRICS}
 
 
-def _read(path: Path, limit: int) -> list[Event]:
-    return list(_lines(path, limit))
+def _read(path: Path, limit: int, half: str | None = None) -> list[Event]:
+    events = list(_lines(path, limit))
+    if half is None:
+        return events
+    return events[half == "odd" :: 2]
 
 
 def _lines(path: Path, limit: int) -> Iterator[Event]:

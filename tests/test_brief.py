@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.brief import brief, reactions, shorten_lead
+import briefgen.brief
+from briefgen.brief import brief, brief_events, reactions, shorten_lead
 from briefgen.build import analyse
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
@@ -240,3 +241,15 @@ def test_a_comment_carried_by_two_copies_of_a_story_is_one_reaction() -> None:
     assert [(r.text, r.outlet) for r in reactions(event)] == [
         ("Good news for the port.", "Daily A")
     ]
+
+
+def test_many_events_are_briefed_in_order_with_the_same_briefs(
+    seed_brief: Brief, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(briefgen.brief, "PARALLEL_MIN_EVENTS", 10)  # workers, where fork exists
+    event = seed_event()
+    events = [replace(event, id=f"seeds-{n}", slug=f"seeds-{n}") for n in range(24)]
+    briefs = list(brief_events(events))
+    assert [made.event for made in briefs] == events
+    assert [replace(made, event=event) for made in briefs] == [seed_brief] * 24
+    assert briefs[5].event is events[5]

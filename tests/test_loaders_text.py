@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from briefgen.loaders import SourceText
 from briefgen.loaders.lines import (
     article_end,
     furniture_kind,
+    grouped,
     is_headline,
     is_sentence,
     split_lines,
@@ -121,6 +123,22 @@ def test_furniture_kinds(line: str, kind: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("word", "matches"),
+    [
+        ("add", True),
+        ("Ask", True),
+        ("sign up", True),
+        ("see", True),
+        ("sign", False),
+        ("ad", False),
+    ],
+)
+def test_grouped_alternatives_match_the_words_given(word: str, matches: bool) -> None:
+    pattern = re.compile(grouped("add|ask|sign up|see|sign in"), re.IGNORECASE)
+    assert bool(pattern.fullmatch(word)) is matches
+
+
+@pytest.mark.parametrize(
     ("line", "sentence", "headline"),
     [
         ("The minister said the talks would resume on Monday after a break.", True, False),
@@ -129,6 +147,8 @@ def test_furniture_kinds(line: str, kind: str | None) -> None:
         ("Home", False, False),
         ("Der Minister sagte, die Gespräche würden am Montag fortgesetzt.", True, False),
         ("大臣は月曜日に協議を再開すると述べた。", True, False),
+        # Capitals outside ASCII count as capitals: a title-cased run is not prose.
+        ("Élan Été Énergie Œuvre Ça Paris Lyon Nice Metz Rome.", False, None),
         (
             "World Business Markets Technology Science Health Sports Culture Opinion Video "
             "Podcasts Newsletters Events Jobs Travel Style Food Books Music Film",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from briefgen.records import Event, Story
 from briefgen.summary import SUMMARY_MAX, summarize
 from briefgen.timeline import dated_passages
-from events import event_of, passages_of
+from events import event_of, passages_of, record
 
 LEAD = "Floods closed the northern port of Varna on Monday after three days of heavy rain."
 EVENT = event_of(
@@ -92,3 +94,68 @@ def test_sentences_giving_different_dates_do_not_support_each_other() -> None:
     apart = summarize(passages, dates)
     assert apart
     assert all(len(s.outlets) == 1 for s in apart)
+
+
+def _titled_event(*stories: tuple[str, str, Sequence[str]]) -> Event:
+    """An event of stories given as (outlet, headline, paragraphs)."""
+    built = tuple(
+        Story(f"r{i}", record(i, paragraphs, outlet, title=title))
+        for i, (outlet, title, paragraphs) in enumerate(stories)
+    )
+    return Event("test", "test", built)
+
+
+FILLER = [
+    "Officials counted damage to the fishing fleet on Tuesday morning, listing the boats, nets "
+    "and engines that were lost.",
+    "Residents of the old quarter swept mud from their doorsteps and cellars throughout the long "
+    "afternoon and into the evening.",
+    "Schools across the district stayed open, though buses ran late on several of the flooded "
+    "routes into the town centre.",
+    "Traders at the covered market reported quieter business than usual for a January weekday, "
+    "with few shoppers braving the cold.",
+]
+ECHO = (
+    "A storm shut the Varna harbour to shipping for two days, stranding cargo vessels and their "
+    "crews offshore."
+)
+
+
+def test_a_sentence_telling_what_another_outlets_headline_says_is_chosen() -> None:
+    event = _titled_event(
+        ("Daily A", "Local news roundup", [*FILLER, ECHO]),
+        (
+            "Wire B",
+            "Storm shuts Varna harbour to shipping",
+            ["Nobody was hurt, the coastguard said late on Wednesday."],
+        ),
+    )
+    texts = [s.text for s in summarize(passages_of(event))]
+    assert ECHO in texts
+
+
+def test_a_summary_of_news_length_sentences_stops_at_three() -> None:
+    event = _titled_event(("Daily A", "Local news roundup", FILLER))
+    summary = summarize(passages_of(event))
+    assert [s.text for s in summary] == FILLER[:3]
+
+
+def test_a_sentence_inside_a_quotation_is_not_shown_as_the_outlets_own_words() -> None:
+    event = event_of(
+        (
+            "Daily A",
+            None,
+            [
+                "The finance minister presented the budget to parliament on Wednesday afternoon.",
+                'He told lawmakers: "Prices will fall by the summer across the whole country. '
+                "Wages will rise faster than at any time in the last ten years. "
+                'That is our plan."',
+                "Opposition parties said the figures did not add up and called for an inquiry.",
+                "Markets barely moved after the speech, with the currency flat against the euro.",
+            ],
+        ),
+    )
+    texts = [s.text for s in summarize(passages_of(event))]
+    assert len(texts) == 3
+    assert not any(text.startswith("Wages will rise") for text in texts)
+    assert texts[0].startswith("The finance minister")

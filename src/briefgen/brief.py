@@ -5,13 +5,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
+from functools import partial
 from itertools import chain
 
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
 from briefgen.entities import entities
 from briefgen.normalize import clean_spaces
+from briefgen.parallel import ordered_map
 from briefgen.passages import (
     MATCH_PER_STORY,
     Passage,
@@ -28,8 +32,27 @@ from briefgen.timeline import DatedPassage, dated_passages, timeline
 
 HEADLINE_WORDS = 14
 """A headline taken from a lead sentence is cut at a phrase boundary near this many words."""
+PARALLEL_MIN_EVENTS = 200
+"""Sites with this many events are briefed in worker processes (fewer: forking costs more)."""
 _BREADCRUMB = re.compile(r"\s(?:>|»|›|/)\s")
 _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because|following|despite)\s")
+
+
+def brief_events(
+    events: Sequence[Event], make: Callable[[Event], Brief] | None = None
+) -> Iterator[Brief]:
+    """Each event's brief (by `make`, default `brief`), in order: in worker processes for large
+    sites (the same briefs)."""
+    detached = partial(_detached_brief, make or brief)
+    for event, made in zip(
+        events, ordered_map(detached, events, min_items=PARALLEL_MIN_EVENTS), strict=True
+    ):
+        yield replace(made, event=event)
+
+
+def _detached_brief(make: Callable[[Event], Brief], event: Event) -> Brief:
+    """The brief without its event's stories, which a worker need not send back."""
+    return replace(make(event), event=Event(event.id, event.slug, ()))
 
 
 def brief(event: Event) -> Brief:

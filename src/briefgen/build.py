@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -189,14 +189,46 @@ def brief(event: Event) -> Brief:
     return make_brief(event)
 
 
+def brief_events(events: Sequence[Event], make: Callable[[Event], Brief]) -> Iterator[Brief]:
+    """briefgen.brief.brief_events, imported on first use (see `brief`)."""
+    from briefgen.brief import brief_events as run  # noqa: PLC0415
+
+    return run(events, make)
+
+
 def _brief_all(
     events: tuple[Event, ...], progress: Progress, cache: BuildCache | None
 ) -> tuple[Brief, ...]:
-    briefs: list[Brief] = []
-    for done, event in enumerate(events, start=1):
-        briefs.append(brief(event) if cache is None else cache.brief(event, brief))
+    briefs: list[Brief | None] = [None] * len(events)
+    if cache is not None:  # the last build's briefs first: only the others are made anew
+        for index, event in enumerate(events):
+            briefs[index] = _cached_brief(cache, event)
+    todo = [index for index, found in enumerate(briefs) if found is None]
+    done = len(events) - len(todo)
+    for index, made in zip(todo, brief_events([events[i] for i in todo], brief), strict=True):
+        briefs[index] = made if cache is None else cache.brief(events[index], _made(made))
+        done += 1
         progress("brief", done, len(events))
-    return tuple(briefs)
+    return tuple(found for found in briefs if found is not None)
+
+
+def _made(made: Brief) -> Callable[[Event], Brief]:
+    """For the cache to keep a brief already made."""
+    return lambda _: made
+
+
+class _NotCached(Exception):
+    """The build cache holds no brief for an event."""
+
+
+def _cached_brief(cache: BuildCache, event: Event) -> Brief | None:
+    def not_cached(_: Event) -> Brief:
+        raise _NotCached
+
+    try:
+        return cache.brief(event, not_cached)
+    except _NotCached:
+        return None
 
 
 def site_info(config: Config) -> SiteInfo:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 _MONTHS = {
     name: number
@@ -44,22 +46,77 @@ _MONTH_PREFIXES = (
     "nov",
     "dec",
 )
-_MONTH_HINT = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 _NUMERIC_PATTERNS = 2
-"""The first patterns of _PATTERNS are all-digit; the others need a month name."""
+"""The first written-date patterns are all-digit; the others need a month name."""
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_PATTERNS = (
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
-    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
-)
-# Month and day without a year ("Jan 15", "on January 16"), resolved against a reference date.
-_PARTIAL = (
-    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)(?!\s*:)", re.IGNORECASE),
-    re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.IGNORECASE),
-)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+
+
+class _Patterns(NamedTuple):
+    """The date patterns, all written in lower case."""
+
+    month_hint: re.Pattern[str]
+    written: tuple[re.Pattern[str], ...]
+    """Dates with their year."""
+    partial: tuple[re.Pattern[str], ...]
+    """Month and day without a year ("Jan 15", "on January 16"), resolved against a date."""
+    weekday: re.Pattern[str]
+    day_word: re.Pattern[str]
+    anchored: re.Pattern[str]
+    relative_hint: re.Pattern[str]
+
+
+def _compile(flags: int) -> _Patterns:
+    return _Patterns(
+        re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\b", flags),
+        (
+            re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+            re.compile(r"\b(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)\b"),
+            re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", flags),
+            re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", flags),
+        ),
+        (
+            re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)(?!\s*:)", flags),
+            re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", flags),
+        ),
+        re.compile(r"\b(?:on\s+|last\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", flags),
+        re.compile(
+            r"\b(?:(?P<word>today|tonight|yesterday|tomorrow)|this\s+(?:morning|afternoon|evening))\b",
+            flags,
+        ),
+        re.compile(
+            r"\bthe\s+(?:(?P<before>day\s+before|previous\s+day|eve)"
+            r"|(?P<after>day\s+after|next\s+day|following\s+day))\b",
+            flags,
+        ),
+        re.compile(r"day|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|the\s+eve\b", flags),
+    )
+
+
+_LOWERED = _compile(0)
+"""For text lowered first (see `_lowered`): matching case-sensitively is several times faster."""
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_OWN_LOWER_CASE = ("\u0131", "\u017f")
+"""`ı` and `ſ`: their own lower case, yet ignoring case they match `i` and `s`."""
+
+
+@cache
+def _any_case() -> _Patterns:
+    """The patterns ignoring case, for the rare texts `_lowered` cannot serve (compiled once)."""
+    return _compile(re.IGNORECASE)
+
+
+def _lowered(text: str) -> str | None:
+    """The text in lower case where matching that case-sensitively finds what matching the text
+    ignoring case would, at the same offsets: lowering changed ASCII letters only."""
+    lowered = text.lower()
+    if text.isascii():
+        return lowered
+    if lowered != text.translate(_ASCII_LOWER) or any(c in text for c in _OWN_LOWER_CASE):
+        return None  # a capital beyond ASCII (`É`, `İ`, the Kelvin sign), or `ı`, `ſ`
+    return lowered
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,29 +184,40 @@ _NOTHING = DateScan()
 @lru_cache(maxsize=32768)
 def scan_dates(text: str) -> DateScan:
     """Every date pattern's matches in a text (cached: the brief asks about the same sentences)."""
+    lowered = _lowered(text)
+    subject, patterns = (lowered, _LOWERED) if lowered is not None else (text, _any_case())
     digit = _DIGIT.search(text) is not None  # every written date needs a digit; most lack one
-    relative = _may_be_relative(text) and _RELATIVE_HINT.search(text) is not None
+    # the substring tests on lowered text are far cheaper than the patterns they rule out
+    relative = (lowered is None or _may_be_relative(subject)) and bool(
+        patterns.relative_hint.search(subject)
+    )
     if not digit and not relative:
         return _NOTHING
-    named_month = digit and _may_name_month(text) and bool(_MONTH_HINT.search(text))
-    written, taken = _written_dates(text, named_month) if digit else ([], [])
+    named_month = (
+        digit
+        and (lowered is None or _may_name_month(subject))
+        and bool(patterns.month_hint.search(subject))
+    )
+    written, taken = _written_dates(subject, named_month, patterns) if digit else ([], [])
     partial = [
         (match.start(), match.end(), match["month"], match["day"])
-        for pattern in (_PARTIAL if named_month else ())
-        for match in pattern.finditer(text)
+        for pattern in (patterns.partial if named_month else ())
+        for match in pattern.finditer(subject)
     ]
     return DateScan(
         tuple(sorted(written, key=lambda mention: mention.start)),
         tuple(taken),
         tuple(partial),
-        *(_relative_words(text) if relative else ((), (), ())),
+        *(_relative_words(subject, patterns) if relative else ((), (), ())),
     )
 
 
-def _written_dates(text: str, named_month: bool) -> tuple[list[DateMention], list[tuple[int, int]]]:
+def _written_dates(
+    text: str, named_month: bool, patterns: _Patterns
+) -> tuple[list[DateMention], list[tuple[int, int]]]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for pattern in _PATTERNS if named_month else _PATTERNS[:_NUMERIC_PATTERNS]:
+    for pattern in patterns.written if named_month else patterns.written[:_NUMERIC_PATTERNS]:
         for match in pattern.finditer(text):
             value = _make(int(match["year"]), match["month"], match["day"])
             if value and not _overlaps(match.span(), taken):
@@ -158,11 +226,8 @@ def _written_dates(text: str, named_month: bool) -> tuple[list[DateMention], lis
     return found, taken
 
 
-def _may_name_month(text: str) -> bool:
+def _may_name_month(lowered: str) -> bool:
     """False where plain substring tests rule out every month name (far cheaper than the regex)."""
-    if not text.isascii():  # case-insensitive matching beyond ASCII: leave it to the regex
-        return True
-    lowered = text.lower()
     return any(prefix in lowered for prefix in _MONTH_PREFIXES)
 
 
@@ -226,25 +291,8 @@ def days_between(left: str | None, right: str | None) -> float | None:
     return abs((first - second) / timedelta(days=1))
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY = re.compile(
-    r"\b(?:on\s+|last\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE
-)
-_DAY_WORDS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
-_DAY_WORD = re.compile(
-    r"\b(?:(?P<word>today|tonight|yesterday|tomorrow)|this\s+(?:morning|afternoon|evening))\b",
-    re.IGNORECASE,
-)
-_ANCHORED = re.compile(
-    r"\bthe\s+(?:(?P<before>day\s+before|previous\s+day|eve)"
-    r"|(?P<after>day\s+after|next\s+day|following\s+day))\b",
-    re.IGNORECASE,
-)
-_RELATIVE_HINT = re.compile(
-    r"day|tonight|tomorrow|this\s+(?:morning|afternoon|evening)|the\s+eve\b", re.IGNORECASE
-)
 _RELATIVE_WORDS = ("day", "tonight", "tomorrow", "this", "eve")
-"""Substrings every match of _RELATIVE_HINT holds one of."""
+"""Substrings every match of the relative hint pattern holds one of."""
 _WEEKDAY_NEAR_DATE = 16
 """A weekday this close before a written date (`Thursday (Jan 15)`) is that date, not another."""
 
@@ -271,7 +319,7 @@ def find_relative_dates(
 
 
 def _relative_words(
-    text: str,
+    text: str, patterns: _Patterns
 ) -> tuple[
     tuple[tuple[int, int, int], ...],
     tuple[tuple[int, int, int], ...],
@@ -280,24 +328,21 @@ def _relative_words(
     """The weekdays, day words and anchored phrases of a text, with their day numbers or shifts."""
     weekdays = tuple(
         (match.start(), match.end(), _WEEKDAYS.index(match["weekday"].casefold()))
-        for match in _WEEKDAY.finditer(text)
+        for match in patterns.weekday.finditer(text)
     )
     day_words = tuple(
         (match.start(), match.end(), _DAY_WORDS.get((match["word"] or "").casefold(), 0))
-        for match in _DAY_WORD.finditer(text)
+        for match in patterns.day_word.finditer(text)
     )
     anchored = tuple(
         (match.start(), match.end(), -1 if match["before"] else 1)
-        for match in _ANCHORED.finditer(text)
+        for match in patterns.anchored.finditer(text)
     )
     return weekdays, day_words, anchored
 
 
-def _may_be_relative(text: str) -> bool:
-    """False where plain substring tests rule out _RELATIVE_HINT (far cheaper than the regex)."""
-    if not text.isascii():
-        return True
-    lowered = text.lower()
+def _may_be_relative(lowered: str) -> bool:
+    """False where plain substring tests rule out the relative hint (far cheaper than a regex)."""
     return any(word in lowered for word in _RELATIVE_WORDS)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -85,21 +86,22 @@ class _Value:
 
 def disagreements(dated: list[DatedPassage], passages: list[Passage]) -> tuple[Disagreement, ...]:
     """Facts on which the event's outlets give different values, each value with its outlets."""
+    sources = _sources(chain((d.passage for d in dated), passages))
     dates = [_Value(d.value.isoformat(), d.passage, d.passage.terms - _DATE_WORDS) for d in dated]
-    found = [_disagreement(group, "date") for group in _conflicts(dates)]
+    found = [_disagreement(group, "date") for group in _conflicts(dates, sources)]
     for noun, values in _counts(passages).items():
-        groups = _conflicts(values)
+        groups = _conflicts(values, sources)
         if groups:  # the noun's written form is looked up only where it is shown
             kind = _surface(noun, values[0].passage.text)
             found.extend(_disagreement(group, kind) for group in groups)
     return tuple(found)
 
 
-def _conflicts(values: list[_Value]) -> list[list[_Value]]:
+def _conflicts(values: list[_Value], sources: dict[str, _Source]) -> list[list[_Value]]:
     """Groups of values for one fact (a sentence and its best match per story), values differing."""
-    if len({_source(v.passage) for v in values}) < 2:  # one source cannot disagree with itself
+    if len({sources[v.passage.story.id] for v in values}) < 2:  # one source cannot disagree
         return []
-    matcher = _Matcher(values)
+    matcher = _Matcher(values, sources)
     groups: list[tuple[list[_Value], frozenset[int]]] = []
     for index, value in enumerate(values):
         group = [value, *matcher.best_matches(index)]
@@ -142,13 +144,13 @@ class _Matcher:
     MIN_SHARED terms are compared, so the work follows the shared words, not all pairs.
     """
 
-    def __init__(self, values: list[_Value]) -> None:
+    def __init__(self, values: list[_Value], sources: dict[str, _Source]) -> None:
         self._values = values
         self._postings: dict[str, list[int]] = {}
         for index, value in enumerate(values):
             for term in value.terms:
                 self._postings.setdefault(term, []).append(index)
-        self._sources = [_source(v.passage) for v in values]
+        self._sources = [sources[v.passage.story.id] for v in values]
 
     def best_matches(self, index: int) -> list[_Value]:
         """Per other source's story, its value in the sentence most like this one's."""
@@ -168,9 +170,17 @@ class _Matcher:
         return [match for _, match in best.values()]
 
 
-def _source(passage: Passage) -> tuple[str, frozenset[str]]:
-    """A sentence's story and the outlets named for it (stories of one outlet are one source)."""
-    return (passage.story.id, frozenset(passage.story.outlets))
+_Source = tuple[str, frozenset[str]]
+"""A story's id and the outlets named for it (stories of one outlet are one source)."""
+
+
+def _sources(passages: Iterable[Passage]) -> dict[str, _Source]:
+    """Each story's source, by story id (`Story.outlets` is computed anew at each reading)."""
+    found: dict[str, _Source] = {}
+    for passage in passages:
+        if passage.story.id not in found:
+            found[passage.story.id] = (passage.story.id, frozenset(passage.story.outlets))
+    return found
 
 
 def _disagreement(group: list[_Value], kind: str) -> Disagreement:

@@ -9,7 +9,7 @@ for a person named in full elsewhere, and when an acronym spells a name's initia
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -29,14 +29,26 @@ _ABBREVIATION = re.compile(r"(?:^|-)(?:\w\.)+$")
 
 @dataclass(slots=True)
 class _Tally:
-    spellings: Counter[str]
-    kinds: Counter[str]
+    spellings: dict[str, int]
+    """How often each spelling is written (plain dicts: a Counter each costs far more)."""
+    kinds: dict[str, int]
+    """How often the name is read as each kind."""
+
+    def add(self, spelling: str, kind: str, count: int) -> None:
+        self.spellings[spelling] = self.spellings.get(spelling, 0) + count
+        self.kinds[kind] = self.kinds.get(kind, 0) + count
+
+    def absorb(self, other: _Tally) -> None:
+        for spelling, count in other.spellings.items():
+            self.spellings[spelling] = self.spellings.get(spelling, 0) + count
+        for kind, count in other.kinds.items():
+            self.kinds[kind] = self.kinds.get(kind, 0) + count
 
 
 def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]:
     """The event's most named people, organisations and places."""
     lowercase = people.lowercase
-    tallies: dict[str, _Tally] = defaultdict(lambda: _Tally(Counter(), Counter()))
+    tallies: dict[str, _Tally] = {}
     # the same runs recur all through an event: each distinct one is read once, in first-seen
     # order (which the acronym merge depends on), and counted as often as it is written
     written = Counter(chain.from_iterable(passage.runs for passage in passages))
@@ -52,10 +64,10 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
             key, kind = name_key(person), "person"
         else:
             key, kind = _key(named), _kind(named, run.after_place_word)
-        tally = tallies[key]
-        spelling = named if person is None or " " in named else person
-        tally.spellings[spelling] += count
-        tally.kinds[kind] += count
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _Tally({}, {})
+        tally.add(named if person is None or " " in named else person, kind, count)
     merged = _merge_acronyms(tallies)
     found = [
         _entity(tally) for tally in merged.values() if sum(tally.spellings.values()) >= MIN_MENTIONS
@@ -70,18 +82,37 @@ def _name(run: str, opening: bool, lowercase: frozenset[str]) -> str | None:
     `opening`: the run opens its sentence, so a first word written elsewhere in lower case is
     that common word capitalised.
     """
-    tokens = run.replace("’", "'").split()
-    tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
-    while tokens and (_common_word(tokens[0]) or (tokens[0].casefold() in lowercase and opening)):
-        tokens.pop(0)
-    if not tokens or all(t.casefold().strip(".") in TITLE_WORDS for t in tokens):
+    tokens, common, folded = _tokens(run)
+    skip = 0
+    while skip < len(tokens) and (common[skip] or (opening and folded[skip] in lowercase)):
+        skip += 1
+    name, single = _named(run, skip)
+    if name is None or (single and single in lowercase):
         return None
+    return name
+
+
+@lru_cache(maxsize=65536)
+def _tokens(run: str) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[str, ...]]:
+    """A run's words without possessive `'s`; which are common words; their folded forms."""
+    tokens = tuple(t[:-2] if t.endswith("'s") else t for t in run.replace("’", "'").split())
+    return tokens, tuple(map(_common_word, tokens)), tuple(t.casefold() for t in tokens)
+
+
+@lru_cache(maxsize=65536)
+def _named(run: str, skip: int) -> tuple[str | None, str]:
+    """The name a run writes after its first `skip` words, or None for a bare post; and, for a
+    one-word name, its folded form (a common word where the texts write it in lower case)."""
+    tokens = list(_tokens(run)[0][skip:])
+    if not tokens or all(t.casefold().strip(".") in TITLE_WORDS for t in tokens):
+        return None, ""
     if tokens[-1].endswith(".") and not _ABBREVIATION.search(tokens[-1]):
         tokens[-1] = tokens[-1].rstrip(".")
     name = " ".join(tokens)
-    if len(tokens) == 1 and (name.casefold() in lowercase or len(name) < 2):
-        return None
-    return strip_titles(name) if _has_person_post(tokens) else name
+    if len(tokens) == 1 and len(name) < 2:
+        return None, ""
+    single = name.casefold() if len(tokens) == 1 else ""
+    return (strip_titles(name) if _has_person_post(tokens) else name), single
 
 
 def _common_word(token: str) -> bool:
@@ -121,8 +152,7 @@ def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
     for key in list(merged):
         full = spelled.get(key) if " " not in key else None
         if full:
-            merged[full].spellings.update(merged[key].spellings)
-            merged[full].kinds.update(merged[key].kinds)
+            merged[full].absorb(merged[key])
             del merged[key]
     return merged
 
@@ -130,7 +160,7 @@ def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
 def _entity(tally: _Tally) -> Entity:
     spellings = sorted(tally.spellings, key=lambda s: (-tally.spellings[s], -len(s), s))
     kind = next(
-        (k for k in ("person", "organisation", "place") if tally.kinds[k]),
+        (k for k in ("person", "organisation", "place") if tally.kinds.get(k)),
         "other",
     )
     return Entity(

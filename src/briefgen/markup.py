@@ -9,7 +9,13 @@ from functools import cache
 import markdown
 import nh3
 
-_MARKUP = re.compile(r"[*_`\[\]<>#&\\|~]|^\s*(?:[-+]\s|\d+\.\s|>)", re.MULTILINE)
+# Characters that are markdown syntax (or HTML, or entities) wherever they stand.
+_MARKUP = re.compile(r"[*_`<>#&\\|~]")
+# List items and quotes: markers at a line's start.
+_LINE_MARKER = re.compile(r"^\s*(?:[-+]\s|\d+\.\s|>)", re.MULTILINE)
+# Square brackets are syntax only as links, images and link definitions (`[a](b)`, `[a][b]`,
+# `[a]: b`, `![a]`); elsewhere (`[sic]`, an editor's `[asked]`) the parser leaves them as they are.
+_LINK = re.compile(r"\]\s*[(\[:]|!\[")
 
 
 @cache
@@ -17,9 +23,18 @@ def _renderer() -> markdown.Markdown:
     return markdown.Markdown(output_format="html")
 
 
+def is_plain(text: str) -> bool:
+    """True where the text has no markdown syntax: its visible text is the text itself.
+
+    Also true of every part of such a text, as each test looks for what a part would show."""
+    if _MARKUP.search(text) or _LINE_MARKER.search(text):
+        return False
+    return not (("[" in text or "]" in text) and _LINK.search(text))
+
+
 def markdown_to_text(chunk: str) -> str:
     """The visible text of a markdown chunk, with no markup left in it."""
-    if not _MARKUP.search(chunk):
+    if is_plain(chunk):
         return " ".join(chunk.split())
     renderer = _renderer()
     rendered = renderer.reset().convert(chunk)

@@ -114,7 +114,6 @@ _ORGANISATION_WORDS = """department ministry agency army navy force forces comma
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 """Words that make a capitalised run an organisation's name."""
 _INITIALS = re.compile(r"(?:^|-)(?:\w\.)+$")
-_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
 _PLACE_WINDOW = 32
 """Characters before a name that can hold `outside the ` written with single spaces."""
@@ -161,9 +160,16 @@ def read_runs(text: str) -> tuple[NameRun, ...]:
     )
 
 
-def lower_words(text: str) -> frozenset[str]:
-    """The words a text writes in lower case."""
-    return frozenset(map(sys.intern, _LOWER_WORD.findall(text)))
+def lower_words(tokens: list[str]) -> frozenset[str]:
+    """The words written in lower case (ASCII letters) among a text's words (`\\w+` runs)."""
+    return frozenset(filter(None, map(_lower_word, tokens)))
+
+
+@lru_cache(maxsize=65536)
+def _lower_word(token: str) -> str:
+    """The token (interned) where it is a lower-case word of two letters or more, else ""."""
+    lower = token.islower() and token.isalpha() and token.isascii() and len(token) > 1
+    return sys.intern(token) if lower else ""
 
 
 def _place_before(text: str, offset: int) -> bool:
@@ -195,16 +201,41 @@ def name_key(name: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def _keys_last_first(run: str) -> tuple[str, ...]:
+    """The matching forms of a run's words after its posts, last word first."""
+    return tuple(name_key(token) for token in reversed(strip_titles(run).split()))
+
+
+@lru_cache(maxsize=65536)
 def _has_post(run: str) -> bool:
     return any(_bare(token) in TITLE_WORDS for token in run.split())
 
 
-def _strip_common(run: str, lowercase: frozenset[str]) -> str:
-    """A run without leading words that are common words capitalised (`While Trump`)."""
-    tokens = run.split()
-    while tokens and (tokens[0].casefold() in STOPWORDS or tokens[0].casefold() in lowercase):
-        tokens.pop(0)
-    return " ".join(tokens)
+@lru_cache(maxsize=65536)
+def _after_post(run: str) -> tuple[str, bool] | None:
+    """The words after a run's last post word, where it has one and words follow it."""
+    after_post = strip_titles(run)
+    return (after_post, True) if after_post and _has_post(run) else None
+
+
+@lru_cache(maxsize=65536)
+def _folded_words(run: str) -> tuple[str, ...]:
+    return tuple(token.casefold() for token in run.split())
+
+
+@lru_cache(maxsize=65536)
+def _without_first(run: str, skip: int) -> str:
+    """`strip_titles` of a run without its first `skip` words."""
+    return strip_titles(" ".join(run.split()[skip:]))
+
+
+@lru_cache(maxsize=65536)
+def _surname_key(name: str) -> str:
+    """The folded surname of a name of two or three words that looks personal, else ""."""
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 3 or not _looks_personal(name):
+        return ""
+    return name_key(tokens[-1])
 
 
 @lru_cache(maxsize=65536)
@@ -251,18 +282,17 @@ class PeopleIndex:
         distinct = {sentence.text: sentence for sentence in sentences}
         self.lowercase = frozenset().union(*(s.lower_words for s in distinct.values()))
         """Words the texts write in lower case (so a capitalised one opens a sentence)."""
-        full: dict[str, Counter[str]] = {}
+        full: dict[str, dict[str, int]] = {}
         self._person_words_of: dict[str, tuple[str, bool]] = {}
         self._runs = {text: sentence.runs for text, sentence in distinct.items()}
         # each distinct (run, speaking) once, with how often it is written
         said = Counter((run.text, run.speaking) for run in chain.from_iterable(self._runs.values()))
         for (run, speaking), count in said.items():
             name, titled = self._person_words(run)
-            tokens = name.split()
-            if not 2 <= len(tokens) <= 3 or not _looks_personal(name):
-                continue
-            if titled or speaking:
-                full.setdefault(name_key(tokens[-1]), Counter())[name] += count
+            surname = _surname_key(name)
+            if surname and (titled or speaking):
+                names = full.setdefault(surname, {})
+                names[name] = names.get(name, 0) + count
         self._names = {surname: _fullest(names) for surname, names in full.items()}
         self._resolved: dict[str, str | None] = {}
 
@@ -270,19 +300,22 @@ class PeopleIndex:
         """The words of a run that could name a person, and whether a post is written before."""
         found = self._person_words_of.get(run)
         if found is None:
-            after_post = strip_titles(run)
-            if after_post and _has_post(run):
-                found = (after_post, True)
-            else:
-                found = (strip_titles(_strip_common(run, self.lowercase)), False)
+            found = _after_post(run)
+            if found is None:
+                # without leading common words capitalised (`While Trump`)
+                words, skip = _folded_words(run), 0
+                while skip < len(words) and (
+                    words[skip] in STOPWORDS or words[skip] in self.lowercase
+                ):
+                    skip += 1
+                found = (_without_first(run, skip), False)
             self._person_words_of[run] = found
         return found
 
     def full_name(self, run: str) -> str | None:
         """The full name of the person a capitalised run names, or None if it names nobody known."""
         if run not in self._resolved:
-            tokens = strip_titles(run).split()
-            found = (self._names.get(name_key(token)) for token in reversed(tokens))
+            found = (self._names.get(key) for key in _keys_last_first(run))
             self._resolved[run] = next((name for name in found if name), None)
         return self._resolved[run]
 
@@ -312,6 +345,6 @@ class PeopleIndex:
         return dict(self._names)
 
 
-def _fullest(names: Counter[str]) -> str:
+def _fullest(names: dict[str, int]) -> str:
     """The most written spelling among the longest forms (so `Pete Hegseth` over `Hegseth`)."""
     return max(names, key=lambda name: (len(name.split()), names[name], name))

@@ -13,8 +13,9 @@ _ABBREVIATIONS = frozenset(
     a.m p.m ph.d""".split()
 )
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
+# (Matching the terminal character, not looking behind for it at every position: faster.)
 _BOUNDARY = re.compile(
-    r"(?<=[.!?\u2026])([\"'\u201d\u2019)\]]*)\s+"
+    r"[.!?\u2026]([\"'\u201d\u2019)\]]*)\s+"
     r"(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f\u0370-\u1fff])"
 )
 _CJK_STOPS = ("\u3002", "\uff01", "\uff1f")
@@ -30,8 +31,8 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        stop = match.start()
-        # only a period can end an abbreviation (the boundary's lookbehind ends `text[:stop]`)
+        stop = match.start() + 1  # just after the terminal character
+        # only a period can end an abbreviation (the terminal character ends `text[:stop]`)
         if text[stop - 1] == "." and _is_abbreviation(text[start:stop]):
             continue
         piece = text[start : stop + len(match.group(1))].strip()

@@ -6,9 +6,10 @@ import re
 
 from briefgen.loaders import SourceText, record_id, title_from_text
 from briefgen.loaders.front_matter import split_front_matter
-from briefgen.markup import markdown_to_text
+from briefgen.markup import is_plain, markdown_to_text
 from briefgen.records import Block, Byline, Diagnostic, Record
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
@@ -48,8 +49,10 @@ def load(source: SourceText) -> Record:
 
 def markdown_blocks(text: str) -> list[Block]:
     """Body blocks from markdown: headings, and paragraphs rendered to plain text."""
+    if is_plain(text):  # then so is every chunk: all paragraphs, no headings
+        return [Block("paragraph", " ".join(chunk.split())) for chunk in _chunks(text)]
     blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", text):
+    for chunk in _BLANK_LINE.split(text):
         stripped = chunk.strip()
         if not stripped:
             continue
@@ -61,6 +64,10 @@ def markdown_blocks(text: str) -> list[Block]:
         if plain:
             blocks.append(Block("paragraph", plain))
     return blocks
+
+
+def _chunks(text: str) -> list[str]:
+    return [chunk for chunk in _BLANK_LINE.split(text) if chunk.strip()]
 
 
 def _first_heading(blocks: list[Block]) -> str | None:

@@ -246,8 +246,11 @@ class _Page:
         return parts[0] if parts and len(parts[0].split()) >= 4 else None
 
     def _note_outlet(self, line: Line) -> None:
+        # Run on most lines: the cheap test of the one word every such promo has comes first.
+        if self.outlet or "source" not in line.text.casefold():
+            return
         match = PREFERRED_SOURCE.search(line.text)
-        if match and not self.outlet:
+        if match:
             self.outlet = match["outlet"].strip()
 
     # -- body --------------------------------------------------------------------------------
