@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import filecmp
+import os
+import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import briefgen.build
 import briefgen.cache
 from briefgen.build import build
-from briefgen.cache import CACHE_FILE, BuildCache
+from briefgen.cache import STATE_FILE, BuildCache
+from briefgen.cache_data import ANALYSIS_FILE, BRIEFS_DIR, RECORDS_DIR
 from briefgen.cli import main
 from briefgen.config import Config
-from briefgen.load import load_sources
+from briefgen.load import discover, load_sources
 from briefgen.records import Brief, Event
 from conftest import MakeSite
 
@@ -78,6 +83,47 @@ def same_tree(first: Path, second: Path) -> bool:
     assert names == others
     _, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     return not mismatch and not errors
+
+
+def settle(config: Config) -> None:
+    """Date every source an hour back: files written moments before a build are hashed again
+    at the next one (a coarse clock could hide a second change), settled ones are not."""
+    an_hour_ago = time.time() - 3600
+    for path in config.sources_dir.iterdir():
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the source files the cache reads to hash them."""
+    read: list[str] = []
+    real = briefgen.cache._file_key
+
+    def file_key(path: str, name: str) -> str | None:
+        read.append(name)
+        return real(path, name)
+
+    monkeypatch.setattr(briefgen.cache, "_file_key", file_key)
+    return read
+
+
+def test_the_cache_finds_the_files_load_finds_in_the_same_order(make_site: MakeSite) -> None:
+    config = make_site(
+        {
+            **SOURCES,
+            "b/z.md": "z",
+            "b/a.md": "a",
+            "a b/c.txt": "c",
+            ".hidden/x.md": "x",
+            "b/.secret.md": "s",
+            "b.md": "b",
+        }
+    )
+    expected = [
+        (str(path), path.relative_to(config.sources_dir).as_posix())
+        for path in discover(config.sources_dir)
+    ]
+    assert briefgen.cache.source_files(config.sources_dir) == expected
+    assert "b/a.md" in [name for _, name in expected]
 
 
 def test_cached_load_equals_the_load_stage(make_site: MakeSite) -> None:
@@ -148,14 +194,24 @@ def test_unchanged_pages_keep_their_files_when_one_source_changes(make_site: Mak
     assert any("spillway" in p.read_text() for p in kept if "stories" in p.parts)
 
 
+@pytest.mark.parametrize("name", [STATE_FILE, ANALYSIS_FILE, RECORDS_DIR, BRIEFS_DIR])
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
-def test_a_damaged_cache_is_a_miss_not_a_failure(make_site: MakeSite, damage: bytes) -> None:
+def test_a_damaged_cache_is_a_miss_not_a_failure(
+    make_site: MakeSite, name: str, damage: bytes
+) -> None:
     config = make_site(SOURCES)
-    config.cache_dir.mkdir(parents=True)
-    (config.cache_dir / CACHE_FILE).write_bytes(damage)
+    build(config, cache=BuildCache(config.cache_dir))
+    damaged = config.cache_dir / name
+    for path in sorted(damaged.glob("*.pickle")) if damaged.is_dir() else [damaged]:
+        path.write_bytes(damage)  # a cache the last build wrote, then damaged
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("10pm", "9pm"))
     result = build(config, cache=BuildCache(config.cache_dir))
     assert result.analysis.loaded.files_seen == len(SOURCES)
     assert "Valley dam opens" in (config.output_dir / "index.html").read_text()
+    fresh = replace(config, output=str(config.root / "fresh"))
+    build(fresh)
+    assert same_tree(config.output_dir, fresh.output_dir)
 
 
 def test_cli_uses_the_configured_cache_folder_and_no_cache_skips_it(
@@ -165,7 +221,7 @@ def test_cli_uses_the_configured_cache_folder_and_no_cache_skips_it(
     assert main(["build", "--no-cache", "--config", str(config.path)]) == 0
     assert not (config.root / "work").exists()
     assert main(["build", "--config", str(config.path)]) == 0
-    assert (config.root / "work" / "cache" / CACHE_FILE).is_file()
+    assert (config.root / "work" / "cache" / STATE_FILE).is_file()
     capsys.readouterr()
     assert main(["build", "--config", str(config.path)]) == 0
     assert "nothing changed: " in capsys.readouterr().out
@@ -191,3 +247,101 @@ def test_a_one_file_change_re_briefs_only_its_event(
     second = build(config, cache=BuildCache(config.cache_dir))
     assert briefed == ["library.md"]
     assert len(second.analysis.briefs) == len(first.analysis.briefs)
+
+
+def test_a_rebuild_reads_only_the_files_whose_stat_changed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    settle(config)
+    build(config, cache=BuildCache(config.cache_dir))
+    read = counting_reads(monkeypatch)
+    assert build(config, cache=BuildCache(config.cache_dir)).output_reused
+    assert read == []
+    library = config.sources_dir / "library.md"
+    before = library.stat()
+    # Same size, and the old modification time put back: only the change time tells.
+    library.write_text(library.read_text().replace("10pm", "11pm"))
+    os.utime(library, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert library.stat().st_size == before.st_size
+    result = build(config, cache=BuildCache(config.cache_dir))
+    assert set(read) == {"library.md"}  # hashed, and hashed again after its parse
+    assert not result.output_reused
+    assert "until 11pm" in (config.output_dir / "sources.html").read_text() or any(
+        "until 11pm" in page.read_text() for page in config.output_dir.glob("stories/*.html")
+    )
+
+
+def test_a_no_change_rebuild_reads_the_small_state_only(make_site: MakeSite) -> None:
+    config = make_site(SOURCES)
+    settle(config)
+    first = build(config, cache=BuildCache(config.cache_dir))
+    for data in (RECORDS_DIR, BRIEFS_DIR, ANALYSIS_FILE):  # records, briefs, analysis: not needed
+        shutil.move(config.cache_dir / data, config.root / data)
+    again = build(config, cache=BuildCache(config.cache_dir))
+    assert again.output_reused
+    assert again.summary == first.summary
+    assert again.summary.stories == len(first.analysis.stories) == 3
+    assert again.summary.copies_merged == 1
+    assert again.summary.diagnostics == first.analysis.diagnostics
+    # Asked for, the analysis is still there: here made again, as its cache file is gone.
+    assert again.analysis.events == first.analysis.events
+
+
+def test_a_one_file_change_renders_only_its_events_pages(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    rendered: list[str] = []
+    real = jinja2.Template.render
+
+    def render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        rendered.append(str(self.name))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render)
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "three evening staff"))
+    result = build(config, cache=BuildCache(config.cache_dir))
+    assert rendered.count("event.html") == 1
+    assert rendered.count("story.html") == 1
+    assert {"index.html", "sources.html", "sitemap.xml"} <= set(rendered)
+    pages = list(config.output_dir.rglob("*.html"))
+    assert len(pages) == len(result.analysis.events) + len(result.analysis.stories) + 3
+    assert any("three evening staff" in page.read_text() for page in pages)
+
+
+def test_a_one_file_change_rewrites_few_cache_files(make_site: MakeSite) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    shards = config.cache_dir / RECORDS_DIR
+    before = {path.name: path.stat().st_mtime_ns for path in shards.iterdir()}
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "six evening staff"))
+    build(config, cache=BuildCache(config.cache_dir))
+    after = {path.name: path.stat().st_mtime_ns for path in shards.iterdir()}
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    assert 1 <= len(changed) <= 2  # the shards of the file's old key and of its new key
+    assert len(before) >= 4
+
+
+def test_events_with_merged_copies_are_briefed_once(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    briefed: list[str] = []
+    real = briefgen.build.brief
+
+    def brief(event: Event) -> Brief:
+        briefed.append(event.stories[0].record.path)
+        return real(event)
+
+    monkeypatch.setattr(briefgen.build, "brief", brief)
+    first = build(config, cache=BuildCache(config.cache_dir))
+    assert any(story.copies for story in first.analysis.stories)  # the dam story and its copy
+    briefed.clear()
+    page = config.sources_dir / "page.txt"
+    page.write_text(page.read_text() + "\nThe benches are oak.\n")
+    build(config, cache=BuildCache(config.cache_dir))
+    assert briefed == ["page.txt"]

@@ -178,6 +178,31 @@ def test_a_user_template_overrides_one_page_and_can_extend_the_default(tmp_path:
     assert b"<title>Sources" in files["sources.html"]  # other pages keep the defaults
 
 
+def test_a_user_template_can_still_import_the_cite_links_macro(
+    tmp_path: Path, files: dict[str, bytes]
+) -> None:
+    (tmp_path / "event.html").write_text(
+        '{% extends "default:event.html" %}{% from "macros.html" import cite_links %}'
+        "{% block title %}{{ cite_links(cite(brief.summary[0].sources), root) }}{% endblock %}",
+        encoding="utf-8",
+    )
+    mine = render_site(rich_briefs(), SITE, tmp_path)[EVENT].decode()
+    title = mine.split("<title>")[1].split("</title>")[0]
+    # The macro gives the very links that the default page shows after its first line.
+    default = files[EVENT].decode()
+    assert title.startswith('<span class="cite"><a href="../stories/')
+    assert f"{title}</span>" in default
+
+
+def test_pages_in_skip_are_left_out_but_stay_in_the_sitemap() -> None:
+    skipped = render_site(rich_briefs(), SITE, None, skip={EVENT, "stories/aa11.html"})
+    assert EVENT not in skipped and "stories/aa11.html" not in skipped
+    assert "stories/bb22.html" in skipped
+    sitemap = skipped["sitemap.xml"].decode()
+    assert f"https://ex.org/briefing/{EVENT}" in sitemap
+    assert "https://ex.org/briefing/stories/aa11.html" in sitemap
+
+
 def test_a_user_stylesheet_replaces_the_default(tmp_path: Path) -> None:
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "style.css").write_text("body { color: red; }\n", encoding="utf-8")

@@ -36,6 +36,24 @@ def test_rebuilding_replaces_the_site_and_removes_stale_files(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # no staging left behind
 
 
+def test_reused_files_are_linked_from_the_old_site_without_being_rewritten(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(OLD, out)
+    kept = (out / "events" / "gone.html").stat()
+    assert write_site(NEW, out, reuse=["events/gone.html"]) == 4
+    assert tree(out) == {**NEW, "events/gone.html": b"stale"}
+    now = (out / "events" / "gone.html").stat()
+    assert (now.st_ino, now.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+
+
+def test_a_reused_file_that_is_gone_fails_and_keeps_the_old_site(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(OLD, out)
+    with pytest.raises(WriteError):
+        write_site(NEW, out, reuse=["events/missing.html"])
+    assert tree(out) == OLD
+
+
 def test_renameat2_exchange_works_on_this_file_system(tmp_path: Path) -> None:
     if write._renameat2() is None:
         pytest.skip("this C library has no renameat2; the two-rename fallback is used")

@@ -4,55 +4,32 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from briefgen.brief import brief, brief_events
-from briefgen.cache import BuildCache, CachedAnalysis, output_key
-from briefgen.cluster import ClusterSettings, cluster
+from briefgen.cache import BuildCache, output_key, render_key
 from briefgen.config import Config
-from briefgen.dedupe import dedupe
-from briefgen.feeds import render_feeds
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
-from briefgen.records import Brief, Diagnostic, Event, LoadResult, Story
-from briefgen.render import SiteInfo, default_templates_dir, render_site
-from briefgen.write import write_site
+from briefgen.records import Analysis, AnalysisSummary, Brief, Event, LoadResult
+from briefgen.theme import default_templates_dir
+
+if TYPE_CHECKING:
+    from briefgen.render import SiteInfo
+
+__all__ = ["Analysis", "BuildResult", "analyse", "build", "load_all", "site_info"]
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """Everything the pipeline understood, before anything is rendered."""
-
-    loaded: LoadResult
-    """Records and load diagnostics."""
-    stories: tuple[Story, ...]
-    """Articles after copies were merged."""
-    events: tuple[Event, ...]
-    """Stories grouped by happening, newest first."""
-    briefs: tuple[Brief, ...]
-    """One brief per event, in the same order."""
-
-    @property
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        """Every warning and error met."""
-        return self.loaded.diagnostics
-
-    @property
-    def copies_merged(self) -> int:
-        """How many files were merged into another's story."""
-        return sum(len(story.copies) for story in self.stories)
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     """What a build did."""
 
-    analysis: Analysis
-    """The pipeline's understanding of the sources."""
+    summary: AnalysisSummary
+    """Counts and diagnostics of the analysis."""
     files_written: int
     """Files in the output folder."""
     seconds: float
@@ -63,6 +40,18 @@ class BuildResult:
     """True where the cache showed the output folder already held this very site."""
     cache_problem: str | None = None
     """Why the build cache could not be saved, where it could not."""
+    analysed: Analysis | Callable[[], Analysis] | None = None
+    """The analysis, or how to read it from the cache (a no-change rebuild does not need it)."""
+
+    @property
+    def analysis(self) -> Analysis:
+        """The pipeline's understanding of the sources."""
+        analysed = self.analysed
+        if isinstance(analysed, Analysis):
+            return analysed
+        if analysed is None:
+            raise ValueError("this build result holds no analysis")
+        return analysed()
 
 
 def analyse(
@@ -76,6 +65,10 @@ def analyse(
 
     With a cache, only changed files are parsed, and unchanged sources reuse the last analysis.
     """
+    # Imported here: a rebuild that finds nothing changed needs none of these stages.
+    from briefgen.cluster import ClusterSettings, cluster  # noqa: PLC0415
+    from briefgen.dedupe import dedupe  # noqa: PLC0415
+
     clock = _Clock(timings if timings is not None else {}, progress)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the stages allocate many small objects and free none of them early
@@ -94,10 +87,10 @@ def analyse(
     finally:
         if gc_was_enabled:
             gc.enable()
+    analysis = Analysis(loaded, stories, events, briefs)
     if cache is not None:
-        key = cache.analysis_key(config)
-        cache.remember_analysis(CachedAnalysis(key, stories, events, briefs))
-    return Analysis(loaded, stories, events, briefs)
+        cache.remember_analysis(cache.analysis_key(config), analysis)
+    return analysis
 
 
 def build(
@@ -106,31 +99,101 @@ def build(
     """Build the site into the configured output folder (with a cache: only what changed)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
+    if cache is not None:
+        unchanged = _unchanged_site(config, cache, started)
+        if unchanged is not None:
+            return unchanged
     analysis = analyse(config, timings, cache=cache, progress=progress)
-    if cache is not None:
-        template_dirs = (config.templates_dir, default_templates_dir())
-        key = output_key(cache.analysis_key(config), config, template_dirs)
-        state = cache.output(key, config.output_dir)
-        if state is not None:
-            seconds = time.perf_counter() - started
-            return BuildResult(analysis, state.files_written, seconds, timings, True, cache.save())
-    written = _render_and_write(config, analysis, _Clock(timings, progress), cache is not None)
-    problem = None
-    if cache is not None:
-        cache.remember_output(key, config.output_dir, written)
-        problem = cache.save()
-    return BuildResult(analysis, written, time.perf_counter() - started, timings, False, problem)
+    clock = _Clock(timings, progress)
+    if cache is None:
+        written = _render_and_write(config, analysis, clock)
+        seconds = time.perf_counter() - started
+        return BuildResult(analysis.summary, len(written), seconds, timings, analysed=analysis)
+    rendering = render_key(config, _template_dirs(config))
+    key = output_key(cache.analysis_key(config), config, _template_dirs(config))
+    state = cache.output(key, config.output_dir)
+    if state is not None:
+        seconds = time.perf_counter() - started
+        count = state.files_written
+        return BuildResult(analysis.summary, count, seconds, timings, True, cache.save(), analysis)
+    plan = cache.page_plan(rendering, analysis.briefs, config.output_dir)
+    written = _render_and_write(config, analysis, clock, cache=True, reuse=plan.reusable)
+    cache.remember_output(key, config.output_dir, plan, written)
+    problem = cache.save()
+    seconds = time.perf_counter() - started
+    files = len(written) + len(plan.reusable)
+    return BuildResult(analysis.summary, files, seconds, timings, False, problem, analysis)
 
 
-def _render_and_write(config: Config, analysis: Analysis, clock: _Clock, keep: bool) -> int:
+def _unchanged_site(config: Config, cache: BuildCache, started: float) -> BuildResult | None:
+    """The result of a rebuild whose sources, settings, templates and output are all as the
+    last build left them, found from file stats without reading the records."""
+    if config.fetched_dir.is_dir():
+        return None  # fetched stories are keyed by their parse: the full path handles them
+    analysis_key = cache.analysis_key(config)
+    summary = cache.summary(analysis_key)
+    if summary is None:
+        return None
+    key = output_key(analysis_key, config, _template_dirs(config))
+    state = cache.output(key, config.output_dir)
+    if state is None:
+        return None
+
+    def read_analysis() -> Analysis:
+        return cache.analysis(analysis_key) or analyse(config)
+
+    seconds = time.perf_counter() - started
+    problem = cache.save()
+    return BuildResult(summary, state.files_written, seconds, {}, True, problem, read_analysis)
+
+
+def _template_dirs(config: Config) -> tuple[Path, Path]:
+    return config.templates_dir, default_templates_dir()
+
+
+def _render_and_write(
+    config: Config,
+    analysis: Analysis,
+    clock: _Clock,
+    *,
+    cache: bool = False,
+    reuse: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Render and write the site; pages in `reuse` are linked from the current output.
+    Returns the paths written (the reused ones aside)."""
+    from briefgen.feeds import render_feeds  # noqa: PLC0415
+    from briefgen.render import render_site  # noqa: PLC0415
+    from briefgen.write import write_site  # noqa: PLC0415
+
     site = site_info(config)
-    code_cache = config.cache_dir / "templates" if keep else None  # keep: the cache is on
+    code_cache = config.cache_dir / "templates" if cache else None
     files = clock.run(
         "render",
-        lambda: render_site(analysis.briefs, site, config.templates_dir, code_cache=code_cache),
+        lambda: render_site(
+            analysis.briefs, site, config.templates_dir, code_cache=code_cache, skip=reuse
+        ),
     )
     files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
-    return clock.run("write", lambda: write_site(files, config.output_dir, keep_unchanged=keep))
+    clock.run(
+        "write",
+        lambda: write_site(files, config.output_dir, keep_unchanged=cache, reuse=reuse),
+    )
+    return list(files)
+
+
+def brief(event: Event) -> Brief:
+    """The brief stage for one event (imported on first use: a no-change rebuild needs none of
+    it)."""
+    from briefgen.brief import brief as make_brief  # noqa: PLC0415
+
+    return make_brief(event)
+
+
+def brief_events(events: Sequence[Event], make: Callable[[Event], Brief]) -> Iterator[Brief]:
+    """briefgen.brief.brief_events, imported on first use (see `brief`)."""
+    from briefgen.brief import brief_events as run  # noqa: PLC0415
+
+    return run(events, make)
 
 
 def _brief_all(
@@ -170,6 +233,8 @@ def _cached_brief(cache: BuildCache, event: Event) -> Brief | None:
 
 def site_info(config: Config) -> SiteInfo:
     """The site-wide facts pages and feeds need."""
+    from briefgen.render import SiteInfo  # noqa: PLC0415  (Jinja: only builds that render)
+
     base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
     return SiteInfo(config.title, config.description, config.language, base, config.timezone)
 

@@ -1,52 +1,46 @@
 """The incremental-build cache: what a rebuild can take from the last build instead of redoing.
 
-Three layers, each keyed so that a stale entry can never be used:
-- parsed records, by a hash of the file's name and bytes (a rebuild re-parses changed files only);
-- the analysis (stories, events, briefs), by the keys of every record and the whole configuration;
+Each layer is keyed so that a stale entry can never be used:
+- each source file's key is a hash of its name and bytes; a file whose size, modification time,
+  inode and change time are those of the last build keeps its key without being read again
+  (unless it was modified within two seconds of being hashed: a coarse clock could hide a change);
+- parsed records, by file key (a rebuild re-parses changed files only);
+- the analysis (stories, events, briefs), by the keys of every file and the whole configuration;
 - each event's brief, by the keys of the event's records (a one-file change re-briefs one event);
+- each event and story page, by its event's brief key, the templates and the site settings: an
+  unchanged page is hard-linked from the last build's output instead of rendered again;
 - the output folder, by the analysis key, the templates and the site settings, reused when the
   folder still holds exactly the files the last build wrote there.
 Every key also holds a fingerprint of briefgen's own code, so a new version (or an edited
-checkout) starts clean. The cache is one pickle file: fine for a local, git-ignored folder, and any
-error reading it counts as a miss.
+checkout) starts clean. A small state file (file keys, output manifest, counts) is all that a
+no-change rebuild reads; the data (records, briefs, analysis: see cache_data.py) is read only
+when needed. Any error reading a file counts as a miss.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-from collections.abc import Callable, Iterable, Iterator
+import stat
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass, field
-from functools import cache
 from pathlib import Path
 
-from briefgen import __version__
-from briefgen.atomic_file import write_atomically
+from briefgen import cache_store
+from briefgen.cache_data import CacheData, Loaded, read_data, write_data
+from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
-from briefgen.load import EXTENSIONS, discover, load_files, relative_name
+from briefgen.load import EXTENSIONS, load_files
 from briefgen.progress import Progress, no_progress
-from briefgen.records import Brief, Diagnostic, Event, LoadResult, Record, Story
+from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
-CACHE_FORMAT = 1
-CACHE_FILE = "build-cache.pickle"
+STATE_FILE = "build-state.pickle"
+# A file modified this close to the moment it was hashed is hashed again next time: on a file
+# system with a coarse clock, a second change within the same tick would keep the same stat.
+RACY_NS = 2_000_000_000
 
-Loaded = tuple[Record | None, list[Diagnostic]]
-Manifest = dict[str, tuple[int, int]]
-
-
-@dataclass(frozen=True, slots=True)
-class CachedAnalysis:
-    """The stages after load, as the last build computed them."""
-
-    key: str
-    """Hash of the records and configuration they were computed from."""
-    stories: tuple[Story, ...]
-    """Articles after copies were merged."""
-    events: tuple[Event, ...]
-    """Stories grouped by happening."""
-    briefs: tuple[Brief, ...]
-    """One brief per event."""
+FileStat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
+Manifest = dict[str, tuple[int, int, int]]  # relative path -> size, mtime_ns, inode
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +50,41 @@ class OutputState:
     key: str
     """Hash of the analysis, templates and configuration the output was rendered from."""
     manifest: Manifest
-    """Every file of the output folder: relative path -> (size, mtime in ns)."""
+    """Every file of the output folder: relative path -> (size, mtime in ns, inode)."""
+    render_key: str
+    """Hash of the templates, settings and code the pages were rendered with."""
+    page_briefs: dict[str, str]
+    """The brief key each event and story page was rendered from, by path."""
     files_written: int
     """How many files the build wrote."""
 
 
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    """Which event and story pages this build must render, and which it can link unchanged."""
+
+    render_key: str
+    """Hash of the templates, settings and code this build renders with."""
+    page_briefs: dict[str, str]
+    """The brief key of each event and story page, by path, where the cache knows it."""
+    reusable: frozenset[str]
+    """Pages the output folder already holds, rendered from the same key."""
+
+
 @dataclass(slots=True)
-class _Contents:
-    records: dict[str, Loaded] = field(default_factory=dict)
-    briefs: dict[str, Brief] = field(default_factory=dict)
-    analysis: CachedAnalysis | None = None
+class _State:
+    sources: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
+    analysis_key: str | None = None
+    summary: AnalysisSummary | None = None
     output: OutputState | None = None
+
+
+@dataclass(slots=True)
+class _Scan:
+    sources_dir: Path
+    max_bytes: int
+    files: list[tuple[str, str, str | None]]  # path, name, key (None: not cacheable)
+    uncached: dict[str, Loaded]
 
 
 class BuildCache:
@@ -74,131 +92,218 @@ class BuildCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._old = _read(folder / CACHE_FILE)
-        self._new = _Contents(analysis=self._old.analysis, output=self._old.output)
-        self._changed = False
-        self._record_keys: list[str] = []
+        old = cache_store.load(folder / STATE_FILE)
+        self._old_state = old if isinstance(old, _State) else _State()
+        self._state = _State(output=self._old_state.output)
+        self._old_data: CacheData | None = None  # read on first use
+        self._data = CacheData()
+        self._state_changed = False
+        self._data_changed = False
+        self._scan: _Scan | None = None
+        self._extra_keys: list[str] = []
         self._key_of: dict[int, str] = {}  # id() of a loaded record -> its key
+        self._output_scan: tuple[Path, Manifest] | None = None
+
+    def scan_sources(self, sources_dir: Path, max_bytes: int) -> None:
+        """Find the source files and their keys, reading only files whose stat changed."""
+        started = time.time_ns()
+        files: list[tuple[str, str, str | None]] = []
+        old = self._old_state.sources
+        for path, name in source_files(sources_dir):
+            before = _cacheable_stat(path, max_bytes)
+            remembered = old.get(name)
+            if before is not None and remembered is not None and remembered[0] == before:
+                key: str | None = remembered[1]
+                self._state.sources[name] = remembered
+            else:
+                key = None if before is None else _file_key(path, name)
+                # Trusted next time only if it did not change while read, nor just before.
+                settled = before is not None and before[1] < started - RACY_NS
+                if key is not None and settled and _cacheable_stat(path, max_bytes) == before:
+                    self._state.sources[name] = (before, key)  # type: ignore[assignment]
+            files.append((path, name, key))
+        if self._state.sources != old:
+            self._state_changed = True
+        uncached = [path for path, _, key in files if key is None]
+        loaded = load_files([Path(path) for path in uncached], sources_dir, max_bytes)
+        parsed = dict(zip(uncached, loaded, strict=True))
+        self._scan = _Scan(sources_dir, max_bytes, files, parsed)
 
     def load_sources(
         self, sources_dir: Path, max_bytes: int, progress: Progress = no_progress
     ) -> LoadResult:
         """The load stage, re-parsing only files whose name or bytes changed since last time."""
+        scan = self._scanned(sources_dir, max_bytes)
+        old = self._old().records
+        misses = [path for path, _, key in scan.files if key is not None and key not in old]
+        # In order, in parallel where many.
+        parsed = load_files([Path(path) for path in misses], sources_dir, max_bytes)
         records: list[Record] = []
         diagnostics: list[Diagnostic] = []
-        files = discover(sources_dir)
-        self._record_keys = []
         self._key_of = {}
-        keys = [self._key(path, sources_dir, max_bytes) for path in files]
-        old = self._old.records
-        misses = [path for path, key in zip(files, keys, strict=True) if key not in old]
-        parsed = load_files(misses, sources_dir, max_bytes)  # in order, in parallel where large
-        for done, (path, key) in enumerate(zip(files, keys, strict=True), start=1):
-            record, problems = self._remember(path, key, sources_dir, max_bytes, parsed)
+        for done, (path, name, key) in enumerate(scan.files, start=1):
+            loaded = scan.uncached[path] if key is None else old.get(key) or next(parsed)
+            if key is not None and key not in old and _file_key(path, name) != key:
+                self._state.sources.pop(name, None)  # changed while parsed: do not remember
+            elif key is not None:
+                self._data.records[key] = loaded
+            record, problems = loaded
             diagnostics.extend(problems)
             if record is not None:
                 records.append(record)
                 diagnostics.extend(record.warnings)
-                self._record_keys.append(key or _uncacheable_key(record))
-                self._key_of[id(record)] = self._record_keys[-1]
-            progress("load", done, len(files))
-        if set(self._new.records) != set(self._old.records):
-            self._changed = True  # files were added, changed or removed: keep only the live ones
-        return LoadResult(tuple(records), tuple(diagnostics), len(files))
+                self._key_of[id(record)] = key or _loaded_key(loaded)
+            progress("load", done, len(scan.files))
+        if self._data.records.keys() != old.keys():
+            self._data_changed = True  # files were added, changed or removed: keep the live ones
+        return LoadResult(tuple(records), tuple(diagnostics), len(scan.files))
 
     def add_records(self, records: Iterable[Record]) -> None:
         """Count records loaded elsewhere (not parsed through the cache) in the analysis key."""
         for record in records:
-            self._record_keys.append(_uncacheable_key(record))
-            self._key_of[id(record)] = self._record_keys[-1]
+            self._extra_keys.append(digest(repr(record)))
+            self._key_of[id(record)] = self._extra_keys[-1]
 
     def analysis_key(self, config: Config) -> str:
-        """The key of the analysis of the records just loaded under this configuration."""
-        return _digest(_code_fingerprint(), repr(astuple(config)), *self._record_keys)
+        """The key of the analysis of the sources just scanned under this configuration."""
+        scan = self._scanned(config.sources_dir, int(config.max_file_size_mb * 1_000_000))
+        parts: list[str] = []
+        for path, name, key in scan.files:
+            parts += [name, key or _loaded_key(scan.uncached[path])]
+        return digest(code_fingerprint(), repr(astuple(config)), *parts, *self._extra_keys)
 
-    def analysis(self, key: str) -> CachedAnalysis | None:
+    def summary(self, key: str) -> AnalysisSummary | None:
+        """The counts and diagnostics of the analysis with this key, from the state alone."""
+        old = self._old_state
+        return old.summary if old.analysis_key == key else None
+
+    def analysis(self, key: str) -> Analysis | None:
         """The cached analysis for this key, if the last build computed it."""
-        cached = self._old.analysis
-        return cached if cached is not None and cached.key == key else None
+        data = self._old()
+        if data.analysis_key != key or data.analysis is None:
+            return None
+        self._data.briefs, self._data.brief_keys = dict(data.briefs), dict(data.brief_keys)
+        self.remember_analysis(key, data.analysis)
+        return data.analysis
 
-    def remember_analysis(self, analysis: CachedAnalysis) -> None:
+    def remember_analysis(self, key: str, analysis: Analysis) -> None:
         """Keep this analysis for the next build."""
-        self._new.analysis = analysis
-        self._changed = True
+        old = self._old()
+        if old.analysis_key != key:
+            self._data_changed = True
+        self._data.analysis_key, self._data.analysis = key, analysis
+        self._state.analysis_key, self._state.summary = key, analysis.summary
+        self._state_changed = True
 
     def brief(self, event: Event, make: Callable[[Event], Brief]) -> Brief:
         """The event's brief: the last build's where the event's records are unchanged."""
         parts = [event.id, event.slug]
         for story in event.stories:
             for record in (story.record, *story.copies):
-                key = self._key_of.get(id(record))
-                if key is None:
-                    return make(event)  # a record this cache did not load: nothing to key it by
+                # A record the cache did not load (dedupe completes a merged story's records
+                # from its copies) is keyed by its whole content.
+                key = self._key_of.get(id(record)) or digest(repr(record))
                 parts += [story.id, key]
-        key = _digest(*parts)
-        cached = self._old.briefs.get(key)
+        key = digest(*parts)
+        cached = self._old().briefs.get(key)
         made = cached if cached is not None else make(event)
-        self._new.briefs[key] = made
+        self._data.briefs[key] = made
+        self._data.brief_keys[event.id] = key
         return made
 
     def output(self, key: str, output_dir: Path) -> OutputState | None:
         """The last build's output state, if it was rendered from this key and is untouched."""
-        state = self._old.output
+        state = self._old_state.output
         if state is None or state.key != key:
             return None
-        return state if scan_output(output_dir) == state.manifest else None
+        return state if self._scan_output(output_dir) == state.manifest else None
 
-    def remember_output(self, key: str, output_dir: Path, files_written: int) -> None:
-        """Record what the build just wrote to the output folder."""
-        self._new.output = OutputState(key, scan_output(output_dir), files_written)
-        self._changed = True
+    def page_plan(self, render_key: str, briefs: Iterable[Brief], output_dir: Path) -> PagePlan:
+        """The event and story pages' inputs, and the pages the output folder holds already."""
+        page_briefs: dict[str, str] = {}
+        for b in briefs:
+            brief_key = self._data.brief_keys.get(b.event.id)
+            if brief_key is not None:
+                page_briefs.update(dict.fromkeys(_pages_of(b), brief_key))
+        old = self._old_state.output
+        if old is None or old.render_key != render_key:
+            return PagePlan(render_key, page_briefs, frozenset())
+        present = self._scan_output(output_dir)
+        reusable = frozenset(
+            path
+            for path, brief_key in page_briefs.items()
+            if old.page_briefs.get(path) == brief_key
+            and path in present
+            and present[path] == old.manifest.get(path)
+        )
+        return PagePlan(render_key, page_briefs, reusable)
+
+    def remember_output(
+        self, key: str, output_dir: Path, plan: PagePlan, written: Iterable[str]
+    ) -> None:
+        """Record what the build just wrote: the files `written` and the plan's reused pages."""
+        before = self._output_scan[1] if self._output_scan is not None else {}
+        manifest = {path: before[path] for path in plan.reusable if path in before}
+        if len(manifest) < len(plan.reusable):
+            manifest = {}  # not scanned before the write: scan all
+            written = scan_output(output_dir)
+        for path in written:
+            found = os.lstat(os.path.join(output_dir, path))  # noqa: PTH118
+            manifest[path] = (found.st_size, found.st_mtime_ns, found.st_ino)
+        self._output_scan = None
+        files = len(manifest)
+        self._state.output = OutputState(key, manifest, plan.render_key, plan.page_briefs, files)
+        self._state_changed = True
 
     def save(self) -> str | None:
-        """Write the cache if anything changed; returns a problem description where it could not."""
-        if not self._changed:
-            return None
+        """Write what changed; returns a problem description where it could not."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / CACHE_FILE, _serialise(self._new))
+            if self._data_changed:
+                write_data(self.folder, self._data, self._old())
+            if self._state_changed:
+                if self._state.analysis_key is None:  # this build did not analyse: still current
+                    self._state.analysis_key = self._old_state.analysis_key
+                    self._state.summary = self._old_state.summary
+                cache_store.save(self.folder / STATE_FILE, self._state)
         except OSError as err:
             return f"{self.folder}: cannot save the build cache: {err.strerror or err}"
         return None
 
-    @staticmethod
-    def _key(path: Path, sources_dir: Path, max_bytes: int) -> str | None:
-        """The file's cache key (its name and bytes), or None where it cannot be cached."""
-        data = _cacheable_bytes(path, max_bytes)
-        return None if data is None else _digest(relative_name(path, sources_dir), data)
+    def _scanned(self, sources_dir: Path, max_bytes: int) -> _Scan:
+        scan = self._scan
+        if scan is None or scan.sources_dir != sources_dir or scan.max_bytes != max_bytes:
+            self.scan_sources(sources_dir, max_bytes)
+            scan = self._scan
+        assert scan is not None
+        return scan
 
-    def _remember(
-        self,
-        path: Path,
-        key: str | None,
-        sources_dir: Path,
-        max_bytes: int,
-        parsed: Iterator[Loaded],
-    ) -> Loaded:
-        """The file's parse: the cached one, else the next of `parsed`, remembered unless the
-        file changed while it was parsed."""
-        cached = self._old.records.get(key) if key is not None else None
-        loaded = cached if cached is not None else next(parsed)
-        if key is None:
-            return loaded
-        if cached is None and self._key(path, sources_dir, max_bytes) != key:
-            return loaded  # the file changed while it was parsed: do not remember
-        self._new.records[key] = loaded
-        return loaded
+    def _old(self) -> CacheData:
+        if self._old_data is None:
+            self._old_data = read_data(self.folder)
+        return self._old_data
+
+    def _scan_output(self, output_dir: Path) -> Manifest:
+        if self._output_scan is None or self._output_scan[0] != output_dir:
+            self._output_scan = (output_dir, scan_output(output_dir))
+        return self._output_scan[1]
 
 
 def output_key(analysis_key: str, config: Config, template_dirs: Iterable[Path]) -> str:
     """The key of a site rendered from this analysis with these templates and settings."""
-    return _digest(analysis_key, repr(astuple(config)), *_folder_fingerprints(template_dirs))
+    return digest(analysis_key, render_key(config, template_dirs))
+
+
+def render_key(config: Config, template_dirs: Iterable[Path]) -> str:
+    """The key of everything a page depends on besides its brief: templates, settings, code."""
+    folders = cache_store.folder_fingerprints(template_dirs)
+    return digest(code_fingerprint(), repr(astuple(config)), *folders)
 
 
 def scan_output(output_dir: Path) -> Manifest:
-    """Every file below the folder with its size and modification time."""
+    """Every file below the folder with its size, modification time and inode."""
     manifest: Manifest = {}
-    pending = [output_dir]
+    pending = [os.fspath(output_dir)]
+    root = len(os.fspath(output_dir)) + 1
     while pending:
         folder = pending.pop()
         try:
@@ -207,84 +312,57 @@ def scan_output(output_dir: Path) -> Manifest:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
+                pending.append(entry.path)
             else:
-                stat = entry.stat(follow_symlinks=False)
-                name = Path(entry.path).relative_to(output_dir).as_posix()
-                manifest[name] = (stat.st_size, stat.st_mtime_ns)
+                found = entry.stat(follow_symlinks=False)
+                name = entry.path[root:].replace(os.sep, "/")
+                manifest[name] = (found.st_size, found.st_mtime_ns, found.st_ino)
     return manifest
 
 
-def _cacheable_bytes(path: Path, max_bytes: int) -> bytes | None:
-    """The file's bytes where its parse depends on nothing else; None sends it to the loader."""
-    if path.suffix.lower() not in EXTENSIONS or path.is_symlink():
+def source_files(sources_dir: Path) -> list[tuple[str, str]]:
+    """The files of `load.discover`, in its order, as (path, relative name) strings: discover
+    makes and sorts Path objects, a cost every rebuild would pay for every file."""
+    root = os.fspath(sources_dir)
+    found: list[tuple[str, str]] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        prefix = folder[len(root) + 1 :].replace(os.sep, "/")
+        prefix = prefix + "/" if prefix else ""
+        found.extend(
+            (os.path.join(folder, name), prefix + name)  # noqa: PTH118  (str paths: see above)
+            for name in names
+            if not name.startswith(".")
+        )
+    found.sort(key=lambda file: file[1])
+    return found
+
+
+def _pages_of(b: Brief) -> list[str]:
+    # The same paths as render.event_path and render.story_path (render imports Jinja: not here).
+    return [f"events/{b.event.slug}.html", *(f"stories/{s.id}.html" for s in b.event.stories)]
+
+
+def _cacheable_stat(path: str, max_bytes: int) -> FileStat | None:
+    """The file's stat where its parse depends on its bytes alone; None sends it to the loader."""
+    if os.path.splitext(path)[1].lower() not in EXTENSIONS:  # noqa: PTH122  (hot loop)
         return None
     try:
-        if path.stat().st_size > max_bytes:
-            return None
-        return path.read_bytes()
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode) or found.st_size > max_bytes:
+        return None
+    return found.st_size, found.st_mtime_ns, found.st_ino, found.st_ctime_ns
+
+
+def _file_key(path: str, name: str) -> str | None:
+    try:
+        with open(path, "rb") as stream:  # noqa: PTH123  (str paths, as in scan_sources)
+            return digest(name, stream.read())
     except OSError:
         return None
 
 
-def _uncacheable_key(record: Record) -> str:
-    return _digest(repr(record))
-
-
-def _digest(*parts: str | bytes) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
-
-
-@cache
-def _code_fingerprint() -> str:
-    """briefgen's version and source code: a cache written by other code is never used."""
-    package = Path(__file__).resolve().parent
-    sources = sorted(package.rglob("*.py"))
-    return _digest(
-        __version__,
-        *(p.relative_to(package).as_posix() for p in sources),
-        *(p.read_bytes() for p in sources),
-    )
-
-
-def _folder_fingerprints(folders: Iterable[Path]) -> list[str]:
-    parts: list[str] = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        files = sorted(path for path in folder.rglob("*") if path.is_file())
-        parts.extend(_digest(str(path), path.read_bytes()) for path in files)
-    return parts
-
-
-def _header() -> tuple[int, str]:
-    return CACHE_FORMAT, _code_fingerprint()
-
-
-def _serialise(contents: _Contents) -> bytes:
-    payload = (contents.records, contents.briefs, contents.analysis, contents.output)
-    return pickle.dumps((_header(), payload), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _read(path: Path) -> _Contents:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return _Contents()
-    try:
-        header, (records, briefs, analysis, output) = pickle.loads(data)
-    # Unpickling a damaged or foreign file can raise almost anything; every failure is a miss.
-    except Exception:
-        return _Contents()
-    if header != _header() or not isinstance(records, dict) or not isinstance(briefs, dict):
-        return _Contents()
-    if not isinstance(analysis, CachedAnalysis | None):
-        return _Contents()
-    if not isinstance(output, OutputState | None):
-        return _Contents()
-    return _Contents(records, briefs, analysis, output)
+def _loaded_key(loaded: Loaded) -> str:
+    return digest(repr(loaded))

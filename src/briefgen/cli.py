@@ -26,9 +26,10 @@ from briefgen.records import Diagnostic
 if TYPE_CHECKING:
     from types import FrameType
 
-    from briefgen.build import Analysis, BuildResult
+    from briefgen.build import BuildResult
     from briefgen.cache import BuildCache
     from briefgen.fetch import FetchResult
+    from briefgen.records import AnalysisSummary
     from briefgen.serve import Rebuild
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -166,7 +167,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _build(config: Config, args: argparse.Namespace) -> int:
     from briefgen.build import build  # noqa: PLC0415  (keeps --help fast)
-    from briefgen.render import RenderError  # noqa: PLC0415
+    from briefgen.theme import RenderError  # noqa: PLC0415
     from briefgen.write import WriteError  # noqa: PLC0415
 
     fetched: tuple[Diagnostic, ...] = ()
@@ -185,8 +186,8 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.finish()
-    analysis = result.analysis
-    diagnostics = analysis.diagnostics
+    summary = result.summary
+    diagnostics = summary.diagnostics
     if not args.quiet:
         _print_diagnostics(diagnostics, verbose=args.verbose)
     if result.cache_problem:
@@ -195,7 +196,7 @@ def _build(config: Config, args: argparse.Namespace) -> int:
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result.timings.items())
         print(f"stages: {stages}")
     if not args.quiet:
-        print(f"{_counts(analysis)}; {_written(result, config)}")
+        print(f"{_counts(summary)}; {_written(result, config)}")
         print(f"open {_shown(config.output_dir / 'index.html')} in a browser")
     return _status((*fetched, *diagnostics), args.strict)
 
@@ -235,7 +236,7 @@ def _check(config: Config, args: argparse.Namespace) -> int:
     analysis = analyse(config, cache=cache)
     _save_cache(cache)
     _print_diagnostics(analysis.diagnostics, verbose=True)
-    print(f"{_counts(analysis)}; {_problem_counts(analysis.diagnostics)}")
+    print(f"{_counts(analysis.summary)}; {_problem_counts(analysis.diagnostics)}")
     return _status(analysis.diagnostics, args.strict)
 
 
@@ -263,11 +264,11 @@ def _inspect(config: Config, args: argparse.Namespace) -> int:
     return _status(analysis.diagnostics, args.strict)
 
 
-def _counts(analysis: Analysis) -> str:
-    stories = _plural(len(analysis.stories), "story", "stories")
-    copies = _plural(analysis.copies_merged, "copy", "copies")
-    events = _plural(len(analysis.events), "event")
-    return f"{analysis.loaded.files_seen} sources -> {stories} ({copies} merged) -> {events}"
+def _counts(summary: AnalysisSummary) -> str:
+    stories = _plural(summary.stories, "story", "stories")
+    copies = _plural(summary.copies_merged, "copy", "copies")
+    events = _plural(summary.events, "event")
+    return f"{summary.files_seen} sources -> {stories} ({copies} merged) -> {events}"
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -326,11 +327,11 @@ def _report_rebuild(outcome: Rebuild) -> None:
     if outcome.result is None:
         print(f"briefgen: error: build failed: {outcome.error}", file=sys.stderr, flush=True)
         return
-    analysis = outcome.result.analysis
-    _print_diagnostics(analysis.diagnostics, verbose=False)
+    summary = outcome.result.summary
+    _print_diagnostics(summary.diagnostics, verbose=False)
     seconds = outcome.result.seconds
     print(
-        f"built: {_counts(analysis)}; {_problem_counts(analysis.diagnostics)} ({seconds:.2f} s)",
+        f"built: {_counts(summary)}; {_problem_counts(summary.diagnostics)} ({seconds:.2f} s)",
         flush=True,
     )
 

@@ -7,6 +7,7 @@ stories join); every date comes from the stories, never from the clock, so build
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from html import escape
 from zoneinfo import ZoneInfo
@@ -25,15 +26,22 @@ def render_feeds(briefs: tuple[Brief, ...], site: SiteInfo) -> dict[str, bytes]:
     """RSS, Atom and JSON Feed files, by path."""
     zone = ZoneInfo(site.timezone)
     newest = max((_when(b.last_published, zone) for b in briefs), default=_EPOCH)
+    items = [_Item(b, summary_html(b, site)) for b in briefs]  # made once for the three feeds
     return {
-        "feed.xml": _generator(briefs, site, zone, newest, "feed.xml").rss_str(pretty=True),
-        "atom.xml": _generator(briefs, site, zone, newest, "atom.xml").atom_str(pretty=True),
-        "feed.json": json_feed(briefs, site, zone, newest),
+        "feed.xml": _generator(items, site, zone, newest, "feed.xml").rss_str(pretty=True),
+        "atom.xml": _generator(items, site, zone, newest, "atom.xml").atom_str(pretty=True),
+        "feed.json": _json_feed(items, site, zone, newest),
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    brief: Brief
+    content_html: str
+
+
 def _generator(
-    briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest: datetime, self_path: str
+    items: list[_Item], site: SiteInfo, zone: ZoneInfo, newest: datetime, self_path: str
 ) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(site.base_url)
@@ -46,7 +54,8 @@ def _generator(
     generator.generator("briefgen")
     generator.updated(newest)
     generator.lastBuildDate(newest)
-    for b in briefs:
+    for item in items:
+        b = item.brief
         url = site.base_url + event_path(b)
         entry = generator.add_entry(order="append")
         entry.id(item_id(b))
@@ -54,7 +63,7 @@ def _generator(
         entry.title(b.headline)
         entry.link(href=url)
         # Escaped HTML rather than CDATA: a source sentence may itself contain "]]>".
-        entry.content(summary_html(b, site), type="html")
+        entry.content(item.content_html, type="html")
         entry.summary(_summary_text(b))
         entry.published(_when(b.first_published, zone, newest))
         entry.updated(_when(b.last_published, zone, newest))
@@ -108,18 +117,22 @@ def _when(value: str | None, zone: ZoneInfo, fallback: datetime = _EPOCH) -> dat
 
 def json_feed(briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest: datetime) -> bytes:
     """JSON Feed 1.1."""
-    items = [
+    return _json_feed([_Item(b, summary_html(b, site)) for b in briefs], site, zone, newest)
+
+
+def _json_feed(items: list[_Item], site: SiteInfo, zone: ZoneInfo, newest: datetime) -> bytes:
+    entries = [
         {
-            "id": item_id(b),
-            "url": site.base_url + event_path(b),
-            "title": b.headline,
-            "content_html": summary_html(b, site),
-            "summary": _summary_text(b),
-            "date_published": _when(b.first_published, zone, newest).isoformat(),
-            "date_modified": _when(b.last_published, zone, newest).isoformat(),
-            "tags": list(b.outlets),
+            "id": item_id(item.brief),
+            "url": site.base_url + event_path(item.brief),
+            "title": item.brief.headline,
+            "content_html": item.content_html,
+            "summary": _summary_text(item.brief),
+            "date_published": _when(item.brief.first_published, zone, newest).isoformat(),
+            "date_modified": _when(item.brief.last_published, zone, newest).isoformat(),
+            "tags": list(item.brief.outlets),
         }
-        for b in briefs
+        for item in items
     ]
     document = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -128,7 +141,7 @@ def json_feed(briefs: tuple[Brief, ...], site: SiteInfo, zone: ZoneInfo, newest:
         "feed_url": site.base_url + "feed.json",
         "description": site.description or site.title,
         "language": site.language,
-        "items": items,
+        "items": entries,
     }
     text = json.dumps(document, ensure_ascii=False, indent=2)
     # The same JSON, but no raw markup in it for anything that sniffs the file as HTML.

@@ -343,3 +343,54 @@ class Brief:
     """The earliest story date."""
     last_published: str | None = None
     """The latest story date."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisSummary:
+    """What a build reports about its analysis: counts and diagnostics, without the records."""
+
+    files_seen: int
+    """Source files found, usable or not."""
+    stories: int
+    """Articles after copies were merged."""
+    copies_merged: int
+    """Files merged into another's story."""
+    events: int
+    """Events briefed."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Every warning and error met."""
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the pipeline understood, before anything is rendered."""
+
+    loaded: LoadResult
+    """Records and load diagnostics."""
+    stories: tuple[Story, ...]
+    """Articles after copies were merged."""
+    events: tuple[Event, ...]
+    """Stories grouped by happening, newest first."""
+    briefs: tuple[Brief, ...]
+    """One brief per event, in the same order."""
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every warning and error met."""
+        return self.loaded.diagnostics
+
+    @property
+    def copies_merged(self) -> int:
+        """How many files were merged into another's story."""
+        return sum(len(story.copies) for story in self.stories)
+
+    @property
+    def summary(self) -> AnalysisSummary:
+        """The counts and diagnostics a build reports."""
+        return AnalysisSummary(
+            self.loaded.files_seen,
+            len(self.stories),
+            self.copies_merged,
+            len(self.events),
+            self.diagnostics,
+        )

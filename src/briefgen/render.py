@@ -11,18 +11,21 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.bccache
+from markupsafe import Markup, escape
 
 from briefgen import __version__
-from briefgen.records import Brief, Record, SourceRef, Story
+from briefgen.records import Block, Brief, Record, SourceRef, Story
+from briefgen.theme import RenderError, default_templates_dir
+
+__all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
 
 ASSETS = ("assets/style.css", "assets/favicon.svg")
 _AUTOESCAPE = ("html", "xml")
@@ -44,10 +47,6 @@ _CODE_SHAPING = (
     "is_async",
 )
 UNKNOWN_OUTLET = "Unknown outlet"
-
-
-class RenderError(Exception):
-    """A template could not be rendered; the message names the template (and line, where known)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +79,6 @@ class Citation:
     """The story cited."""
     paragraphs: tuple[int, ...]
     """1-based paragraph numbers, matching the story page's `#pN` anchors."""
-
-
-def default_templates_dir() -> Path:
-    """briefgen's own templates: inside the installed package, or the checkout's `templates/`."""
-    packaged = Path(str(resources.files("briefgen"))) / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
@@ -144,7 +135,12 @@ def _environment(user_dir: Path | None, code_cache: Path | None) -> jinja2.Envir
     environment.filters["safe_url"] = safe_url
     environment.filters["date_label"] = date_label
     environment.globals.update(
-        event_path=event_path, story_path=story_path, outlet_name=outlet_name, version=__version__
+        event_path=event_path,
+        story_path=story_path,
+        outlet_name=outlet_name,
+        citation_links=citation_links,
+        numbered_paragraphs=numbered_paragraphs,
+        version=__version__,
     )
     return environment
 
@@ -189,15 +185,48 @@ def citations(refs: Iterable[SourceRef], stories: dict[str, Story]) -> tuple[Cit
     return tuple(Citation(stories[sid], tuple(sorted(nums))) for sid, nums in grouped.items())
 
 
+def numbered_paragraphs(body: Iterable[Block]) -> list[tuple[Block, int]]:
+    """Each block with its 1-based paragraph number (the `#pN` anchors); 0 for headings."""
+    numbered: list[tuple[Block, int]] = []
+    count = 0
+    for block in body:
+        if block.kind == "paragraph":
+            count += 1
+        numbered.append((block, count if block.kind == "paragraph" else 0))
+    return numbered
+
+
+def citation_links(citations: Iterable[Citation], root: str) -> Markup:
+    """A line's citations as links, `Outlet, ¶2, ¶5; Other, ¶1` (behind the `cite_links` macro).
+
+    Python rather than a template loop: event pages call it for every line, and as a macro it
+    was most of the render stage's time."""
+    groups: list[str] = []
+    for citation in citations:
+        href = escape(root + story_path(citation.story))
+        name = escape(outlet_name(citation.story))
+        first, *rest = citation.paragraphs
+        links = [f'<a href="{href}#p{first}">{name}, ¶{first}</a>']
+        links += [
+            f'<a href="{href}#p{number}" aria-label="{name}, paragraph {number}">¶{number}</a>'
+            for number in rest
+        ]
+        groups.append(f'<span class="cite">{", ".join(links)}</span>')
+    return Markup("; ".join(groups))
+
+
 def render_site(
     briefs: tuple[Brief, ...],
     site: SiteInfo,
     user_templates: Path | None,
     *,
     code_cache: Path | None = None,
+    skip: Collection[str] = (),
 ) -> dict[str, bytes]:
     """Every file of the site, by path; with `code_cache`, compiled templates are kept in that
-    folder for the next build (the pages are the same either way)."""
+    folder for the next build (the pages are the same either way). Event and story pages whose
+    path is in `skip` are left out (the output folder holds them already), but still listed in
+    the sitemap."""
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
 
@@ -224,10 +253,12 @@ def render_site(
         ]
     )
     for b in briefs:
-        files.update([page("event.html", event_path(b), brief=b)])
+        if event_path(b) not in skip:
+            files.update([page("event.html", event_path(b), brief=b)])
         for story in b.event.stories:
-            files.update([page("story.html", story_path(story), story=story, brief=b)])
-    files["sitemap.xml"] = _sitemap(environment, site, files)
+            if story_path(story) not in skip:
+                files.update([page("story.html", story_path(story), story=story, brief=b)])
+    files["sitemap.xml"] = _sitemap(environment, site, [*files, *skip])
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
     files[".nojekyll"] = b""
     for asset in ASSETS:
@@ -244,8 +275,8 @@ def _template_problem(template: str, path: str, err: jinja2.TemplateError) -> st
     return f"template {template} (rendering {path}): {err.message or err}"
 
 
-def _sitemap(environment: jinja2.Environment, site: SiteInfo, files: dict[str, bytes]) -> bytes:
-    pages = sorted(path for path in files if path.endswith(".html") and path != "404.html")
+def _sitemap(environment: jinja2.Environment, site: SiteInfo, paths: Iterable[str]) -> bytes:
+    pages = sorted(path for path in paths if path.endswith(".html") and path != "404.html")
     urls = [site.base_url + ("" if path == "index.html" else path) for path in pages]
     return environment.get_template("sitemap.xml").render(site=site, urls=urls).encode("utf-8")
 

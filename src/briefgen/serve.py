@@ -82,7 +82,7 @@ class Rebuild:
 
     def status(self) -> dict[str, object]:
         """What the reload script polls: the generation and the problems to show over the page."""
-        diagnostics = self.result.analysis.diagnostics if self.result else ()
+        diagnostics = self.result.summary.diagnostics if self.result else ()
         problems = [str(d) for d in diagnostics]
         problems.sort(key=lambda text: ": error: " not in text)  # errors first
         if self.error:

@@ -5,7 +5,8 @@ one rename (Linux's renameat2 RENAME_EXCHANGE where available), so that a reader
 killed at any moment, sees either the old site or the new one, never a mix. Files of earlier
 builds that the new one does not produce do not survive. With `keep_unchanged`, a file whose bytes
 are the same as in the previous build is hard-linked from it instead of written again, so it keeps
-its modification time (what deploy and sync tools compare).
+its modification time (what deploy and sync tools compare); the names in `reuse` (pages the
+build cache knows to be unchanged) are hard-linked from the current output without being compared.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import cache
 from pathlib import Path
 from typing import cast
@@ -27,8 +28,15 @@ class WriteError(Exception):
     """The site could not be written; the previous output is untouched."""
 
 
-def write_site(files: Mapping[str, bytes], output: Path, *, keep_unchanged: bool = False) -> int:
-    """Write every file under `output`, replacing what was there; returns the count written."""
+def write_site(
+    files: Mapping[str, bytes],
+    output: Path,
+    *,
+    keep_unchanged: bool = False,
+    reuse: Collection[str] = (),
+) -> int:
+    """Write every file under `output`, replacing what was there, with the `reuse` files of the
+    current output kept as they are; returns the count of files in the new output."""
     output = output.resolve()
     _recover(output)
     try:
@@ -38,12 +46,13 @@ def write_site(files: Mapping[str, bytes], output: Path, *, keep_unchanged: bool
         raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
     try:
         _write_all(files, staging, output if keep_unchanged else None)
+        _link_all(reuse, staging, output)
         staging.chmod(0o755)
         _swap_into_place(staging, output)
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)
         raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
-    return len(files)
+    return len(files) + len(reuse)
 
 
 def _write_all(files: Mapping[str, bytes], staging: Path, previous_site: Path | None) -> None:
@@ -65,6 +74,19 @@ def _write_all(files: Mapping[str, bytes], staging: Path, previous_site: Path | 
             if _link_if_same(previous, target, data):
                 continue
         _write_file(target, data)
+
+
+def _link_all(names: Collection[str], staging: Path, previous_site: Path) -> None:
+    """Hard-link each named file of the previous site into the staging folder."""
+    root = os.fspath(staging)
+    made: set[str] = set()
+    for name in sorted(names):
+        relative = _safe_relative(name)
+        folder = os.path.dirname(relative)  # noqa: PTH120  (str paths, as in _write_all)
+        if folder not in made:
+            os.makedirs(os.path.join(root, folder), exist_ok=True)  # noqa: PTH103, PTH118
+            made.add(folder)
+        os.link(os.path.join(previous_site, relative), os.path.join(root, relative))  # noqa: PTH118
 
 
 def _write_file(target: str, data: bytes) -> None:

@@ -1,0 +1,112 @@
+"""The build cache's data: parsed records, briefs and the last analysis, in files a one-file
+change rewrites only a few of.
+
+Records and briefs are kept in shards by the first two characters of their key (256 files at
+most each): a changed source file changes one record key, so a rebuild rewrites the shards of
+its old and new key and leaves the others as they are. Briefs refer to their records, and the
+analysis to its records and briefs, by key (pickle's persistent ids), so nothing is stored twice
+and the objects read back are shared as they were when saved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen import cache_store
+from briefgen.records import Analysis, Brief, Diagnostic, Record
+
+RECORDS_DIR = "records"
+BRIEFS_DIR = "briefs"
+ANALYSIS_FILE = "analysis.pickle"
+
+Loaded = tuple[Record | None, list[Diagnostic]]
+_RECORD, _BRIEF = "r", "b"
+
+
+@dataclass(slots=True)
+class CacheData:
+    """What a build parsed and understood, by key."""
+
+    records: dict[str, Loaded] = field(default_factory=dict)
+    """Each cacheable source file's parse, by file key."""
+    briefs: dict[str, Brief] = field(default_factory=dict)
+    """Each event's brief, by brief key."""
+    analysis_key: str | None = None
+    """The key of `analysis`."""
+    analysis: Analysis | None = None
+    """The last analysis."""
+    brief_keys: dict[str, str] = field(default_factory=dict)
+    """The brief key of each event of `analysis`, by event id."""
+
+
+def read_data(folder: Path) -> CacheData:
+    """The data saved in the folder; whatever is missing or damaged is left out."""
+    records: dict[str, Loaded] = {}
+    for shard in _shards(folder / RECORDS_DIR):
+        records.update(_read_shard(shard, None))
+    by_key: dict[str, object] = {_RECORD + k: loaded[0] for k, loaded in records.items()}
+    briefs: dict[str, Brief] = {}
+    for shard in _shards(folder / BRIEFS_DIR):
+        briefs.update(_read_shard(shard, by_key.__getitem__))
+    by_key.update((_BRIEF + key, brief) for key, brief in briefs.items())
+    saved = cache_store.load(folder / ANALYSIS_FILE, by_key.__getitem__)
+    data = CacheData(records, briefs)
+    if isinstance(saved, tuple) and len(saved) == 3 and isinstance(saved[1], Analysis):
+        data.analysis_key, data.analysis, data.brief_keys = saved
+    return data
+
+
+def write_data(folder: Path, new: CacheData, old: CacheData) -> None:
+    """Save `new` over `old` (what the folder holds), writing only the files that differ."""
+    record_names: dict[int, str] = {}
+    for key, (record, _) in new.records.items():
+        if record is not None:
+            record_names[id(record)] = _RECORD + key
+    _write_shards(folder / RECORDS_DIR, new.records, old.records, None)
+    _write_shards(folder / BRIEFS_DIR, new.briefs, old.briefs, record_names)
+    if new.analysis_key != old.analysis_key or not (folder / ANALYSIS_FILE).is_file():
+        names = {**record_names, **{id(brief): _BRIEF + key for key, brief in new.briefs.items()}}
+        saved = (new.analysis_key, new.analysis, new.brief_keys)
+        cache_store.save(folder / ANALYSIS_FILE, saved, lambda obj: names.get(id(obj)))
+
+
+def _write_shards(
+    folder: Path, new: Mapping[str, object], old: Mapping[str, object], names: dict[int, str] | None
+) -> None:
+    """Rewrite each shard whose set of keys changed; remove shards left empty. A key names its
+    value, so the same keys are the same values."""
+    new_shards, old_shards = _by_shard(new), _by_shard(old)
+    reference = None if names is None else (lambda obj: names.get(id(obj)))
+    for shard in sorted(new_shards.keys() | old_shards.keys()):
+        keys = new_shards.get(shard, [])
+        path = folder / f"{shard}.pickle"
+        if set(keys) == set(old_shards.get(shard, ())) and path.is_file() == bool(keys):
+            continue
+        if not keys:
+            path.unlink(missing_ok=True)
+            continue
+        entries = {key: new[key] for key in keys}
+        cache_store.save(path, entries, reference)
+
+
+def _by_shard(entries: Mapping[str, object]) -> dict[str, list[str]]:
+    shards: dict[str, list[str]] = defaultdict(list)
+    for key in entries:
+        shards[key[:2]].append(key)
+    return shards
+
+
+def _shards(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.glob("*.pickle"))
+    except OSError:
+        return []
+
+
+def _read_shard(path: Path, resolve: cache_store.Resolve | None) -> dict[str, Any]:
+    entries = cache_store.load(path, resolve)
+    return entries if isinstance(entries, dict) else {}
