@@ -22,13 +22,13 @@ from datetime import date
 
 from briefgen.config import Config
 from briefgen.dates import to_date
+from briefgen.neighbours import neighbour_pairs
 from briefgen.records import Event, Story
 from briefgen.similarity import (
     Vector,
     Weights,
     When,
     cosine,
-    neighbour_pairs,
     profile,
     time_factor,
 )

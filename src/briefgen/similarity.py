@@ -12,8 +12,8 @@ the labelled events corpus (the many weak shared words add up).
 Time: a story's date is its publication date, else the first full date its text gives; two
 stories whose dates are further apart than the window (or, lacking dates, whose mentioned years
 are all two or more years apart) have their similarity scaled down.
-Candidate neighbours come from postings of each story's strongest terms, so the work grows with
-the stories that share rare terms, never with all pairs.
+Candidate neighbours (see `neighbours`) come from postings of each story's strongest terms, so
+the work grows with the stories that share rare terms, never with all pairs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -189,26 +189,3 @@ def cosine(left: dict[int, float], right: Vector) -> float:
     """Dot product of two unit vectors, the left one as a dict (summed in the right one's order)."""
     total: float = sum(map(mul, map(left.get, right.terms, repeat(0.0)), right.weights))
     return total
-
-
-def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[tuple[int, int]]:
-    """Pairs (i < j) worth comparing: stories that share some of their strongest terms."""
-    size = weights.blocking_terms
-    postings: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
-            postings[term].append((index, weight))
-    pairs: set[tuple[int, int]] = set()
-    for index, vector in enumerate(vectors):
-        scores: dict[int, float] = defaultdict(float)
-        for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
-            sharing = postings[term]
-            if len(sharing) > weights.max_postings:
-                continue
-            for other, other_weight in sharing:
-                scores[other] += weight * other_weight
-        scores.pop(index, None)
-        # A stable sort (scores fill in posting order, the same each run) with C-level keys.
-        best = sorted(scores, key=scores.__getitem__, reverse=True)[: weights.neighbours]
-        pairs.update((min(index, other), max(index, other)) for other in best)
-    return sorted(pairs)
