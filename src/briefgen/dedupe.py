@@ -14,6 +14,8 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import compress
+from operator import not_
 
 from briefgen.normalize import words
 from briefgen.records import Record, Story
@@ -108,7 +110,8 @@ def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[i
     for position, sample in enumerate(samples):
         for shingle in sample:
             index[shingle].append(position)
-    usable = [sum(len(index[shingle]) <= _MAX_POSTINGS for shingle in sample) for sample in samples]
+    rare = _MAX_POSTINGS.__ge__
+    usable = [sum(map(rare, map(len, map(index.__getitem__, sample)))) for sample in samples]
     pairs: list[tuple[int, int]] = []
     for left, sample in enumerate(samples):
         shared: Counter[int] = Counter()
@@ -126,7 +129,8 @@ def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[i
 
 def _sample(shingle_set: frozenset[int]) -> list[int]:
     """A content-defined sample (about one shingle in eight): copies sample the same shingles."""
-    return [h for h in shingle_set if h % _SAMPLE_MODULUS == 0] or sorted(shingle_set)[:1]
+    residues = map(_SAMPLE_MODULUS.__rmod__, shingle_set)  # h % modulus, without a Python loop
+    return list(compress(shingle_set, map(not_, residues))) or sorted(shingle_set)[:1]
 
 
 def _completeness(record: Record) -> tuple[int, int, int, str]:

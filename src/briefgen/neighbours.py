@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 ARRAY_MIN_STORIES = 1000
 """From this many stories on, the numpy implementation is used."""
-_CHUNK_PRODUCTS = 2_000_000
+_CHUNK_PRODUCTS = 500_000
 """Products handled at once by numpy: bounds its memory whatever the corpus size."""
 _RADIX_ROWS = 2**15
 """Chunks of fewer stories than this sort them with 16-bit keys (numpy's radix sort)."""
