@@ -3,7 +3,7 @@
 Each story scores the others by the dot product of their strongest `blocking_terms` terms (a term
 shared by more than `max_postings` stories is too common to count) and keeps its best
 `neighbours`. Two implementations give the same pairs bit for bit: plain Python for small sites,
-and numpy above `ARRAY_MIN_STORIES` stories, where it is many times faster and its import (about
+and numpy from `ARRAY_MIN_STORIES` stories on, where it is many times faster and its import (about
 0.2 s) pays. numpy adds the same products in the same order and breaks ties the same way (first
 contribution first), so the pairs do not depend on which one ran.
 """
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from briefgen.similarity import Vector, Weights
 
-ARRAY_MIN_STORIES = 1000
+ARRAY_MIN_STORIES = 2000
 """From this many stories on, the numpy implementation is used."""
 _CHUNK_PRODUCTS = 500_000
 """Products handled at once by numpy: bounds its memory whatever the corpus size."""

@@ -25,10 +25,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
+from itertools import chain, repeat
 from operator import add, mul, truediv
 
 from briefgen.dates import find_dates, to_date
+from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import fold, words
 from briefgen.records import Story
 from briefgen.stopwords import STOPWORDS
@@ -155,15 +156,18 @@ class _TermIds(dict[str, int]):
 def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], list[When]]:
     """Each story's vector and time evidence, its text read once."""
     vocabulary = _TermIds()
-    frequency: Counter[int] = Counter()
     counted: list[tuple[array[int], array[float]]] = []
     times: list[When] = []
     for story in stories:
         terms = story_terms(story, weights)
         times.append(story_time(story, terms))
-        ids = array("i", map(vocabulary.__getitem__, terms))
-        frequency.update(ids)
-        counted.append((ids, array("d", terms.values())))
+        counted.append((array("i", map(vocabulary.__getitem__, terms)), array("d", terms.values())))
+    if len(stories) >= ARRAY_MIN_STORIES:
+        from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites only)
+
+        strongest = array_weights(counted, weights.background, weights.vector_terms)
+        return [Vector(*pair) for pair in strongest], times
+    frequency = Counter(chain.from_iterable(ids for ids, _ in counted))
     total = len(stories) + weights.background
     idf = [0.0] * len(vocabulary)
     for term, count in frequency.items():
