@@ -9,7 +9,8 @@ import pytest
 
 import briefgen.similarity
 from briefgen.records import Block, Byline, Record, Story
-from briefgen.similarity import Weights, profile, story_terms
+from briefgen.similarity import Weights, cosine, profile, story_terms
+from briefgen.term_weights import array_cosines
 
 WORDS = "harbour bridge council mayor lorries cracks steel bank rate inflation port".split()
 
@@ -56,3 +57,17 @@ def test_numpy_weights_match_plain_python(monkeypatch: pytest.MonkeyPatch, size:
         pairs = zip(left.weights, right.weights, strict=True)
         assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in pairs)
         assert not left.terms or math.isclose(math.fsum(w * w for w in right.weights), 1.0)
+
+
+def test_numpy_cosines_match_plain_python() -> None:
+    rng = random.Random(5)
+    stories = [_story(number, rng) for number in range(80)]
+    vectors, _ = profile(stories, Weights())
+    pairs = [(left, right) for left in range(80) for right in range(left + 1, 80, 3)]
+    expected = [
+        cosine(dict(zip(vectors[left].terms, vectors[left].weights, strict=True)), vectors[right])
+        for left, right in pairs
+    ]
+    found = array_cosines(pairs, [(vector.terms, vector.weights) for vector in vectors])
+    assert max(expected) > 0.1
+    assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(expected, found, strict=True))

@@ -76,3 +76,36 @@ def _strongest(
         weights.frombytes(weight_bytes[start * weights.itemsize : stop * weights.itemsize])
         result.append((terms, weights))
     return result
+
+
+def array_cosines(
+    pairs: Sequence[tuple[int, int]], vectors: Sequence[tuple[array[int], array[float]]]
+) -> list[float]:
+    """The dot product of each pair of unit vectors (pairs sorted, left first)."""
+    import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
+
+    lengths = np.fromiter((len(terms) for terms, _ in vectors), np.int64, len(vectors))
+    terms = np.frombuffer(b"".join(terms.tobytes() for terms, _ in vectors), np.intc)
+    weights = np.frombuffer(b"".join(weights.tobytes() for _, weights in vectors), np.float64)
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    dense = np.zeros(int(terms.max()) + 1 if len(terms) else 0)
+    lefts = np.fromiter((left for left, _ in pairs), np.int64, len(pairs))
+    rights = np.fromiter((right for _, right in pairs), np.int64, len(pairs))
+    groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(pairs)]
+    scores: list[float] = []
+    for first, last in pairwise(groups):
+        mine = slice(int(starts[lefts[first]]), int(starts[lefts[first] + 1]))
+        dense[terms[mine]] = weights[mine]  # the left vector, spread out: one lookup per term
+        others = rights[first:last]
+        sizes = lengths[others]
+        sums = np.zeros(len(others))
+        full = sizes > 0
+        if full.any():
+            others, sizes = others[full], sizes[full]
+            ends = np.cumsum(sizes)
+            entries = np.repeat(starts[others] - (ends - sizes), sizes) + np.arange(int(ends[-1]))
+            products = dense[terms[entries]] * weights[entries]
+            sums[full] = np.add.reduceat(products, ends - sizes)
+        scores.extend(sums.tolist())
+        dense[terms[mine]] = 0.0
+    return scores
