@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain, repeat
+from itertools import chain, compress, filterfalse, islice, repeat
 from operator import add, mul, truediv
 
 from briefgen.dates import find_dates, to_date
@@ -37,6 +37,8 @@ from briefgen.stopwords import STOPWORDS
 # `[A-Z]` first lets the regex engine skip ahead to capitals; the look-behind is the `\b`.
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z][\w'’-]*)+")
 _POSSESSIVE = re.compile(r"['’]s$")
+_SHORTER_THAN_TWO = (2).__gt__
+_LONGER_THAN_ONE = (1).__lt__
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +83,23 @@ def story_terms(story: Story, weights: Weights) -> Counter[str]:
     counts: Counter[str] = Counter(tokens)
     for token in counts.keys() & STOPWORDS:
         counts.pop(token)  # dict.pop: Counter's own `del` is Python code
-    for token in [token for token in counts if len(token) < 2]:
+    for token in list(compress(counts, map(_SHORTER_THAN_TWO, map(len, counts)))):
         counts.pop(token)
     headline = [] if record.title_from_body else words(record.title)
     for token in headline + _lead(tokens, weights.lead_words):
         if len(token) > 1 and token not in STOPWORDS:
             counts[token] += weights.title  # type: ignore[assignment]
-    for name in _NAME.findall(body):
-        counts["@" + _POSSESSIVE.sub("", fold(name))] += weights.name  # type: ignore[assignment]
+    # Each distinct spelling folded once; the counts are small multiples of 0.5, added exactly.
+    for name, times in Counter(_NAME.findall(body)).items():
+        key = "@" + _POSSESSIVE.sub("", fold(name))
+        counts[key] += weights.name * times  # type: ignore[assignment]
     return counts
 
 
 def _lead(tokens: list[str], size: int) -> list[str]:
     """The first `size` body words that are terms (not stopwords, not single characters)."""
-    lead: list[str] = []
-    for token in tokens:
-        if len(token) > 1 and token not in STOPWORDS:
-            lead.append(token)
-            if len(lead) == size:
-                break
-    return lead
+    longer = compress(tokens, map(_LONGER_THAN_ONE, map(len, tokens)))  # lazy: read up to `size`
+    return list(islice(filterfalse(STOPWORDS.__contains__, longer), size))
 
 
 @dataclass(frozen=True, slots=True)
