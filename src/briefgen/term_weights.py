@@ -24,27 +24,37 @@ _RADIX_ROWS = 2**15
 
 
 def array_weights(
-    counted: Sequence[tuple[array[int], array[float]]], background: float, size: int
+    counted: list[tuple[array[int], array[float]]], background: float, size: int
 ) -> list[tuple[array[int], array[float]]]:
-    """Each story's strongest `size` term ids and unit-length weights, strongest first."""
+    """Each story's strongest `size` term ids and unit-length weights, strongest first.
+
+    `counted` (each story's term ids and counts) is emptied as it is read: with the vectors it
+    would be the stage's biggest memory.
+    """
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
     lengths = np.fromiter((len(ids) for ids, _ in counted), np.int64, len(counted))
-    ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in counted), np.intc)
-    counts = np.frombuffer(b"".join(c.tobytes() for _, c in counted), np.float64)
-    frequency = np.bincount(ids) if len(ids) else np.zeros(0, np.int64)
-    idf = np.log((len(counted) + background) / (0.5 + frequency))
-    weighted = (np.log(counts) + 1.0) * idf[ids]
     starts = np.concatenate(([0], np.cumsum(lengths)))
+    bounds = [0]  # chunks of stories with about `_CHUNK_ENTRIES` terms
+    while bounds[-1] < len(counted):
+        end = int(np.searchsorted(starts, starts[bounds[-1]] + _CHUNK_ENTRIES, side="right")) - 1
+        bounds.append(min(max(end, bounds[-1] + 1), len(counted), bounds[-1] + _RADIX_ROWS))
+    frequency = np.zeros(0, np.int64)
+    for first, last in pairwise(bounds):
+        ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in counted[first:last]), np.intc)
+        found = np.bincount(ids)
+        frequency.resize(max(len(frequency), len(found)), refcheck=False)
+        frequency[: len(found)] += found
+    idf = np.log((len(counted) + background) / (0.5 + frequency))
     result: list[tuple[array[int], array[float]]] = []
-    story = 0
-    while story < len(counted):
-        end = int(np.searchsorted(starts, starts[story] + _CHUNK_ENTRIES, side="right")) - 1
-        end = min(max(end, story + 1), len(counted), story + _RADIX_ROWS)
-        entries = slice(int(starts[story]), int(starts[end]))
-        rows = np.repeat(np.arange(end - story, dtype=np.int16), lengths[story:end])
-        result.extend(_strongest(rows, ids[entries], weighted[entries], size))
-        story = end
+    for first, last in pairwise(bounds):
+        chunk = counted[first:last]
+        counted[first:last] = [(array("i"), array("d"))] * (last - first)
+        ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in chunk), np.intc)
+        counts = np.frombuffer(b"".join(counts.tobytes() for _, counts in chunk), np.float64)
+        weighted = (np.log(counts) + 1.0) * idf[ids]
+        rows = np.repeat(np.arange(last - first, dtype=np.int16), lengths[first:last])
+        result.extend(_strongest(rows, ids, weighted, size))
     return result
 
 
