@@ -8,14 +8,17 @@ where present); the real pipeline then runs through `briefgen.build.analyse`, th
 Beside it, a plain TF-IDF cosine single-link baseline, computed in the same run, with its
 threshold chosen as the best on this same data (which flatters the baseline, not briefgen).
 `--scale N` times dedupe + cluster on N synthetic stories from shared/bench/make_corpus.py, with
-CPU time and peak memory, and scores the events against the generator's own event labels
-(pass `--scale-text shared/seeds --scale-text gensim-*.whl` for varied text; with the seeds
-alone the stories are five texts recombined, far more alike than real news).
+CPU time and peak memory (the process's, records included, and its growth during the two
+stages; the cyclic garbage collector paused as in `briefgen build`), and scores the events
+against the generator's own event labels (pass `--scale-text shared/seeds --scale-text
+gensim-*.whl` for varied text; with the seeds alone the stories are five texts recombined, far
+more alike than real news).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import re
@@ -221,11 +224,13 @@ def scale(size: int, texts: list[Path]) -> None:
         gold = synthetic_labels(out)
     defaults = Config(root=Path(temp), path=None)
     loaded_memory = _peak_mib()
+    gc.disable()  # as `briefgen build` runs its stages (see build.analyse)
     started, started_cpu = time.perf_counter(), time.process_time()
     stories = dedupe(loaded.records, defaults.copy_threshold)
     deduped, deduped_cpu = time.perf_counter(), time.process_time()
     events = cluster(stories, ClusterSettings.from_config(defaults))
     finished, finished_cpu = time.perf_counter(), time.process_time()
+    gc.enable()
     predicted = {
         record.path: event.id
         for event in events
@@ -237,8 +242,9 @@ def scale(size: int, texts: list[Path]) -> None:
         f"scale: {len(loaded.records)} files -> {len(stories)} stories -> {len(events)} events; "
         f"dedupe {deduped - started:.1f} s ({deduped_cpu - started_cpu:.1f} s CPU), "
         f"cluster {finished - deduped:.1f} s ({finished_cpu - deduped_cpu:.1f} s CPU), "
-        f"total {finished - started:.1f} s; peak memory {loaded_memory:.0f} MiB after loading, "
-        f"{_peak_mib():.0f} MiB after clustering"
+        f"total {finished - started:.1f} s ({finished_cpu - started_cpu:.1f} s CPU); peak memory "
+        f"{loaded_memory:.0f} MiB after loading, {_peak_mib():.0f} MiB after clustering "
+        f"(+{_peak_mib() - loaded_memory:.0f} MiB)"
     )
     print(f"scale: B-cubed against the generator's event labels P {p:.3f} R {r:.3f} F1 {f:.3f}")
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
+import briefgen.dedupe as dedupe_stage
+from briefgen import copy_arrays
 from briefgen.build import analyse
 from briefgen.dedupe import dedupe
 from briefgen.load import load_sources
@@ -114,3 +120,23 @@ def test_an_edited_copy_is_found_among_many_articles(make_site: MakeSite) -> Non
     )
     assert merged == [["bridge-copy.txt", "bridge.txt"]]
     assert len(stories) == 41
+
+
+def test_numpy_dedupe_finds_the_copies_plain_python_finds(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert copy_arrays.tuple_hash_matches()
+    rng = random.Random(3)
+    vocabulary = [f"word{number}" for number in range(300)]
+    articles = [" ".join(rng.choices(vocabulary, k=rng.randint(0, 120))) for _ in range(60)]
+    files = {f"a{i}.md": f"# Article {i}\n\n{text}\n" for i, text in enumerate(articles)}
+    # Copies with an edit, short texts and a text of fewer words than a shingle.
+    files.update({f"copy{i}.md": f"# Copy {i}\n\n{articles[i]} edited\n" for i in range(0, 60, 7)})
+    files["short.md"] = "# Short\n\nthree words here\n"
+    records = load_sources(make_site(files).sources_dir, 1_000_000).records
+    monkeypatch.setattr(dedupe_stage, "ARRAY_MIN_STORIES", 10**9)
+    plain = dedupe(records, 0.7)
+    monkeypatch.setattr(dedupe_stage, "ARRAY_MIN_STORIES", 0)
+    monkeypatch.setattr(dedupe_stage, "_BATCH", 16)
+    assert dedupe(records, 0.7) == plain
+    assert sum(len(story.copies) for story in plain) >= 8

@@ -22,13 +22,13 @@ from datetime import date
 
 from briefgen.config import Config
 from briefgen.dates import to_date
+from briefgen.neighbours import ARRAY_MIN_STORIES, neighbour_pairs
 from briefgen.records import Event, Story
 from briefgen.similarity import (
     Vector,
     Weights,
     When,
     cosine,
-    neighbour_pairs,
     profile,
     time_factor,
 )
@@ -90,16 +90,27 @@ def _edges(
 ) -> list[Edge]:
     """The similarity of each candidate pair (sorted, left first), where above zero."""
     edges: list[Edge] = []
+    for (left, right), similarity in zip(pairs, _cosines(pairs, vectors), strict=True):
+        factor = time_factor(times[left], times[right], settings.window_days, settings.weights)
+        score = similarity * factor
+        if score > 0:
+            edges.append((left, right, score))
+    return edges
+
+
+def _cosines(pairs: list[tuple[int, int]], vectors: list[Vector]) -> Iterator[float]:
+    """The cosine similarity of each pair (sorted, left first)."""
+    if len(vectors) >= ARRAY_MIN_STORIES:
+        from briefgen.term_weights import array_cosines  # noqa: PLC0415 (numpy: big sites only)
+
+        yield from array_cosines(pairs, [(vector.terms, vector.weights) for vector in vectors])
+        return
     left_index, left_terms = -1, {}
     for left, right in pairs:
         if left != left_index:
             vector = vectors[left]
             left_index, left_terms = left, dict(zip(vector.terms, vector.weights, strict=True))
-        factor = time_factor(times[left], times[right], settings.window_days, settings.weights)
-        score = cosine(left_terms, vectors[right]) * factor
-        if score > 0:
-            edges.append((left, right, score))
-    return edges
+        yield cosine(left_terms, vectors[right])
 
 
 def _parts(

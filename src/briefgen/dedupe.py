@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from itertools import compress
+from operator import not_
+from typing import TypeVar
 
+from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import words
 from briefgen.records import Record, Story
 
 SHINGLE_WORDS = 5
 _SAMPLE_MODULUS = 8
 _MAX_POSTINGS = 50
+_BATCH = 500
+"""Records whose shingles numpy hashes at once."""
 # Metadata a copy may supply where the canonical record lacks it.
+T = TypeVar("T")
 _INHERITED = ("outlet", "published", "url", "dateline", "section", "lang")
 
 
@@ -53,8 +60,6 @@ def containment(left: frozenset[int], right: frozenset[int]) -> float:
 
 def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
     """Group copies into stories; each story's canonical record is its most complete copy."""
-    hashes = WordHashes()
-    samples = [_sample(shingles(record, hashes)) for record in records]
     parent = list(range(len(records)))
 
     def find(index: int) -> int:
@@ -63,14 +68,10 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
             index = parent[index]
         return index
 
-    pairs = _candidate_pairs(samples, threshold)
-    for (left, right), (left_set, right_set) in zip(
-        pairs, _shingle_sets(pairs, records, hashes), strict=True
-    ):
-        if containment(left_set, right_set) >= threshold:
-            root_left, root_right = find(left), find(right)
-            if root_left != root_right:
-                parent[max(root_left, root_right)] = min(root_left, root_right)
+    for left, right in _copy_pairs(records, threshold):
+        root_left, root_right = find(left), find(right)
+        if root_left != root_right:
+            parent[max(root_left, root_right)] = min(root_left, root_right)
     groups: dict[int, list[Record]] = defaultdict(list)
     for index, record in enumerate(records):
         groups[find(index)].append(record)
@@ -78,17 +79,68 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda story: story.record.path))
 
 
-def _shingle_sets(
-    pairs: list[tuple[int, int]], records: tuple[Record, ...], hashes: WordHashes
-) -> Iterator[tuple[frozenset[int], frozenset[int]]]:
+def _copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator[tuple[int, int]]:
+    """Pairs of records whose shingle containment reaches the threshold."""
+    hashes = WordHashes()
+    if len(records) >= ARRAY_MIN_STORIES:
+        from briefgen import copy_arrays  # noqa: PLC0415 (numpy: big sites only)
+
+        if copy_arrays.tuple_hash_matches():
+            yield from _array_copy_pairs(records, threshold, hashes)
+            return
+    samples = [_sample(shingles(record, hashes)) for record in records]
+    pairs = _candidate_pairs(samples, threshold)
+    sets = _full_sets(pairs, lambda index: shingles(records[index], hashes))
+    for pair, (left_set, right_set) in zip(pairs, sets, strict=True):
+        if containment(left_set, right_set) >= threshold:
+            yield pair
+
+
+def _array_copy_pairs(
+    records: tuple[Record, ...], threshold: float, hashes: WordHashes
+) -> Iterator[tuple[int, int]]:
+    """`_copy_pairs` with numpy: the same shingles, candidates and copies, many times faster."""
+    import numpy as np  # noqa: PLC0415 (imported already by copy_arrays: a dictionary lookup)
+
+    from briefgen import copy_arrays  # noqa: PLC0415
+
+    def word_hashes(index: int) -> copy_arrays.Hashes:
+        text = words(" ".join(records[index].paragraphs))
+        return np.fromiter(map(hashes.__getitem__, text), np.int64, len(text))
+
+    def shingle_array(index: int) -> copy_arrays.Hashes:
+        ids = word_hashes(index)
+        if len(ids) >= SHINGLE_WORDS:
+            return copy_arrays.unique_shingles(ids, SHINGLE_WORDS)
+        return np.array(sorted(shingles(records[index], hashes)), dtype=np.int64)
+
+    samples: list[copy_arrays.Hashes] = []
+    for first in range(0, len(records), _BATCH):
+        batch = range(first, min(first + _BATCH, len(records)))
+        texts = {index: word_hashes(index) for index in batch}
+        long = [index for index in batch if len(texts[index]) >= SHINGLE_WORDS]
+        found = copy_arrays.batch_samples([texts[i] for i in long], SHINGLE_WORDS, _SAMPLE_MODULUS)
+        by_index = dict(zip(long, found, strict=True))
+        samples.extend(
+            by_index[index] if index in by_index else shingle_array(index) for index in batch
+        )
+    pairs = copy_arrays.candidate_pairs(samples, threshold, _MAX_POSTINGS)
+    for pair, (left, right) in zip(pairs, _full_sets(pairs, shingle_array), strict=True):
+        if len(left) and len(right):
+            shared = len(np.intersect1d(left, right, assume_unique=True))
+            if shared / min(len(left), len(right)) >= threshold:
+                yield pair
+
+
+def _full_sets(pairs: list[tuple[int, int]], build: Callable[[int], T]) -> Iterator[tuple[T, T]]:
     """The full shingle sets of each pair, in order; a set is kept only until its last pair."""
     pending = Counter(index for pair in pairs for index in pair)
-    built: dict[int, frozenset[int]] = {}
+    built: dict[int, T] = {}
     for pair in pairs:
         sets = []
         for index in pair:
             if index not in built:
-                built[index] = shingles(records[index], hashes)
+                built[index] = build(index)
             sets.append(built[index])
             pending[index] -= 1
             if not pending[index]:
@@ -108,7 +160,8 @@ def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[i
     for position, sample in enumerate(samples):
         for shingle in sample:
             index[shingle].append(position)
-    usable = [sum(len(index[shingle]) <= _MAX_POSTINGS for shingle in sample) for sample in samples]
+    rare = _MAX_POSTINGS.__ge__
+    usable = [sum(map(rare, map(len, map(index.__getitem__, sample)))) for sample in samples]
     pairs: list[tuple[int, int]] = []
     for left, sample in enumerate(samples):
         shared: Counter[int] = Counter()
@@ -126,7 +179,8 @@ def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[i
 
 def _sample(shingle_set: frozenset[int]) -> list[int]:
     """A content-defined sample (about one shingle in eight): copies sample the same shingles."""
-    return [h for h in shingle_set if h % _SAMPLE_MODULUS == 0] or sorted(shingle_set)[:1]
+    residues = map(_SAMPLE_MODULUS.__rmod__, shingle_set)  # h % modulus, without a Python loop
+    return list(compress(shingle_set, map(not_, residues))) or sorted(shingle_set)[:1]
 
 
 def _completeness(record: Record) -> tuple[int, int, int, str]:

@@ -12,8 +12,8 @@ the labelled events corpus (the many weak shared words add up).
 Time: a story's date is its publication date, else the first full date its text gives; two
 stories whose dates are further apart than the window (or, lacking dates, whose mentioned years
 are all two or more years apart) have their similarity scaled down.
-Candidate neighbours come from postings of each story's strongest terms, so the work grows with
-the stories that share rare terms, never with all pairs.
+Candidate neighbours (see `neighbours`) come from postings of each story's strongest terms, so
+the work grows with the stories that share rare terms, never with all pairs.
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
+from itertools import chain, compress, filterfalse, islice, repeat
 from operator import add, mul, truediv
 
 from briefgen.dates import find_dates, to_date
+from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import fold, words
 from briefgen.records import Story
 from briefgen.stopwords import STOPWORDS
@@ -36,6 +37,8 @@ from briefgen.stopwords import STOPWORDS
 # `[A-Z]` first lets the regex engine skip ahead to capitals; the look-behind is the `\b`.
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z][\w'’-]*)+")
 _POSSESSIVE = re.compile(r"['’]s$")
+_SHORTER_THAN_TWO = (2).__gt__
+_LONGER_THAN_ONE = (1).__lt__
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,26 +83,23 @@ def story_terms(story: Story, weights: Weights) -> Counter[str]:
     counts: Counter[str] = Counter(tokens)
     for token in counts.keys() & STOPWORDS:
         counts.pop(token)  # dict.pop: Counter's own `del` is Python code
-    for token in [token for token in counts if len(token) < 2]:
+    for token in list(compress(counts, map(_SHORTER_THAN_TWO, map(len, counts)))):
         counts.pop(token)
     headline = [] if record.title_from_body else words(record.title)
     for token in headline + _lead(tokens, weights.lead_words):
         if len(token) > 1 and token not in STOPWORDS:
             counts[token] += weights.title  # type: ignore[assignment]
-    for name in _NAME.findall(body):
-        counts["@" + _POSSESSIVE.sub("", fold(name))] += weights.name  # type: ignore[assignment]
+    # Each distinct spelling folded once; the counts are small multiples of 0.5, added exactly.
+    for name, times in Counter(_NAME.findall(body)).items():
+        key = "@" + _POSSESSIVE.sub("", fold(name))
+        counts[key] += weights.name * times  # type: ignore[assignment]
     return counts
 
 
 def _lead(tokens: list[str], size: int) -> list[str]:
     """The first `size` body words that are terms (not stopwords, not single characters)."""
-    lead: list[str] = []
-    for token in tokens:
-        if len(token) > 1 and token not in STOPWORDS:
-            lead.append(token)
-            if len(lead) == size:
-                break
-    return lead
+    longer = compress(tokens, map(_LONGER_THAN_ONE, map(len, tokens)))  # lazy: read up to `size`
+    return list(islice(filterfalse(STOPWORDS.__contains__, longer), size))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +155,18 @@ class _TermIds(dict[str, int]):
 def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], list[When]]:
     """Each story's vector and time evidence, its text read once."""
     vocabulary = _TermIds()
-    frequency: Counter[int] = Counter()
     counted: list[tuple[array[int], array[float]]] = []
     times: list[When] = []
     for story in stories:
         terms = story_terms(story, weights)
         times.append(story_time(story, terms))
-        ids = array("i", map(vocabulary.__getitem__, terms))
-        frequency.update(ids)
-        counted.append((ids, array("d", terms.values())))
+        counted.append((array("i", map(vocabulary.__getitem__, terms)), array("d", terms.values())))
+    if len(stories) >= ARRAY_MIN_STORIES:
+        from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites only)
+
+        strongest = array_weights(counted, weights.background, weights.vector_terms)
+        return [Vector(*pair) for pair in strongest], times
+    frequency = Counter(chain.from_iterable(ids for ids, _ in counted))
     total = len(stories) + weights.background
     idf = [0.0] * len(vocabulary)
     for term, count in frequency.items():
@@ -189,26 +192,3 @@ def cosine(left: dict[int, float], right: Vector) -> float:
     """Dot product of two unit vectors, the left one as a dict (summed in the right one's order)."""
     total: float = sum(map(mul, map(left.get, right.terms, repeat(0.0)), right.weights))
     return total
-
-
-def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[tuple[int, int]]:
-    """Pairs (i < j) worth comparing: stories that share some of their strongest terms."""
-    size = weights.blocking_terms
-    postings: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
-            postings[term].append((index, weight))
-    pairs: set[tuple[int, int]] = set()
-    for index, vector in enumerate(vectors):
-        scores: dict[int, float] = defaultdict(float)
-        for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
-            sharing = postings[term]
-            if len(sharing) > weights.max_postings:
-                continue
-            for other, other_weight in sharing:
-                scores[other] += weight * other_weight
-        scores.pop(index, None)
-        # A stable sort (scores fill in posting order, the same each run) with C-level keys.
-        best = sorted(scores, key=scores.__getitem__, reverse=True)[: weights.neighbours]
-        pairs.update((min(index, other), max(index, other)) for other in best)
-    return sorted(pairs)

@@ -1,0 +1,126 @@
+"""The dedupe stage's shingles and copy candidates for big sites, with numpy.
+
+A shingle is CPython's hash of the tuple of its five word hashes (see `dedupe`); numpy computes
+the very same numbers from the word hashes with CPython's tuple-hash steps (xxHash-based, stable
+since Python 3.8), so samples, candidates and copies are those of the plain-Python stage. Where
+an interpreter hashes tuples differently, `tuple_hash_matches` is false and dedupe stays in
+plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Hashes = npt.NDArray[np.int64]
+
+_PRIME_1 = 11400714785074694791
+_PRIME_2 = 14029467366897019727
+_PRIME_5 = 2870177450012600261
+_LENGTH_MIX = _PRIME_5 ^ 3527539
+_ALL_ONES = 2**64 - 1
+_INSTEAD_OF_ALL_ONES = 1546275796  # CPython never returns -1 as a hash
+
+
+def tuple_hashes(words: Sequence[int] | Hashes, size: int) -> Hashes:
+    """hash(tuple(words[i:i + size])) for every start i, as CPython computes it."""
+    import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
+
+    lanes = np.asarray(words, dtype=np.uint64)
+    count = len(lanes) - size + 1
+    accumulator = np.full(count, _PRIME_5, dtype=np.uint64)
+    for offset in range(size):
+        accumulator += lanes[offset : offset + count] * np.uint64(_PRIME_2)
+        accumulator = (accumulator << np.uint64(31)) | (accumulator >> np.uint64(33))
+        accumulator *= np.uint64(_PRIME_1)
+    accumulator += np.uint64(size ^ _LENGTH_MIX)
+    accumulator[accumulator == np.uint64(_ALL_ONES)] = _INSTEAD_OF_ALL_ONES
+    return accumulator.view(np.int64)
+
+
+def tuple_hash_matches() -> bool:
+    """True where `tuple_hashes` gives this interpreter's own tuple hashes (CPython 3.8 on)."""
+    words = [0, 1, 2**31 + 7, 2**32 - 1, 12345, 99]
+    expected = [hash(tuple(words[i : i + 5])) for i in range(2)]
+    return bool(tuple_hashes(words, 5).tolist() == expected)
+
+
+def unique_shingles(words: Hashes, size: int) -> Hashes:
+    """The sorted distinct shingle hashes of a text's word hashes (`size` words or more)."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    hashes = np.sort(tuple_hashes(words, size))
+    return hashes[np.r_[True, hashes[1:] != hashes[:-1]]]
+
+
+def batch_samples(texts: Sequence[Hashes], size: int, modulus: int) -> list[Hashes]:
+    """Each text's distinct shingles divisible by `modulus` (a power of two), else its smallest.
+
+    Texts are the word hashes of records with `size` words or more; the shingles of all of them
+    are hashed at once (those that would span two texts are left out).
+    """
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    if not texts:
+        return []
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    words = np.concatenate(texts)
+    owner = np.repeat(np.arange(len(texts)), lengths)[: len(words) - size + 1]
+    place = np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)[: len(owner)]
+    whole = place + size <= lengths[owner]
+    hashes = tuple_hashes(words, size)
+    chosen = whole & ((hashes & (modulus - 1)) == 0)
+    owners, values = owner[chosen], hashes[chosen]
+    order = np.lexsort((values, owners))
+    owners, values = owners[order], values[order]
+    distinct = np.r_[True, (owners[1:] != owners[:-1]) | (values[1:] != values[:-1])]
+    owners, values = owners[distinct], values[distinct]
+    bounds = np.searchsorted(owners, np.arange(len(texts) + 1)).tolist()
+    samples = [values[start:stop] for start, stop in pairwise(bounds)]
+    for text, found in enumerate(samples):
+        if not len(found):  # no shingle divisible: the smallest stands in
+            mine = hashes[(owner == text) & whole]
+            samples[text] = mine[mine.argmin()][None] if len(mine) else mine
+    return samples
+
+
+def candidate_pairs(
+    samples: Sequence[Hashes], threshold: float, max_postings: int
+) -> list[tuple[int, int]]:
+    """`dedupe._candidate_pairs` for numpy samples: pairs sharing enough sampled shingles."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    lengths = np.fromiter(map(len, samples), np.int64, len(samples))
+    owners = np.repeat(np.arange(len(samples), dtype=np.int64), lengths)
+    values = np.concatenate(samples) if samples else np.zeros(0, np.int64)
+    by_value = np.argsort(values, kind="stable")
+    owners, values = owners[by_value], values[by_value]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
+    rare = np.repeat(sizes <= max_postings, sizes)
+    usable = np.bincount(owners[rare], minlength=len(samples))
+    left, right = _posting_pairs(owners, starts, sizes, max_postings)
+    keys, shared = np.unique(left * len(samples) + right, return_counts=True)
+    left, right = keys // len(samples), keys % len(samples)
+    enough = shared >= threshold / 2 * np.minimum(usable[left], usable[right])
+    return list(zip(left[enough].tolist(), right[enough].tolist(), strict=True))
+
+
+def _posting_pairs(
+    owners: Hashes, starts: Hashes, sizes: Hashes, max_postings: int
+) -> tuple[Hashes, Hashes]:
+    """Every pair (left < right) of records in one posting of 2 to `max_postings` records."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    kept = (sizes > 1) & (sizes <= max_postings)
+    # Each entry of a kept posting pairs with each later entry (owners are in record order).
+    entry = np.flatnonzero(np.repeat(kept, sizes))
+    later = np.repeat(starts + sizes, sizes)[entry] - entry - 1
+    first = np.repeat(entry, later)
+    second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
+    return owners[first], owners[second]

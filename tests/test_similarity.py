@@ -1,0 +1,73 @@
+"""Story vectors: numpy weights for big sites are plain Python's, up to the last bit."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+import briefgen.similarity
+from briefgen.records import Block, Byline, Record, Story
+from briefgen.similarity import Weights, cosine, profile, story_terms
+from briefgen.term_weights import array_cosines
+
+WORDS = "harbour bridge council mayor lorries cracks steel bank rate inflation port".split()
+
+
+def _story(number: int, rng: random.Random) -> Story:
+    body = " ".join(rng.choice(WORDS) + str(rng.randint(0, 40)) for _ in range(rng.randint(0, 90)))
+    record = Record(
+        id=f"s{number:04}",
+        path=f"s{number:04}.md",
+        format="md",
+        title=f"Story {number}",
+        outlet=None,
+        url=None,
+        published=None,
+        byline=Byline(),
+        dateline=None,
+        section=None,
+        lang=None,
+        tags=(),
+        body=(Block("paragraph", body),) if body else (),
+    )
+    return Story(id=record.id, record=record)
+
+
+def test_title_and_lead_words_weigh_more_than_body_words() -> None:
+    story = _story(1, random.Random(1))
+    terms = story_terms(story, Weights(lead_words=0))
+    assert terms["story"] == Weights().title
+
+
+@pytest.mark.parametrize("size", [3, 1000])
+def test_numpy_weights_match_plain_python(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    rng = random.Random(size)
+    stories = [_story(number, rng) for number in range(120)]
+    weights = Weights(vector_terms=size)
+    monkeypatch.setattr(briefgen.similarity, "ARRAY_MIN_STORIES", 10**9)
+    plain, _ = profile(stories, weights)
+    monkeypatch.setattr(briefgen.similarity, "ARRAY_MIN_STORIES", 0)
+    arrays, _ = profile(stories, weights)
+    longest = max(len(story_terms(story, weights)) for story in stories)
+    assert max(len(vector.terms) for vector in plain) == min(size, longest)
+    for left, right in zip(plain, arrays, strict=True):
+        assert list(left.terms) == list(right.terms)
+        pairs = zip(left.weights, right.weights, strict=True)
+        assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in pairs)
+        assert not left.terms or math.isclose(math.fsum(w * w for w in right.weights), 1.0)
+
+
+def test_numpy_cosines_match_plain_python() -> None:
+    rng = random.Random(5)
+    stories = [_story(number, rng) for number in range(80)]
+    vectors, _ = profile(stories, Weights())
+    pairs = [(left, right) for left in range(80) for right in range(left + 1, 80, 3)]
+    expected = [
+        cosine(dict(zip(vectors[left].terms, vectors[left].weights, strict=True)), vectors[right])
+        for left, right in pairs
+    ]
+    found = array_cosines(pairs, [(vector.terms, vector.weights) for vector in vectors])
+    assert max(expected) > 0.1
+    assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(expected, found, strict=True))
