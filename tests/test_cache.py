@@ -19,7 +19,7 @@ from briefgen.cache import STATE_FILE, BuildCache
 from briefgen.cache_data import ANALYSIS_FILE, BRIEFS_DIR, RECORDS_DIR
 from briefgen.cli import main
 from briefgen.config import Config
-from briefgen.load import discover, load_sources
+from briefgen.load import load_sources
 from briefgen.records import Brief, Event
 from conftest import MakeSite
 
@@ -104,26 +104,6 @@ def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(briefgen.cache, "_file_key", file_key)
     return read
-
-
-def test_the_cache_finds_the_files_load_finds_in_the_same_order(make_site: MakeSite) -> None:
-    config = make_site(
-        {
-            **SOURCES,
-            "b/z.md": "z",
-            "b/a.md": "a",
-            "a b/c.txt": "c",
-            ".hidden/x.md": "x",
-            "b/.secret.md": "s",
-            "b.md": "b",
-        }
-    )
-    expected = [
-        (str(path), path.relative_to(config.sources_dir).as_posix())
-        for path in discover(config.sources_dir)
-    ]
-    assert briefgen.cache.source_files(config.sources_dir) == expected
-    assert "b/a.md" in [name for _, name in expected]
 
 
 def test_cached_load_equals_the_load_stage(make_site: MakeSite) -> None:

@@ -185,3 +185,20 @@ def test_extraction_quality_floor_on_a_few_corpus_pages(
             found = benchmark.loader_text(page, form, tmp_path)
             matches.append(benchmark.match(expected, found))
         assert benchmark.scores(matches)[2] >= floor, form
+
+
+def test_discovery_sorts_by_relative_path_and_skips_hidden_files(make_site: MakeSite) -> None:
+    config = make_site(
+        {
+            "b/z.md": "z",
+            "b/a.md": "a",
+            "a b/c.txt": "c",
+            ".hidden/x.md": "x",
+            "b/.secret.md": "s",
+            "b.md": "b",
+        }
+    )
+    names = [name for _, name in briefgen.load.discover_names(config.sources_dir)]
+    assert names == ["a b/c.txt", "b.md", "b/a.md", "b/z.md"]
+    paths = briefgen.load.discover(config.sources_dir)
+    assert [path.relative_to(config.sources_dir).as_posix() for path in paths] == names

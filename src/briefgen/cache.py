@@ -30,7 +30,7 @@ from briefgen import cache_store
 from briefgen.cache_data import CacheData, Loaded, read_data, write_data
 from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
-from briefgen.load import EXTENSIONS, load_files
+from briefgen.load import EXTENSIONS, discover_names, load_files
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
@@ -109,7 +109,7 @@ class BuildCache:
         started = time.time_ns()
         files: list[tuple[str, str, str | None]] = []
         old = self._old_state.sources
-        for path, name in source_files(sources_dir):
+        for path, name in discover_names(sources_dir):
             before = _cacheable_stat(path, max_bytes)
             remembered = old.get(name)
             if before is not None and remembered is not None and remembered[0] == before:
@@ -318,24 +318,6 @@ def scan_output(output_dir: Path) -> Manifest:
                 name = entry.path[root:].replace(os.sep, "/")
                 manifest[name] = (found.st_size, found.st_mtime_ns, found.st_ino)
     return manifest
-
-
-def source_files(sources_dir: Path) -> list[tuple[str, str]]:
-    """The files of `load.discover`, in its order, as (path, relative name) strings: discover
-    makes and sorts Path objects, a cost every rebuild would pay for every file."""
-    root = os.fspath(sources_dir)
-    found: list[tuple[str, str]] = []
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        prefix = folder[len(root) + 1 :].replace(os.sep, "/")
-        prefix = prefix + "/" if prefix else ""
-        found.extend(
-            (os.path.join(folder, name), prefix + name)  # noqa: PTH118  (str paths: see above)
-            for name in names
-            if not name.startswith(".")
-        )
-    found.sort(key=lambda file: file[1])
-    return found
 
 
 def _pages_of(b: Brief) -> list[str]:
