@@ -22,6 +22,20 @@ CORPORA = SHARED / "corpora"
 MakeSite = Callable[..., Config]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user cache (compiled templates) of every build in the tests, kept out of ~/.cache;
+    child processes inherit it."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> MakeSite:
     """Make a site: `make_site({"a.md": "..."}, config="title: X")` returns its Config."""

@@ -325,3 +325,23 @@ def test_events_with_merged_copies_are_briefed_once(
     page.write_text(page.read_text() + "\nThe benches are oak.\n")
     build(config, cache=BuildCache(config.cache_dir))
     assert briefed == ["page.txt"]
+
+
+def test_compiled_templates_are_shared_through_the_user_cache(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_cache = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
+    config = make_site(SOURCES, config="base_url: https://x.org/\n")
+    assert main(["build", "--no-cache", "--config", str(config.path)]) == 0
+    assert not user_cache.exists()
+    assert main(["build", "--config", str(config.path)]) == 0
+    compiled = sorted((user_cache / "briefgen" / "templates").iterdir())
+    assert compiled, "the first build compiles the templates into the user cache"
+    stamps = [entry.stat().st_mtime_ns for entry in compiled]
+    other = replace(config, root=tmp_path / "other-site", cache=".cache/other")
+    shutil.copytree(config.sources_dir, other.sources_dir)
+    build(other, cache=BuildCache(other.cache_dir))
+    assert sorted((user_cache / "briefgen" / "templates").iterdir()) == compiled
+    assert [entry.stat().st_mtime_ns for entry in compiled] == stamps, "reused, not rewritten"
+    assert same_tree(config.output_dir, other.output_dir)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.cache import BuildCache, output_key, render_key
-from briefgen.config import Config
+from briefgen.config import Config, user_cache_dir
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Event, LoadResult
@@ -166,7 +166,10 @@ def _render_and_write(
     from briefgen.write import write_site  # noqa: PLC0415
 
     site = site_info(config)
-    code_cache = config.cache_dir / "templates" if cache else None
+    # Compiled templates are keyed by their source, so every site can share them: a new site
+    # folder then starts without compiling the default templates again.
+    shared = user_cache_dir() if cache else None
+    code_cache = shared / "templates" if shared is not None else None
     files = clock.run(
         "render",
         lambda: render_site(

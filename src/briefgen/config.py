@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "FeedSource",
     "Setting",
     "load_config",
+    "user_cache_dir",
 ]
 
 
@@ -91,6 +93,18 @@ class Config:
     def fetched_dir(self) -> Path:
         """The fetch cache, absolute (it need not exist)."""
         return (self.root / self.fetch_cache).resolve()
+
+
+def user_cache_dir() -> Path | None:
+    """briefgen's folder in the user's cache ($XDG_CACHE_HOME, else ~/.cache), for what any site
+    may share; None where there is no home folder."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            return Path.home() / ".cache" / "briefgen"
+        except RuntimeError:
+            return None
+    return Path(base) / "briefgen"
 
 
 def _check_table_matches_record() -> None:
