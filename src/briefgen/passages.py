@@ -17,7 +17,7 @@ from briefgen.dates import may_hold_dates
 from briefgen.normalize import WORD, fold
 from briefgen.people import NameRun, lower_words, read_runs
 from briefgen.records import Event, SourceRef, Story
-from briefgen.sentences import split_sentences
+from briefgen.sentences import ends_with_title, split_sentences
 from briefgen.stopwords import STOPWORDS
 
 READ_CACHE = 32768
@@ -119,11 +119,12 @@ def read_sentence(text: str) -> Reading:
 
 
 def is_whole_sentence(text: str) -> bool:
-    """A sentence fit to stand alone: starts a sentence, ends one, quotes balanced, sane length."""
+    """A sentence fit to stand alone: starts a sentence, ends one (not cut off after a title:
+    `... from Gov.`), quotes balanced, sane length."""
     count = len(text.split())
     if not _MIN_WORDS <= count <= _MAX_WORDS:
         return False
-    if not _OPENERS.match(text) or not _ends_sentence(text):
+    if not _OPENERS.match(text) or not _ends_sentence(text) or ends_with_title(text):
         return False
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
