@@ -162,9 +162,9 @@ def _term_gains(passages: list[Passage]) -> dict[str, float]:
     stories: dict[str, Story] = {}
     # passages come story by story: each story's term sets are joined in one call
     for story_id, group in groupby(passages, key=_story_id):
-        first = next(group)
-        story_terms.setdefault(story_id, set()).update(first.terms, *map(_terms, group))
-        stories.setdefault(story_id, first.story)
+        sentences = list(group)
+        story_terms.setdefault(story_id, set()).update(*map(_terms, sentences))
+        stories.setdefault(story_id, sentences[0].story)
     for story in stories.values():
         if not story.record.title_from_body:
             story_terms[story.id].update(content_terms(story.record.title))
