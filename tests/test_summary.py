@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import pytest
+
 from briefgen.records import Event, Story
-from briefgen.summary import SUMMARY_MAX, summarize
+from briefgen.summary import SUMMARY_MAX, is_whole_sentence, summarize
 from briefgen.timeline import dated_passages
 from events import event_of, passages_of, record
 
@@ -70,6 +72,30 @@ def test_sentence_fragments_are_not_summary_sentences() -> None:
     texts = [s.text for s in summarize(passages_of(event))]
     assert len(texts) == 3
     assert not any(text.startswith("and then") for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Lawmakers on Tuesday read out a letter of support sent to them by Gov.", False),
+        ("The hospital said the patient had been treated overnight by Dr.", False),
+        ("The contract was signed late on Friday by the chief executive of Acme Inc.", True),
+        ("The vote on the budget is now expected on Thursday at about 10 a.m.", True),
+        ("Mr. Smith said the talks would resume on Monday in the capital.", True),
+    ],
+)
+def test_a_text_ending_with_a_title_is_a_cut_sentence(text: str, whole: bool) -> None:
+    assert is_whole_sentence(text) is whole
+
+
+def test_a_sentence_the_source_cut_after_a_title_is_not_in_the_summary() -> None:
+    cut = "Council members read out a letter of support for the new bridge sent by Gov."
+    event = event_of(
+        ("Daily A", None, [LEAD, cut]),
+        ("Wire B", None, [LEAD.replace("three days", "days"), cut]),
+    )
+    texts = [s.text for s in summarize(passages_of(event))]
+    assert texts and not any(text.endswith("Gov.") for text in texts)
 
 
 def test_sentences_giving_different_dates_do_not_support_each_other() -> None:

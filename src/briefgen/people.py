@@ -114,16 +114,17 @@ _ORGANISATION_WORDS = """department ministry agency army navy force forces comma
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 """Words that make a capitalised run an organisation's name."""
 _INITIALS = re.compile(r"(?:^|-)(?:\w\.)+$")
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to|across|outside|inside)\s+(?:the\s+)?$")
-_PLACE_WINDOW = 32
-"""Characters before a name that can hold `outside the ` written with single spaces."""
-_SPACES = re.compile(r"\s\s")
-_SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|tells|added|wrote|stated)\b")
+_PLACE_WORDS = ("in", "at", "near", "from", "to", "across", "outside", "inside")
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0400-\u042f"
 """Capital letters (Latin, Latin-1, Latin Extended-A, Greek, Cyrillic) a name may start with."""
 _CAPITALISED = rf"(?:[{UPPER}][\w'’.\-]*\w\.?|[{UPPER}]\.)"
 _PERSONAL_TOKEN = re.compile(rf"^(?:[{UPPER}][a-z\u00df-\u024f'\-]+|[{UPPER}]\.)$")
-_NAME_RUN = re.compile(rf"{_CAPITALISED}(?:\s+(?:of\s+)?{_CAPITALISED})*")
+_RUN = rf"{_CAPITALISED}(?:\s+(?:of\s+)?{_CAPITALISED})*"
+_NAME_RUN = re.compile(_RUN)
+_READ_RUN = re.compile(
+    rf"{_RUN}(?:(?=\s+(?:said|says|told|tells|added|wrote|stated)\b)(?P<speaking>))?"
+)
+"""A name run, and an empty `speaking` group where a verb of saying follows it."""
 
 
 class NameRun(NamedTuple):
@@ -150,14 +151,36 @@ def name_runs(text: str) -> list[tuple[int, str]]:
 def read_runs(text: str) -> tuple[NameRun, ...]:
     """The capitalised runs of a sentence, each with the words around it read."""
     return tuple(
-        NameRun(
-            run,
-            offset == 0,
-            _SPEECH_AFTER.match(text, offset + len(run)) is not None,
-            _place_before(text, offset),
-        )
-        for offset, run in name_runs(text)
+        NameRun(match[0], offset == 0, match["speaking"] is not None, _after_place(text, offset))
+        for match in _READ_RUN.finditer(text)
+        for offset in (match.start(),)
     )
+
+
+def _after_place(text: str, offset: int) -> bool:
+    """`in`, `at`, `near`... (then maybe `the`) and spaces written just before the offset.
+
+    The place word ends a word-character run that starts there (`\b`): `(in` counts, `within`
+    does not. Read from the words before the offset (far cheaper than a regex search).
+    """
+    if not offset or not text[offset - 1].isspace():
+        return False
+    words = text[:offset].rsplit(None, 2)
+    if words and words[-1] == "the":
+        words.pop()
+    return bool(words) and _ends_with_place_word(words[-1])
+
+
+def _ends_with_place_word(token: str) -> bool:
+    return token.endswith(_PLACE_WORDS) and any(
+        token.endswith(word) and not _word_character(token[-len(word) - 1 : -len(word)])
+        for word in _PLACE_WORDS
+    )
+
+
+def _word_character(character: str) -> bool:
+    """A character `\\w` matches (False for none)."""
+    return character.isalnum() or character == "_"
 
 
 def lower_words(tokens: list[str]) -> frozenset[str]:
@@ -170,16 +193,6 @@ def _lower_word(token: str) -> str:
     """The token (interned) where it is a lower-case word of two letters or more, else ""."""
     lower = token.islower() and token.isalpha() and token.isascii() and len(token) > 1
     return sys.intern(token) if lower else ""
-
-
-def _place_before(text: str, offset: int) -> bool:
-    """`in`, `at`, `near`... (and `the`) written just before the offset."""
-    # Only the last characters can hold the match; searching all of text[:offset] for every name
-    # of a long sentence would be quadratic. With `pos`, `\b` still sees the character before it.
-    start = max(0, offset - _PLACE_WINDOW)
-    if start and _SPACES.search(text, start, offset):  # a run of spaces could reach past it
-        start = 0
-    return _PLACE_BEFORE.search(text, start, offset) is not None
 
 
 @lru_cache(maxsize=65536)

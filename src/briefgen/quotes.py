@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import chain
+from itertools import chain, repeat
 
 from briefgen.normalize import words
 from briefgen.passages import MATCH_PER_STORY, Passage, story_outlets
@@ -58,11 +58,14 @@ def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
             per_story[story.id] += len(quoted)
             found += quoted
     groups: list[list[_Found]] = []
-    # word -> the groups whose first quotation holds it: only groups sharing words are compared
+    # word -> the groups whose first quotation holds it: only groups sharing enough words (the
+    # words shared with each group counted at once) are compared word sequence to sequence
     postings: dict[str, list[int]] = {}
     for quote in found:
-        sharing = set(chain.from_iterable(postings.get(word, ()) for word in quote.words))
-        match = next((i for i in sorted(sharing) if _same_words(groups[i][0], quote)), None)
+        shared = Counter(chain.from_iterable(map(postings.get, quote.words, repeat(()))))
+        size = len(quote.words)
+        close = (i for i, count in shared.items() if _shares_enough(count, size, groups[i][0]))
+        match = next((i for i in sorted(close) if _same_words(groups[i][0], quote)), None)
         if match is None:
             for word in quote.words:
                 postings.setdefault(word, []).append(len(groups))
@@ -158,8 +161,13 @@ def _first_run(text: str) -> str | None:
     return runs[0] if runs else None
 
 
+def _shares_enough(shared: int, size: int, other: _Found) -> bool:
+    """Two quotations sharing this many words may be the same words (see `_same_words`)."""
+    return shared >= 0.8 * min(size, len(other.words))
+
+
 def _same_words(first: _Found, second: _Found) -> bool:
-    if len(first.words & second.words) < 0.8 * min(len(first.words), len(second.words)):
+    if not _shares_enough(len(first.words & second.words), len(second.words), first):
         return False  # cheap word-set test first: most pairs of quotations share few words
     left, right = first.key, second.key
     matcher = SequenceMatcher(None, left, right, autojunk=False)

@@ -12,6 +12,13 @@ _ABBREVIATIONS = frozenset(
     corp inc ltd co bros vs etc al op cf ca pp ed eds assn ave blvd rd hwy u.s u.k u.n e.g i.e
     a.m p.m ph.d""".split()
 )
+# Abbreviated posts and forms of address: written before a name, never last in a sentence, so a
+# text ending with one (`... a letter from Gov.`) was cut off mid-sentence. (`Jr.`, `Inc.`,
+# `a.m.`, `St.` can end a sentence and are not here.)
+_TITLE_ABBREVIATIONS = frozenset(
+    """mr mrs ms mx dr prof gen lt col maj capt cmdr adm sgt cpl pvt rep reps sen sens gov pres
+    supt insp det rev fr hon messrs mmes""".split()
+)
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
 # (Matching the terminal character, not looking behind for it at every position: faster.)
 _BOUNDARY = re.compile(
@@ -51,6 +58,15 @@ def _split_cjk(sentence: str) -> list[str]:
     if not _CJK_BOUNDARY.search(sentence):
         return [sentence]
     return [part.strip() for part in _CJK_BOUNDARY.split(sentence) if part.strip()]
+
+
+def ends_with_title(sentence: str) -> bool:
+    """The text ends with an abbreviated post or form of address (`... from Gov.`): the name it
+    introduces is missing, so the text is a sentence cut short, not a whole one."""
+    tokens = sentence.rstrip("\"'\u201d\u2019)] \n").rsplit(None, 1)
+    if not tokens or not tokens[-1].endswith("."):
+        return False
+    return tokens[-1].rstrip(".").lstrip("\"'\u201c\u2018([").casefold() in _TITLE_ABBREVIATIONS
 
 
 def _is_abbreviation(before: str) -> bool:

@@ -14,10 +14,11 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress, groupby
+from operator import attrgetter
 
 from briefgen.passages import READ_CACHE, Passage, content_terms, is_whole_sentence, overlap
-from briefgen.records import SourceRef, SummarySentence
+from briefgen.records import SourceRef, Story, SummarySentence
 
 SUMMARY_MIN = 3
 SUMMARY_MAX = 5
@@ -46,6 +47,8 @@ PERSONAL_VOICE = 0.6
 """Score kept by a question or a sentence in the first or second person (opinion, not report)."""
 _QUOTE_MARKS = ('"', "“", "”")
 _PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
+_story_id = attrgetter("story.id")
+_terms = attrgetter("terms")
 __all__ = ["SUMMARY_MAX", "SUMMARY_MIN", "is_whole_sentence", "summarize"]
 
 
@@ -62,7 +65,7 @@ def summarize(
     candidates = [p for p in read if p.whole and id(p) not in quoted] or read
     if not candidates:
         return ()
-    gains = {term: weight**2 - 1 for term, weight in _term_weights(passages).items()}
+    gains = _term_gains(passages)
     alone = {id(p): _alone(p, gains) for p in candidates}
     # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
@@ -121,17 +124,20 @@ class SupportIndex:
 
     def supporters(self, passage: Passage) -> list[Passage]:
         """The passage and, per other story, its most similar sentence where it says the same."""
-        self.add_terms(passage.terms)
-        shared = Counter(chain.from_iterable(self._postings[t] for t in passage.terms))
-        best: dict[str, tuple[float, Passage]] = {}
+        terms = passage.terms
+        self.add_terms(terms)
+        shared = Counter(chain.from_iterable(map(self._postings.__getitem__, terms)))
         # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
-        needed = SAME_SENTENCE**2 * len(passage.terms)
+        needed = SAME_SENTENCE**2 * len(terms)
+        reaching = compress(shared, map(needed.__le__, shared.values()))
+        best: dict[str, tuple[float, Passage]] = {}
+        story_id = passage.story.id
+        passages = self._passages
         # in reading order, so that equally similar sentences resolve the same way every run
-        for index in sorted(i for i, count in shared.items() if count >= needed):
-            count = shared[index]
-            other = self._passages[index]
-            similarity = count / math.sqrt(len(passage.terms) * len(other.terms))
-            if similarity < SAME_SENTENCE or other.story.id == passage.story.id:
+        for index in sorted(reaching):
+            other = passages[index]
+            similarity = shared[index] / math.sqrt(len(terms) * len(other.terms))
+            if similarity < SAME_SENTENCE or other.story.id == story_id:
                 continue
             if similarity > best.get(other.story.id, (0.0,))[0] and not self._dated_apart(
                 passage, other
@@ -144,20 +150,26 @@ class SupportIndex:
         return bool(mine and theirs and not mine & theirs)
 
 
-def _term_weights(passages: list[Passage]) -> dict[str, float]:
-    """Words used by several stories weigh more: they are what the event is about.
+def _term_gains(passages: list[Passage]) -> dict[str, float]:
+    """Per term, its weight squared less one; a term's weight is the number of stories using it.
 
-    A story uses the words of its headline too (where it has a real one, not one taken from its
-    body): a word one outlet puts in its headline and another in its text is shared news.
+    Words used by several stories weigh more: they are what the event is about (a word of one
+    story gains nothing). A story uses the words of its headline too (where it has a real one,
+    not one taken from its body): a word one outlet puts in its headline and another in its text
+    is shared news.
     """
     story_terms: dict[str, set[str]] = {}
-    for passage in passages:
-        story_terms.setdefault(passage.story.id, set()).update(passage.terms)
-    for story in {p.story.id: p.story for p in passages}.values():
+    stories: dict[str, Story] = {}
+    # passages come story by story: each story's term sets are joined in one call
+    for story_id, group in groupby(passages, key=_story_id):
+        sentences = list(group)
+        story_terms.setdefault(story_id, set()).update(*map(_terms, sentences))
+        stories.setdefault(story_id, sentences[0].story)
+    for story in stories.values():
         if not story.record.title_from_body:
             story_terms[story.id].update(content_terms(story.record.title))
     stories_using = Counter(chain.from_iterable(story_terms.values()))
-    return {term: float(count) for term, count in stories_using.items()}
+    return {term: count * count - 1.0 for term, count in stories_using.items()}
 
 
 def _alone(passage: Passage, gains: dict[str, float]) -> float:
