@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,16 @@ from tests.conftest import CORPORA, MakeSite
 import briefgen.load
 from briefgen.config import Config
 from briefgen.load import load_sources
-from briefgen.records import LoadResult
+from briefgen.records import (
+    Block,
+    Byline,
+    Caption,
+    Comment,
+    Diagnostic,
+    LoadResult,
+    Record,
+    Removed,
+)
 
 ARTICLE = (
     "Council approves new city budget\n\n"
@@ -202,3 +212,29 @@ def test_discovery_sorts_by_relative_path_and_skips_hidden_files(make_site: Make
     assert names == ["a b/c.txt", "b.md", "b/a.md", "b/z.md"]
     paths = briefgen.load.discover(config.sources_dir)
     assert [path.relative_to(config.sources_dir).as_posix() for path in paths] == names
+
+
+def test_records_sent_back_by_workers_arrive_whole() -> None:
+    record = Record(
+        id="abc123",
+        path="a/story.txt",
+        format="text",
+        title="Council approves budget",
+        outlet="Example News",
+        url=None,
+        published="2026-01-15",
+        byline=Byline(("Jane Doe", "John Roe"), "Kyodo"),
+        dateline="TOKYO",
+        section="politics",
+        lang="en",
+        tags=("budget",),
+        body=(Block("heading", "Vote"), Block("paragraph", "The council voted.")),
+        captions=(Caption("The hall", "REUTERS/Jane Doe"),),
+        comments=(Comment("Good news.", -2),),
+        removed=(Removed("banner", "Menu", 1),),
+        warnings=(Diagnostic("a/story.txt", 3, "warning", "NUL bytes removed"),),
+        title_from_body=True,
+    )
+    copy = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == record
+    assert repr(copy) == repr(record)

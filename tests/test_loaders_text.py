@@ -308,3 +308,18 @@ def test_byline_and_date_time_lines_under_the_headline_date_the_story() -> None:
     assert [block.kind for block in record.body] == ["paragraph"] * len(PROSE)
     metadata = [item.text for item in record.removed if item.kind == "metadata"]
     assert metadata == ["By Jane Doe and John Roe", "23 July 2025, 15:45 UTC"]
+
+
+def test_calls_to_action_inside_paragraphs_are_cut_and_prose_about_them_kept() -> None:
+    promo_paragraph = (
+        "The council met on Tuesday to vote on the plan. Subscribe to our newsletter! "
+        'The mayor said "it is done." Sign up for alerts.'
+    )
+    prose_paragraph = "Residents can read the plan online and share their views before the vote."
+    record = load_text(page("Council approves budget", PROSE[0], promo_paragraph, prose_paragraph))
+    paragraphs = [block.text for block in record.body]
+    kept = 'The council met on Tuesday to vote on the plan. The mayor said "it is done."'
+    assert paragraphs[1] == kept
+    assert paragraphs[2] == prose_paragraph
+    promos = [item.text for item in record.removed if item.kind == "promo"]
+    assert promos == ["Subscribe to our newsletter!", "Sign up for alerts."]

@@ -58,6 +58,15 @@ def load(source: SourceText) -> Record:
     )
 
 
+def prepare() -> None:
+    """Import trafilatura and make its options now (see `briefgen.load`: before workers fork)."""
+    import trafilatura.metadata  # noqa: PLC0415  (imported for its side effect)
+    import trafilatura.utils  # noqa: PLC0415, F401
+
+    _extractor(fast=True)
+    _extractor(fast=False)
+
+
 def _extract(html: str) -> tuple[str, Any]:
     """The page's main text and its metadata (trafilatura drops the text of pages whose
     metadata is incomplete when asked for both at once, so they are asked for apart).

@@ -75,10 +75,16 @@ _ACTIONS = (
     r"sponsored"
 )
 CALL_TO_ACTION = re.compile(rf"^(?:{_ACTIONS})\b", re.IGNORECASE)
-# The same words anywhere: where none occurs, no sentence of the text can be a call to action.
-# Run on every paragraph, so grouped by first letter, behind a look-ahead for those letters:
-# the engine then gives up at most word starts after one test, not one per word (3x faster).
-ACTION_WORD = re.compile(rf"\b(?=[{first_letters(_ACTIONS)}])(?:{grouped(_ACTIONS)})\b", re.I)
+# The same words after a sentence end (then closing quotes and brackets, then spaces), where
+# `sentences.split_sentences` can start a sentence: where neither this nor CALL_TO_ACTION at the
+# text's start matches, no sentence of the text can be a call to action. Run on every
+# paragraph, so it leads with the sentence ends (few) rather than the words (common in prose:
+# 4x faster), and groups the words by first letter behind a look-ahead for those letters.
+ACTION_AFTER_STOP = re.compile(
+    rf"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s*"
+    rf"(?=[{first_letters(_ACTIONS)}])(?:{grouped(_ACTIONS)})\b",
+    re.IGNORECASE,
+)
 RELATED = re.compile(
     r"^(?:related|more (?:from|on|stories|news)|read (?:more|next|also)|recommended|"
     r"you (?:may|might) (?:also )?like|most (?:read|popular|viewed)|trending|see also|also read)",

@@ -14,7 +14,7 @@ from collections import Counter
 from briefgen.dates import find_dates
 from briefgen.loaders import SourceText, record_id, title_from_text
 from briefgen.loaders.lines import (
-    ACTION_WORD,
+    ACTION_AFTER_STOP,
     AGENCY_CREDIT,
     BREADCRUMB,
     CALL_TO_ACTION,
@@ -285,7 +285,7 @@ class _Page:
         return blocks
 
     def _without_promo(self, line: Line) -> str:
-        if not ACTION_WORD.search(line.text):
+        if not (CALL_TO_ACTION.match(line.text) or ACTION_AFTER_STOP.search(line.text)):
             return line.text
         sentences = split_sentences(line.text)
         kept = [s for s in sentences if not (CALL_TO_ACTION.match(s) and len(s.split()) <= 8)]
