@@ -69,11 +69,21 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
             tally = tallies[key] = _Tally({}, {})
         tally.add(named if person is None or " " in named else person, kind, count)
     merged = _merge_acronyms(tallies)
-    found = [
-        _entity(tally) for tally in merged.values() if sum(tally.spellings.values()) >= MIN_MENTIONS
-    ]
+    found = [_entity(tally) for tally in _most_named(list(merged.values()))]
     found.sort(key=lambda e: (-e.mentions, e.name))
     return tuple(found[:ENTITIES_MAX])
+
+
+def _most_named(tallies: list[_Tally]) -> list[_Tally]:
+    """The names that can be listed: named at least MIN_MENTIONS times and at least as often as
+    the ENTITIES_MAX-th most named (ties kept: the listing breaks them by name). Only these are
+    made entities; an event names hundreds of things."""
+    mentions = [sum(tally.spellings.values()) for tally in tallies]
+    counts = sorted((m for m in mentions if m >= MIN_MENTIONS), reverse=True)
+    if not counts:
+        return []
+    bar = counts[min(len(counts), ENTITIES_MAX) - 1]
+    return [tally for tally, count in zip(tallies, mentions, strict=True) if count >= bar]
 
 
 def _name(run: str, opening: bool, lowercase: frozenset[str]) -> str | None:

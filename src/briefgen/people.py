@@ -301,8 +301,10 @@ class PeopleIndex:
         # each distinct (run, speaking) once, with how often it is written
         said = Counter((run.text, run.speaking) for run in chain.from_iterable(self._runs.values()))
         for (run, speaking), count in said.items():
-            name, titled = self._person_words(run)
-            surname = _surname_key(name)
+            # a person is named after a post or before a verb of saying: a run with neither
+            # names nobody, and its words need not be read (most runs)
+            name, titled = self._person_words(run) if speaking else _after_post(run) or ("", False)
+            surname = _surname_key(name) if name else ""
             if surname and (titled or speaking):
                 names = full.setdefault(surname, {})
                 names[name] = names.get(name, 0) + count
