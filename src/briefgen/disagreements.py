@@ -99,6 +99,8 @@ def disagreements(dated: list[DatedPassage], passages: list[Passage]) -> tuple[D
 
 def _conflicts(values: list[_Value], sources: dict[str, _Source]) -> list[list[_Value]]:
     """Groups of values for one fact (a sentence and its best match per story), values differing."""
+    if len({v.value for v in values}) < 2:  # one value given: nothing to disagree on
+        return []
     if len({sources[v.passage.story.id] for v in values}) < 2:  # one source cannot disagree
         return []
     matcher = _Matcher(values, sources)

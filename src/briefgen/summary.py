@@ -71,7 +71,7 @@ def summarize(
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
     index = SupportIndex(read, dates or {})
     index.add_terms(frozenset().union(*(p.terms for p in strongest)))
-    support = {id(p): index.supporters(p) for p in strongest}
+    support = {id(p): index.indexed_supporters(p) for p in strongest}
     scores = dict(alone)  # alone, a sentence is corroborated by its own outlet only
     scores.update((key, _corroborated(alone[key], found)) for key, found in support.items())
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
@@ -109,9 +109,13 @@ class SupportIndex:
         self._passages = passages
         self._dates = dates
         self._postings: dict[str, list[int]] = {}
+        # sentences of one story support nothing: an event of one story needs no index
+        self._one_story = len({p.story.id for p in passages}) < 2
 
     def add_terms(self, terms: frozenset[str]) -> None:
         """Index the sentences holding these terms (only the terms asked about are indexed)."""
+        if self._one_story:
+            return
         missing = terms.difference(self._postings)  # iterates `terms`, not the index
         if not missing:
             return
@@ -124,8 +128,14 @@ class SupportIndex:
 
     def supporters(self, passage: Passage) -> list[Passage]:
         """The passage and, per other story, its most similar sentence where it says the same."""
+        self.add_terms(passage.terms)
+        return self.indexed_supporters(passage)
+
+    def indexed_supporters(self, passage: Passage) -> list[Passage]:
+        """`supporters` of a passage whose terms are all indexed already (see `add_terms`)."""
+        if self._one_story:
+            return [passage]
         terms = passage.terms
-        self.add_terms(terms)
         shared = Counter(chain.from_iterable(map(self._postings.__getitem__, terms)))
         # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
         needed = SAME_SENTENCE**2 * len(terms)
