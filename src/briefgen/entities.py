@@ -92,14 +92,28 @@ def _name(run: str, opening: bool, lowercase: frozenset[str]) -> str | None:
     `opening`: the run opens its sentence, so a first word written elsewhere in lower case is
     that common word capitalised.
     """
-    tokens, common, folded = _tokens(run)
-    skip = 0
-    while skip < len(tokens) and (common[skip] or (opening and folded[skip] in lowercase)):
-        skip += 1
-    name, single = _named(run, skip)
+    if opening:
+        tokens, common, folded = _tokens(run)
+        skip = 0
+        while skip < len(tokens) and (common[skip] or folded[skip] in lowercase):
+            skip += 1
+        name, single = _named(run, skip)
+    else:
+        name, single = _inner_name(run)
     if name is None or (single and single in lowercase):
         return None
     return name
+
+
+@lru_cache(maxsize=65536)
+def _inner_name(run: str) -> tuple[str | None, str]:
+    """`_named` of a run that does not open its sentence: after its leading common words (what
+    the run writes alone, whatever the event; cached, as runs recur across events)."""
+    common = _tokens(run)[1]
+    skip = 0
+    while skip < len(common) and common[skip]:
+        skip += 1
+    return _named(run, skip)
 
 
 @lru_cache(maxsize=65536)
