@@ -53,17 +53,19 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     # order (which the acronym merge depends on), and counted as often as it is written
     written = Counter(chain.from_iterable(passage.runs for passage in passages))
     names: dict[tuple[str, bool], str | None] = {}
+    full_name = people.full_name
     for run, count in written.items():
-        if (run.text, run.opening) not in names:
-            names[run.text, run.opening] = _name(run.text, run.opening, lowercase)
-        named = names[run.text, run.opening]
+        text, opening, _, after_place_word = run
+        named = names.get((text, opening), "")
+        if named == "":  # not read yet ("" is no name: a name has a word)
+            named = names[text, opening] = _name(text, opening, lowercase)
         if named is None:
             continue
-        person = people.full_name(named)
+        person = full_name(named)
         if person:
             key, kind = name_key(person), "person"
         else:
-            key, kind = _key(named), _kind(named, run.after_place_word)
+            key, kind = _key(named), _kind(named, after_place_word)
         tally = tallies.get(key)
         if tally is None:
             tally = tallies[key] = _Tally({}, {})

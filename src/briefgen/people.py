@@ -329,10 +329,12 @@ class PeopleIndex:
 
     def full_name(self, run: str) -> str | None:
         """The full name of the person a capitalised run names, or None if it names nobody known."""
-        if run not in self._resolved:
-            found = (self._names.get(key) for key in _keys_last_first(run))
-            self._resolved[run] = next((name for name in found if name), None)
-        return self._resolved[run]
+        try:
+            return self._resolved[run]
+        except KeyError:
+            found = filter(None, map(self._names.get, _keys_last_first(run)))
+            resolved = self._resolved[run] = next(found, None)
+            return resolved
 
     def runs(self, text: str) -> tuple[NameRun, ...]:
         """The capitalised runs of one of the indexed texts (or of any other text)."""

@@ -7,7 +7,7 @@ and punctuation) match closely, or one is a stretch of the other; the fullest wo
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import chain, repeat
@@ -60,7 +60,7 @@ def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     groups: list[list[_Found]] = []
     # word -> the groups whose first quotation holds it: only groups sharing enough words (the
     # words shared with each group counted at once) are compared word sequence to sequence
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for quote in found:
         shared = Counter(chain.from_iterable(map(postings.get, quote.words, repeat(()))))
         size = len(quote.words)
@@ -68,7 +68,7 @@ def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
         match = next((i for i in sorted(close) if _same_words(groups[i][0], quote)), None)
         if match is None:
             for word in quote.words:
-                postings.setdefault(word, []).append(len(groups))
+                postings[word].append(len(groups))
             groups.append([quote])
         else:
             groups[match].append(quote)
@@ -167,6 +167,8 @@ def _shares_enough(shared: int, size: int, other: _Found) -> bool:
 
 
 def _same_words(first: _Found, second: _Found) -> bool:
+    if first.key == second.key:
+        return True  # one wording carried twice (common: wire copy)
     if not _shares_enough(len(first.words & second.words), len(second.words), first):
         return False  # cheap word-set test first: most pairs of quotations share few words
     left, right = first.key, second.key
