@@ -10,11 +10,11 @@ stories, with different values.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
 
 from briefgen.passages import READ_CACHE, Passage, stem, word_term
 from briefgen.records import Claim, Disagreement, SourceRef
@@ -148,19 +148,19 @@ class _Matcher:
 
     def __init__(self, values: list[_Value], sources: dict[str, _Source]) -> None:
         self._values = values
-        self._postings: dict[str, list[int]] = {}
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)
         for index, value in enumerate(values):
             for term in value.terms:
-                self._postings.setdefault(term, []).append(index)
+                self._postings[term].append(index)
         self._sources = [sources[v.passage.story.id] for v in values]
 
     def best_matches(self, index: int) -> list[_Value]:
         """Per other source's story, its value in the sentence most like this one's."""
         value = self._values[index]
-        shared = Counter(chain.from_iterable(self._postings[t] for t in value.terms))
+        shared = Counter(chain.from_iterable(map(self._postings.__getitem__, value.terms)))
         best: dict[str, tuple[float, _Value]] = {}
         mine = self._sources[index]
-        for other_index in sorted(i for i, count in shared.items() if count >= MIN_SHARED):
+        for other_index in sorted(compress(shared, map(MIN_SHARED.__le__, shared.values()))):
             theirs = self._sources[other_index]
             if mine[0] == theirs[0] or mine[1] & theirs[1]:
                 continue  # the same story, or two stories of one outlet

@@ -109,6 +109,7 @@ class SupportIndex:
         self._passages = passages
         self._dates = dates
         self._postings: dict[str, list[int]] = {}
+        self._similar_to: dict[frozenset[str], list[tuple[float, Passage]]] = {}
         # sentences of one story support nothing: an event of one story needs no index
         self._one_story = len({p.story.id for p in passages}) < 2
 
@@ -135,25 +136,39 @@ class SupportIndex:
         """`supporters` of a passage whose terms are all indexed already (see `add_terms`)."""
         if self._one_story:
             return [passage]
-        terms = passage.terms
-        shared = Counter(chain.from_iterable(map(self._postings.__getitem__, terms)))
-        # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
-        needed = SAME_SENTENCE**2 * len(terms)
-        reaching = compress(shared, map(needed.__le__, shared.values()))
         best: dict[str, tuple[float, Passage]] = {}
         story_id = passage.story.id
-        passages = self._passages
-        # in reading order, so that equally similar sentences resolve the same way every run
-        for index in sorted(reaching):
-            other = passages[index]
-            similarity = shared[index] / math.sqrt(len(terms) * len(other.terms))
-            if similarity < SAME_SENTENCE or other.story.id == story_id:
+        for similarity, other in self._similar(passage.terms):
+            if other.story.id == story_id:
                 continue
             if similarity > best.get(other.story.id, (0.0,))[0] and not self._dated_apart(
                 passage, other
             ):
                 best[other.story.id] = (similarity, other)
         return [passage, *(match for _, match in best.values())]
+
+    def _similar(self, terms: frozenset[str]) -> list[tuple[float, Passage]]:
+        """The sentences whose terms are SAME_SENTENCE similar to these, in reading order (so
+        that equally similar sentences resolve the same way every run), with the similarity.
+
+        Kept per term set: the strongest sentences are often one sentence several stories carry.
+        """
+        found = self._similar_to.get(terms)
+        if found is not None:
+            return found
+        shared = Counter(chain.from_iterable(map(self._postings.__getitem__, terms)))
+        # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
+        needed = SAME_SENTENCE**2 * len(terms)
+        reaching = compress(shared, map(needed.__le__, shared.values()))
+        found = []
+        passages = self._passages
+        for index in sorted(reaching):
+            other = passages[index]
+            similarity = shared[index] / math.sqrt(len(terms) * len(other.terms))
+            if similarity >= SAME_SENTENCE:
+                found.append((similarity, other))
+        self._similar_to[terms] = found
+        return found
 
     def _dated_apart(self, left: Passage, right: Passage) -> bool:
         mine, theirs = self._dates.get(id(left)), self._dates.get(id(right))
