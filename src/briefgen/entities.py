@@ -47,20 +47,9 @@ class _Tally:
 
 def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]:
     """The event's most named people, organisations and places."""
-    lowercase = people.lowercase
     tallies: dict[str, _Tally] = {}
-    # the same runs recur all through an event: each distinct one is read once, in first-seen
-    # order (which the acronym merge depends on), and counted as often as it is written
-    written = Counter(chain.from_iterable(passage.runs for passage in passages))
-    names: dict[tuple[str, bool], str | None] = {}
     full_name = people.full_name
-    for run, count in written.items():
-        text, opening, _, after_place_word = run
-        named = names.get((text, opening), "")
-        if named == "":  # not read yet ("" is no name: a name has a word)
-            named = names[text, opening] = _name(text, opening, lowercase)
-        if named is None:
-            continue
+    for (named, after_place_word), count in _names_written(passages, people.lowercase).items():
         person = full_name(named)
         if person:
             key, kind = name_key(person), "person"
@@ -74,6 +63,28 @@ def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]
     found = [_entity(tally) for tally in _most_named(list(merged.values()))]
     found.sort(key=lambda e: (-e.mentions, e.name))
     return tuple(found[:ENTITIES_MAX])
+
+
+def _names_written(
+    passages: list[Passage], lowercase: frozenset[str]
+) -> dict[tuple[str, bool], int]:
+    """How often each name is written, and whether after a place word, in first-seen order
+    (which the acronym merge depends on).
+
+    The same runs recur all through an event, written in many ways that name one thing (opening
+    a sentence or not, before a verb of saying or not): each distinct run is read once.
+    """
+    written = Counter(chain.from_iterable(passage.runs for passage in passages))
+    names: dict[tuple[str, bool], str | None] = {}
+    counts: dict[tuple[str, bool], int] = {}
+    for (text, opening, _, after_place_word), count in written.items():
+        named = names.get((text, opening), "")
+        if named == "":  # not read yet ("" is no name: a name has a word)
+            named = names[text, opening] = _name(text, opening, lowercase)
+        if named is not None:
+            key = (named, after_place_word)
+            counts[key] = counts.get(key, 0) + count
+    return counts
 
 
 def _most_named(tallies: list[_Tally]) -> list[_Tally]:
