@@ -298,9 +298,10 @@ class PeopleIndex:
         full: dict[str, dict[str, int]] = {}
         self._person_words_of: dict[str, tuple[str, bool]] = {}
         self._runs = {text: sentence.runs for text, sentence in distinct.items()}
-        # each distinct (run, speaking) once, with how often it is written
-        said = Counter((run.text, run.speaking) for run in chain.from_iterable(self._runs.values()))
-        for (run, speaking), count in said.items():
+        # each distinct run once, with how often it is written (a run written both opening a
+        # sentence and not is read twice: the counts add up the same)
+        written = Counter(chain.from_iterable(self._runs.values()))
+        for (run, _, speaking, _), count in written.items():
             # a person is named after a post or before a verb of saying: a run with neither
             # names nobody, and its words need not be read (most runs)
             name, titled = self._person_words(run) if speaking else _after_post(run) or ("", False)
