@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from itertools import chain, compress, groupby
-from operator import attrgetter
+from itertools import chain, compress, groupby, repeat
+from operator import attrgetter, sub
 
 from briefgen.passages import READ_CACHE, Passage, content_terms, is_whole_sentence, overlap
 from briefgen.records import SourceRef, Story, SummarySentence
@@ -175,7 +175,7 @@ class SupportIndex:
         return bool(mine and theirs and not mine & theirs)
 
 
-def _term_gains(passages: list[Passage]) -> dict[str, float]:
+def _term_gains(passages: list[Passage]) -> dict[str, int]:
     """Per term, its weight squared less one; a term's weight is the number of stories using it.
 
     Words used by several stories weigh more: they are what the event is about (a word of one
@@ -194,10 +194,13 @@ def _term_gains(passages: list[Passage]) -> dict[str, float]:
         if not story.record.title_from_body:
             story_terms[story.id].update(content_terms(story.record.title))
     stories_using = Counter(chain.from_iterable(story_terms.values()))
-    return {term: count * count - 1.0 for term, count in stories_using.items()}
+    # count * count - 1 by C-level maps (an event has thousands of terms); whole numbers, so
+    # their sums are exact whatever the order
+    squares = map(pow, stories_using.values(), repeat(2))
+    return dict(zip(stories_using, map(sub, squares, repeat(1)), strict=True))
 
 
-def _alone(passage: Passage, gains: dict[str, float]) -> float:
+def _alone(passage: Passage, gains: dict[str, int]) -> float:
     """A sentence's score before corroboration: central, early, and in the reporter's voice.
 
     `gains`: per term, its weight squared less one (a word of one story adds nothing).
