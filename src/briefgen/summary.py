@@ -89,17 +89,22 @@ def _inside_quotations(passages: list[Passage]) -> set[int]:
     marks); a sentence that opens a quotation of its own starts the count afresh.
     """
     inside: set[int] = set()
-    paragraph: tuple[str, int] | None = None
+    story_id, paragraph = "", -1
     marks = 0
     for passage in passages:
-        if (passage.story.id, passage.paragraph) != paragraph or passage.text.startswith(
-            _QUOTE_MARKS
-        ):
-            paragraph, marks = (passage.story.id, passage.paragraph), 0
+        opens, count = _quote_marks(passage.text)
+        if passage.paragraph != paragraph or passage.story.id != story_id or opens:
+            story_id, paragraph, marks = passage.story.id, passage.paragraph, 0
         elif marks % 2:
             inside.add(id(passage))
-        marks += sum(map(passage.text.count, _QUOTE_MARKS))
+        marks += count
     return inside
+
+
+@lru_cache(maxsize=READ_CACHE)
+def _quote_marks(text: str) -> tuple[bool, int]:
+    """Whether a sentence opens with a quotation mark, and how many it holds (cached)."""
+    return text.startswith(_QUOTE_MARKS), sum(map(text.count, _QUOTE_MARKS))
 
 
 class SupportIndex:
@@ -138,13 +143,15 @@ class SupportIndex:
             return [passage]
         best: dict[str, tuple[float, Passage]] = {}
         story_id = passage.story.id
+        dates = self._dates
+        mine = dates.get(id(passage))
         for similarity, other in self._similar(passage.terms):
-            if other.story.id == story_id:
+            other_story = other.story.id
+            if other_story == story_id or similarity <= best.get(other_story, (0.0,))[0]:
                 continue
-            if similarity > best.get(other.story.id, (0.0,))[0] and not self._dated_apart(
-                passage, other
-            ):
-                best[other.story.id] = (similarity, other)
+            if mine and (theirs := dates.get(id(other))) and not mine & theirs:
+                continue  # the two sentences give different dates: not the same happening
+            best[other_story] = (similarity, other)
         return [passage, *(match for _, match in best.values())]
 
     def _similar(self, terms: frozenset[str]) -> list[tuple[float, Passage]]:
@@ -169,10 +176,6 @@ class SupportIndex:
                 found.append((similarity, other))
         self._similar_to[terms] = found
         return found
-
-    def _dated_apart(self, left: Passage, right: Passage) -> bool:
-        mine, theirs = self._dates.get(id(left)), self._dates.get(id(right))
-        return bool(mine and theirs and not mine & theirs)
 
 
 def _term_gains(passages: list[Passage]) -> dict[str, int]:
