@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 
 from briefgen.normalize import words
 from briefgen.passages import Passage
@@ -25,6 +26,7 @@ ENTITIES_MAX = 12
 MIN_MENTIONS = 2
 """Names mentioned once are not what the event is about."""
 _ABBREVIATION = re.compile(r"(?:^|-)(?:\w\.)+$")
+_runs = attrgetter("runs")
 
 
 @dataclass(slots=True)
@@ -74,7 +76,7 @@ def _names_written(
     The same runs recur all through an event, written in many ways that name one thing (opening
     a sentence or not, before a verb of saying or not): each distinct run is read once.
     """
-    written = Counter(chain.from_iterable(passage.runs for passage in passages))
+    written = Counter(chain.from_iterable(map(_runs, passages)))
     names: dict[tuple[str, bool], str | None] = {}
     counts: dict[tuple[str, bool], int] = {}
     for (text, opening, _, after_place_word), count in written.items():
