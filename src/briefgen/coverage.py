@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
+from itertools import chain, compress
 
 from briefgen.passages import Passage, outlet_name
 from briefgen.records import Coverage, Event
@@ -25,7 +25,7 @@ def coverage(event: Event, passages: list[Passage]) -> tuple[Coverage, ...]:
     if len(event.stories) > 1:
         story_terms = (frozenset().union(*(p.terms for p in found)) for found in by_story.values())
         stories_using = Counter(chain.from_iterable(story_terms))
-        only_one = frozenset(term for term, count in stories_using.items() if count == 1)
+        only_one = frozenset(compress(stories_using, map((1).__eq__, stories_using.values())))
     return tuple(
         Coverage(
             outlet=outlet_name(story),

@@ -10,11 +10,11 @@ stories, with different values.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
 
 from briefgen.passages import READ_CACHE, Passage, stem, word_term
 from briefgen.records import Claim, Disagreement, SourceRef
@@ -99,6 +99,8 @@ def disagreements(dated: list[DatedPassage], passages: list[Passage]) -> tuple[D
 
 def _conflicts(values: list[_Value], sources: dict[str, _Source]) -> list[list[_Value]]:
     """Groups of values for one fact (a sentence and its best match per story), values differing."""
+    if len({v.value for v in values}) < 2:  # one value given: nothing to disagree on
+        return []
     if len({sources[v.passage.story.id] for v in values}) < 2:  # one source cannot disagree
         return []
     matcher = _Matcher(values, sources)
@@ -146,28 +148,42 @@ class _Matcher:
 
     def __init__(self, values: list[_Value], sources: dict[str, _Source]) -> None:
         self._values = values
-        self._postings: dict[str, list[int]] = {}
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)
         for index, value in enumerate(values):
             for term in value.terms:
-                self._postings.setdefault(term, []).append(index)
+                self._postings[term].append(index)
         self._sources = [sources[v.passage.story.id] for v in values]
+        self._similar_to: dict[frozenset[str], list[tuple[int, float]]] = {}
 
     def best_matches(self, index: int) -> list[_Value]:
         """Per other source's story, its value in the sentence most like this one's."""
-        value = self._values[index]
-        shared = Counter(chain.from_iterable(self._postings[t] for t in value.terms))
         best: dict[str, tuple[float, _Value]] = {}
         mine = self._sources[index]
-        for other_index in sorted(i for i, count in shared.items() if count >= MIN_SHARED):
+        for other_index, similarity in self._similar(self._values[index].terms):
             theirs = self._sources[other_index]
             if mine[0] == theirs[0] or mine[1] & theirs[1]:
                 continue  # the same story, or two stories of one outlet
             other = self._values[other_index]
-            similarity = shared[other_index] / min(len(value.terms), len(other.terms))
             story = other.passage.story.id
-            if similarity >= SAME_FACT and similarity > best.get(story, (0.0,))[0]:
+            if similarity > best.get(story, (0.0,))[0]:
                 best[story] = (similarity, other)
         return [match for _, match in best.values()]
+
+    def _similar(self, terms: frozenset[str]) -> list[tuple[int, float]]:
+        """The values whose sentences are SAME_FACT similar to these terms, in order, with the
+        similarity (kept per term set: one sentence often states several values, or several
+        stories carry it)."""
+        found = self._similar_to.get(terms)
+        if found is None:
+            shared = Counter(chain.from_iterable(map(self._postings.__getitem__, terms)))
+            found = []
+            for other_index in sorted(compress(shared, map(MIN_SHARED.__le__, shared.values()))):
+                other_terms = self._values[other_index].terms
+                similarity = shared[other_index] / min(len(terms), len(other_terms))
+                if similarity >= SAME_FACT:
+                    found.append((other_index, similarity))
+            self._similar_to[terms] = found
+        return found
 
 
 _Source = tuple[str, frozenset[str]]

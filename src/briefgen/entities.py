@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 
 from briefgen.normalize import words
 from briefgen.passages import Passage
@@ -25,6 +26,7 @@ ENTITIES_MAX = 12
 MIN_MENTIONS = 2
 """Names mentioned once are not what the event is about."""
 _ABBREVIATION = re.compile(r"(?:^|-)(?:\w\.)+$")
+_runs = attrgetter("runs")
 
 
 @dataclass(slots=True)
@@ -47,33 +49,56 @@ class _Tally:
 
 def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]:
     """The event's most named people, organisations and places."""
-    lowercase = people.lowercase
     tallies: dict[str, _Tally] = {}
-    # the same runs recur all through an event: each distinct one is read once, in first-seen
-    # order (which the acronym merge depends on), and counted as often as it is written
-    written = Counter(chain.from_iterable(passage.runs for passage in passages))
-    names: dict[tuple[str, bool], str | None] = {}
-    for run, count in written.items():
-        if (run.text, run.opening) not in names:
-            names[run.text, run.opening] = _name(run.text, run.opening, lowercase)
-        named = names[run.text, run.opening]
-        if named is None:
-            continue
-        person = people.full_name(named)
+    full_name = people.full_name
+    for (named, after_place_word), count in _names_written(passages, people.lowercase).items():
+        person = full_name(named)
         if person:
             key, kind = name_key(person), "person"
         else:
-            key, kind = _key(named), _kind(named, run.after_place_word)
+            key, kind = _key(named), _kind(named, after_place_word)
         tally = tallies.get(key)
         if tally is None:
             tally = tallies[key] = _Tally({}, {})
         tally.add(named if person is None or " " in named else person, kind, count)
     merged = _merge_acronyms(tallies)
-    found = [
-        _entity(tally) for tally in merged.values() if sum(tally.spellings.values()) >= MIN_MENTIONS
-    ]
+    found = [_entity(tally) for tally in _most_named(list(merged.values()))]
     found.sort(key=lambda e: (-e.mentions, e.name))
     return tuple(found[:ENTITIES_MAX])
+
+
+def _names_written(
+    passages: list[Passage], lowercase: frozenset[str]
+) -> dict[tuple[str, bool], int]:
+    """How often each name is written, and whether after a place word, in first-seen order
+    (which the acronym merge depends on).
+
+    The same runs recur all through an event, written in many ways that name one thing (opening
+    a sentence or not, before a verb of saying or not): each distinct run is read once.
+    """
+    written = Counter(chain.from_iterable(map(_runs, passages)))
+    names: dict[tuple[str, bool], str | None] = {}
+    counts: dict[tuple[str, bool], int] = {}
+    for (text, opening, _, after_place_word), count in written.items():
+        named = names.get((text, opening), "")
+        if named == "":  # not read yet ("" is no name: a name has a word)
+            named = names[text, opening] = _name(text, opening, lowercase)
+        if named is not None:
+            key = (named, after_place_word)
+            counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+def _most_named(tallies: list[_Tally]) -> list[_Tally]:
+    """The names that can be listed: named at least MIN_MENTIONS times and at least as often as
+    the ENTITIES_MAX-th most named (ties kept: the listing breaks them by name). Only these are
+    made entities; an event names hundreds of things."""
+    mentions = [sum(tally.spellings.values()) for tally in tallies]
+    counts = sorted((m for m in mentions if m >= MIN_MENTIONS), reverse=True)
+    if not counts:
+        return []
+    bar = counts[min(len(counts), ENTITIES_MAX) - 1]
+    return [tally for tally, count in zip(tallies, mentions, strict=True) if count >= bar]
 
 
 def _name(run: str, opening: bool, lowercase: frozenset[str]) -> str | None:
@@ -82,14 +107,28 @@ def _name(run: str, opening: bool, lowercase: frozenset[str]) -> str | None:
     `opening`: the run opens its sentence, so a first word written elsewhere in lower case is
     that common word capitalised.
     """
-    tokens, common, folded = _tokens(run)
-    skip = 0
-    while skip < len(tokens) and (common[skip] or (opening and folded[skip] in lowercase)):
-        skip += 1
-    name, single = _named(run, skip)
+    if opening:
+        tokens, common, folded = _tokens(run)
+        skip = 0
+        while skip < len(tokens) and (common[skip] or folded[skip] in lowercase):
+            skip += 1
+        name, single = _named(run, skip)
+    else:
+        name, single = _inner_name(run)
     if name is None or (single and single in lowercase):
         return None
     return name
+
+
+@lru_cache(maxsize=65536)
+def _inner_name(run: str) -> tuple[str | None, str]:
+    """`_named` of a run that does not open its sentence: after its leading common words (what
+    the run writes alone, whatever the event; cached, as runs recur across events)."""
+    common = _tokens(run)[1]
+    skip = 0
+    while skip < len(common) and common[skip]:
+        skip += 1
+    return _named(run, skip)
 
 
 @lru_cache(maxsize=65536)

@@ -94,12 +94,15 @@ class Passage(NamedTuple):
 def event_passages(event: Event) -> list[Passage]:
     """Every body sentence of every story of the event, in story and reading order."""
     found: list[Passage] = []
+    make = tuple.__new__  # what `Passage(...)` calls, without its Python-level `__new__`
     for story in event.stories:
         outlets = story_outlets(story)
         position = 0
         for paragraph_index, paragraph in enumerate(story.record.paragraphs):
             for text, reading in read_paragraph(paragraph):
-                found.append(Passage(text, story, paragraph_index, position, outlets, *reading))
+                found.append(
+                    make(Passage, (text, story, paragraph_index, position, outlets, *reading))
+                )
                 position += 1
     return found
 

@@ -298,11 +298,14 @@ class PeopleIndex:
         full: dict[str, dict[str, int]] = {}
         self._person_words_of: dict[str, tuple[str, bool]] = {}
         self._runs = {text: sentence.runs for text, sentence in distinct.items()}
-        # each distinct (run, speaking) once, with how often it is written
-        said = Counter((run.text, run.speaking) for run in chain.from_iterable(self._runs.values()))
-        for (run, speaking), count in said.items():
-            name, titled = self._person_words(run)
-            surname = _surname_key(name)
+        # each distinct run once, with how often it is written (a run written both opening a
+        # sentence and not is read twice: the counts add up the same)
+        written = Counter(chain.from_iterable(self._runs.values()))
+        for (run, _, speaking, _), count in written.items():
+            # a person is named after a post or before a verb of saying: a run with neither
+            # names nobody, and its words need not be read (most runs)
+            name, titled = self._person_words(run) if speaking else _after_post(run) or ("", False)
+            surname = _surname_key(name) if name else ""
             if surname and (titled or speaking):
                 names = full.setdefault(surname, {})
                 names[name] = names.get(name, 0) + count
@@ -327,10 +330,12 @@ class PeopleIndex:
 
     def full_name(self, run: str) -> str | None:
         """The full name of the person a capitalised run names, or None if it names nobody known."""
-        if run not in self._resolved:
-            found = (self._names.get(key) for key in _keys_last_first(run))
-            self._resolved[run] = next((name for name in found if name), None)
-        return self._resolved[run]
+        try:
+            return self._resolved[run]
+        except KeyError:
+            found = filter(None, map(self._names.get, _keys_last_first(run)))
+            resolved = self._resolved[run] = next(found, None)
+            return resolved
 
     def runs(self, text: str) -> tuple[NameRun, ...]:
         """The capitalised runs of one of the indexed texts (or of any other text)."""

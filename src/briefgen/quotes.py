@@ -7,13 +7,14 @@ and punctuation) match closely, or one is a stretch of the other; the fullest wo
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import chain, repeat
 
 from briefgen.normalize import words
-from briefgen.passages import MATCH_PER_STORY, Passage, story_outlets
+from briefgen.passages import MATCH_PER_STORY, READ_CACHE, Passage, story_outlets
 from briefgen.people import UPPER, PeopleIndex, name_runs, strip_titles
 from briefgen.records import Quote, SourceRef, Story
 
@@ -60,20 +61,33 @@ def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     groups: list[list[_Found]] = []
     # word -> the groups whose first quotation holds it: only groups sharing enough words (the
     # words shared with each group counted at once) are compared word sequence to sequence
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    # the group a wording founded: the same wording again joins it, uncompared (it matches no
+    # earlier group, as its founder did not: the comparison reads only the words)
+    founded: dict[tuple[str, ...], int] = {}
     for quote in found:
-        shared = Counter(chain.from_iterable(map(postings.get, quote.words, repeat(()))))
-        size = len(quote.words)
-        close = (i for i, count in shared.items() if _shares_enough(count, size, groups[i][0]))
-        match = next((i for i in sorted(close) if _same_words(groups[i][0], quote)), None)
+        match = founded.get(quote.key)
+        if match is None:
+            match = _first_match(quote, groups, postings)
         if match is None:
             for word in quote.words:
-                postings.setdefault(word, []).append(len(groups))
+                postings[word].append(len(groups))
+            founded[quote.key] = len(groups)
             groups.append([quote])
         else:
             groups[match].append(quote)
     merged = [_merge(group) for group in groups]
     return tuple(sorted(merged, key=lambda q: -len(q.outlets)))
+
+
+def _first_match(
+    quote: _Found, groups: list[list[_Found]], postings: dict[str, list[int]]
+) -> int | None:
+    """The first group whose first quotation is the same words, if any."""
+    shared = Counter(chain.from_iterable(map(postings.get, quote.words, repeat(()))))
+    size = len(quote.words)
+    close = (i for i, count in shared.items() if _shares_enough(count, size, groups[i][0]))
+    return next((i for i in sorted(close) if _same_words(groups[i][0], quote)), None)
 
 
 def quote_key(text: str) -> tuple[str, ...]:
@@ -102,17 +116,24 @@ def _in_paragraph(
     """The paragraph's first `limit` quotations (a bound: finding a speaker reads back)."""
     found: list[_Found] = []
     last_speaker: str | None = None
+    for inner, key, key_words, start, end in _quotations(text)[:limit]:
+        speaker = _speaker(text, start, end, people, last_speaker)
+        last_speaker = speaker or last_speaker
+        found.append(_Found(inner, key, key_words, speaker, story, index))
+    return found
+
+
+@lru_cache(maxsize=READ_CACHE)
+def _quotations(text: str) -> tuple[tuple[str, tuple[str, ...], frozenset[str], int, int], ...]:
+    """A paragraph's quotations of MIN_WORDS words or more: wording, key, words, start and end
+    (cached: wire copy carries the same paragraphs into many stories)."""
+    found = []
     for match in _QUOTED.finditer(text):
-        if len(found) >= limit:
-            break
         inner = (match["curly"] or match["straight"] or "").strip()
         key = quote_key(inner)
-        if len(key) < MIN_WORDS:
-            continue
-        speaker = _speaker(text, match.start(), match.end(), people, last_speaker)
-        last_speaker = speaker or last_speaker
-        found.append(_Found(inner, key, frozenset(key), speaker, story, index))
-    return found
+        if len(key) >= MIN_WORDS:
+            found.append((inner, key, frozenset(key), match.start(), match.end()))
+    return tuple(found)
 
 
 def _speaker(
@@ -167,6 +188,8 @@ def _shares_enough(shared: int, size: int, other: _Found) -> bool:
 
 
 def _same_words(first: _Found, second: _Found) -> bool:
+    if first.key == second.key:
+        return True  # one wording carried twice (common: wire copy)
     if not _shares_enough(len(first.words & second.words), len(second.words), first):
         return False  # cheap word-set test first: most pairs of quotations share few words
     left, right = first.key, second.key

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from itertools import chain, compress, groupby
-from operator import attrgetter
+from itertools import chain, compress, groupby, repeat
+from operator import attrgetter, sub
 
 from briefgen.passages import READ_CACHE, Passage, content_terms, is_whole_sentence, overlap
 from briefgen.records import SourceRef, Story, SummarySentence
@@ -71,7 +71,7 @@ def summarize(
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
     index = SupportIndex(read, dates or {})
     index.add_terms(frozenset().union(*(p.terms for p in strongest)))
-    support = {id(p): index.supporters(p) for p in strongest}
+    support = {id(p): index.indexed_supporters(p) for p in strongest}
     scores = dict(alone)  # alone, a sentence is corroborated by its own outlet only
     scores.update((key, _corroborated(alone[key], found)) for key, found in support.items())
     ranked = sorted(candidates, key=lambda p: (-scores[id(p)], p.story.id, p.position))
@@ -89,17 +89,22 @@ def _inside_quotations(passages: list[Passage]) -> set[int]:
     marks); a sentence that opens a quotation of its own starts the count afresh.
     """
     inside: set[int] = set()
-    paragraph: tuple[str, int] | None = None
+    story_id, paragraph = "", -1
     marks = 0
     for passage in passages:
-        if (passage.story.id, passage.paragraph) != paragraph or passage.text.startswith(
-            _QUOTE_MARKS
-        ):
-            paragraph, marks = (passage.story.id, passage.paragraph), 0
+        opens, count = _quote_marks(passage.text)
+        if passage.paragraph != paragraph or passage.story.id != story_id or opens:
+            story_id, paragraph, marks = passage.story.id, passage.paragraph, 0
         elif marks % 2:
             inside.add(id(passage))
-        marks += sum(map(passage.text.count, _QUOTE_MARKS))
+        marks += count
     return inside
+
+
+@lru_cache(maxsize=READ_CACHE)
+def _quote_marks(text: str) -> tuple[bool, int]:
+    """Whether a sentence opens with a quotation mark, and how many it holds (cached)."""
+    return text.startswith(_QUOTE_MARKS), sum(map(text.count, _QUOTE_MARKS))
 
 
 class SupportIndex:
@@ -109,9 +114,14 @@ class SupportIndex:
         self._passages = passages
         self._dates = dates
         self._postings: dict[str, list[int]] = {}
+        self._similar_to: dict[frozenset[str], list[tuple[float, Passage]]] = {}
+        # sentences of one story support nothing: an event of one story needs no index
+        self._one_story = len({p.story.id for p in passages}) < 2
 
     def add_terms(self, terms: frozenset[str]) -> None:
         """Index the sentences holding these terms (only the terms asked about are indexed)."""
+        if self._one_story:
+            return
         missing = terms.difference(self._postings)  # iterates `terms`, not the index
         if not missing:
             return
@@ -124,33 +134,51 @@ class SupportIndex:
 
     def supporters(self, passage: Passage) -> list[Passage]:
         """The passage and, per other story, its most similar sentence where it says the same."""
-        terms = passage.terms
-        self.add_terms(terms)
+        self.add_terms(passage.terms)
+        return self.indexed_supporters(passage)
+
+    def indexed_supporters(self, passage: Passage) -> list[Passage]:
+        """`supporters` of a passage whose terms are all indexed already (see `add_terms`)."""
+        if self._one_story:
+            return [passage]
+        best: dict[str, tuple[float, Passage]] = {}
+        story_id = passage.story.id
+        dates = self._dates
+        mine = dates.get(id(passage))
+        for similarity, other in self._similar(passage.terms):
+            other_story = other.story.id
+            if other_story == story_id or similarity <= best.get(other_story, (0.0,))[0]:
+                continue
+            if mine and (theirs := dates.get(id(other))) and not mine & theirs:
+                continue  # the two sentences give different dates: not the same happening
+            best[other_story] = (similarity, other)
+        return [passage, *(match for _, match in best.values())]
+
+    def _similar(self, terms: frozenset[str]) -> list[tuple[float, Passage]]:
+        """The sentences whose terms are SAME_SENTENCE similar to these, in reading order (so
+        that equally similar sentences resolve the same way every run), with the similarity.
+
+        Kept per term set: the strongest sentences are often one sentence several stories carry.
+        """
+        found = self._similar_to.get(terms)
+        if found is not None:
+            return found
         shared = Counter(chain.from_iterable(map(self._postings.__getitem__, terms)))
         # similarity <= sqrt(count / len(terms)): fewer shared terms can never reach the bar
         needed = SAME_SENTENCE**2 * len(terms)
         reaching = compress(shared, map(needed.__le__, shared.values()))
-        best: dict[str, tuple[float, Passage]] = {}
-        story_id = passage.story.id
+        found = []
         passages = self._passages
-        # in reading order, so that equally similar sentences resolve the same way every run
         for index in sorted(reaching):
             other = passages[index]
             similarity = shared[index] / math.sqrt(len(terms) * len(other.terms))
-            if similarity < SAME_SENTENCE or other.story.id == story_id:
-                continue
-            if similarity > best.get(other.story.id, (0.0,))[0] and not self._dated_apart(
-                passage, other
-            ):
-                best[other.story.id] = (similarity, other)
-        return [passage, *(match for _, match in best.values())]
-
-    def _dated_apart(self, left: Passage, right: Passage) -> bool:
-        mine, theirs = self._dates.get(id(left)), self._dates.get(id(right))
-        return bool(mine and theirs and not mine & theirs)
+            if similarity >= SAME_SENTENCE:
+                found.append((similarity, other))
+        self._similar_to[terms] = found
+        return found
 
 
-def _term_gains(passages: list[Passage]) -> dict[str, float]:
+def _term_gains(passages: list[Passage]) -> dict[str, int]:
     """Per term, its weight squared less one; a term's weight is the number of stories using it.
 
     Words used by several stories weigh more: they are what the event is about (a word of one
@@ -169,10 +197,13 @@ def _term_gains(passages: list[Passage]) -> dict[str, float]:
         if not story.record.title_from_body:
             story_terms[story.id].update(content_terms(story.record.title))
     stories_using = Counter(chain.from_iterable(story_terms.values()))
-    return {term: count * count - 1.0 for term, count in stories_using.items()}
+    # count * count - 1 by C-level maps (an event has thousands of terms); whole numbers, so
+    # their sums are exact whatever the order
+    squares = map(pow, stories_using.values(), repeat(2))
+    return dict(zip(stories_using, map(sub, squares, repeat(1)), strict=True))
 
 
-def _alone(passage: Passage, gains: dict[str, float]) -> float:
+def _alone(passage: Passage, gains: dict[str, int]) -> float:
     """A sentence's score before corroboration: central, early, and in the reporter's voice.
 
     `gains`: per term, its weight squared less one (a word of one story adds nothing).
