@@ -24,6 +24,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from itertools import chain, compress, filterfalse, islice, repeat
 from operator import add, mul, truediv
@@ -31,12 +32,16 @@ from operator import add, mul, truediv
 from briefgen.dates import find_dates, to_date
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import fold, words
+from briefgen.parallel import ordered_map
 from briefgen.records import Story
 from briefgen.stopwords import STOPWORDS
 
 # `[A-Z]` first lets the regex engine skip ahead to capitals; the look-behind is the `\b`.
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z][\w'’-]*)+")
 _POSSESSIVE = re.compile(r"['’]s$")
+_SEPARATOR = "\n"
+WORKERS_MIN_STORIES = 1000
+"""From this many stories on, their texts are read in worker processes (see `parallel`)."""
 _SHORTER_THAN_TWO = (2).__gt__
 _LONGER_THAN_ONE = (1).__lt__
 
@@ -157,10 +162,11 @@ def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], l
     vocabulary = _TermIds()
     counted: list[tuple[array[int], array[float]]] = []
     times: list[When] = []
-    for story in stories:
-        terms = story_terms(story, weights)
-        times.append(story_time(story, terms))
-        counted.append((array("i", map(vocabulary.__getitem__, terms)), array("d", terms.values())))
+    read = partial(_read_story, weights=weights)
+    for terms, counts, when in ordered_map(read, stories, min_items=WORKERS_MIN_STORIES):
+        times.append(when)
+        ids = map(vocabulary.__getitem__, terms.split(_SEPARATOR) if terms else ())
+        counted.append((array("i", ids), counts))
     if len(stories) >= ARRAY_MIN_STORIES:
         from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites only)
 
@@ -172,6 +178,13 @@ def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], l
     for term, count in frequency.items():
         idf[term] = math.log(total / (0.5 + count))  # > 0: a count never exceeds the stories
     return [_vector(ids, counts, idf, weights.vector_terms) for ids, counts in counted], times
+
+
+def _read_story(story: Story, weights: Weights) -> tuple[str, array[float], When]:
+    """A story's terms (one string: cheap to send back from a worker), counts and time."""
+    terms = story_terms(story, weights)
+    # A term never holds a line break (words are `\\w+`, names have their spaces folded to one).
+    return _SEPARATOR.join(terms), array("d", terms.values()), story_time(story, terms)
 
 
 def _vector(ids: array[int], counts: array[float], idf: list[float], size: int) -> Vector:
