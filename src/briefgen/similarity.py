@@ -24,8 +24,8 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import date
+from functools import partial
 from itertools import chain, compress, filterfalse, islice, repeat
 from operator import add, mul, truediv
 
