@@ -111,6 +111,16 @@ def _distinct_by_text(owners: Hashes, values: Hashes, count: int) -> list[Hashes
     return [values[start:stop] for start, stop in pairwise(bounds)]
 
 
+def shared_count(left: Hashes, right: Hashes) -> int:
+    """How many values two sorted arrays of distinct values (neither empty) have in common."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    small, large = (left, right) if len(left) <= len(right) else (right, left)
+    # Where each small value would go in the large array: a match is the value found there.
+    places = np.minimum(np.searchsorted(large, small), len(large) - 1)
+    return int(np.count_nonzero(large[places] == small))
+
+
 def candidate_pairs(
     samples: Sequence[Hashes], threshold: float, max_postings: int
 ) -> list[tuple[int, int]]:

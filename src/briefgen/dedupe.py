@@ -107,7 +107,6 @@ def _array_copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator
     Records are read a batch at a time in worker processes (see `parallel`): first for their
     samples, then again, for those in candidate pairs only, for their full shingle sets.
     """
-    import numpy as np  # noqa: PLC0415 (imported already by copy_arrays: a dictionary lookup)
 
     from briefgen import copy_arrays  # noqa: PLC0415
 
@@ -119,7 +118,7 @@ def _array_copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator
     sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
     for pair, (left, right) in zip(pairs, _full_sets(pairs, sets), strict=True):
         if len(left) and len(right):
-            shared = len(np.intersect1d(left, right, assume_unique=True))
+            shared = copy_arrays.shared_count(left, right)
             if shared / min(len(left), len(right)) >= threshold:
                 yield pair
 
