@@ -84,6 +84,7 @@ def test_stories_read_in_workers_give_the_same_vectors_and_times(
     here = profile(stories, Weights())
     assert not here[0][3].terms
     monkeypatch.setattr(briefgen.similarity, "WORKERS_MIN_STORIES", 0)
+    monkeypatch.setattr(briefgen.similarity, "_BATCH", 16)  # several batches: workers run
     in_workers = profile(stories, Weights())
     assert in_workers == here
     assert sum(len(vector.terms) for vector in here[0]) > 1000
