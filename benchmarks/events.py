@@ -10,10 +10,9 @@ threshold chosen as the best on this same data (which flatters the baseline, not
 `--scale N` times dedupe + cluster on N synthetic stories from shared/bench/make_corpus.py, with
 CPU time and peak memory (the process's, records included, and its growth during the two
 stages; the cyclic garbage collector paused as in `briefgen build`; CPU time includes the
-worker processes the stages fork), and scores the events
-against the generator's own event labels (pass `--scale-text shared/seeds --scale-text
-gensim-*.whl` for varied text; with the seeds alone the stories are five texts recombined, far
-more alike than real news).
+worker processes the stages fork), and scores the events against the generator's own event
+labels (pass `--scale-text shared/seeds --scale-text gensim-*.whl` for varied text; with the
+seeds alone the stories are five texts recombined, far more alike than real news).
 """
 
 from __future__ import annotations
