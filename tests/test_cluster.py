@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -159,3 +161,18 @@ def test_an_undated_story_joins_the_dated_stories_it_matches(make_site: MakeSite
         ["bank-0.md", "bank-1.md"],
         ["bridge-0.md", "bridge-1.md", "bridge-2.md"],
     ]
+
+
+def test_a_small_site_starts_no_workers_and_imports_no_numpy(make_site: MakeSite) -> None:
+    config = _site(
+        make_site,
+        {f"{n}.md": (title, body, "2024-03-05") for n, (title, body) in enumerate(BRIDGE + BANK)},
+    )
+    script = (
+        "import sys; from pathlib import Path; from briefgen.build import analyse; "
+        "from briefgen.config import load_config; "
+        f"analysis = analyse(load_config(Path({str(config.root / 'briefgen.yaml')!r}))); "
+        "print(len(analysis.events), 'numpy' in sys.modules, 'multiprocessing' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["2", "False", "False"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 import briefgen.dedupe as dedupe_stage
@@ -140,3 +141,13 @@ def test_numpy_dedupe_finds_the_copies_plain_python_finds(
     monkeypatch.setattr(dedupe_stage, "_BATCH", 16)
     assert dedupe(records, 0.7) == plain
     assert sum(len(story.copies) for story in plain) >= 8
+
+
+def test_shared_count_counts_the_common_shingles() -> None:
+    rng = random.Random(11)
+    for _ in range(200):
+        left = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
+        right = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
+        found = copy_arrays.shared_count(np.array(left), np.array(right))
+        assert found == len(set(left) & set(right))
+    assert copy_arrays.shared_count(np.array([5]), np.array([1, 2, 3])) == 0  # past the end

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -71,3 +72,19 @@ def test_numpy_cosines_match_plain_python() -> None:
     found = array_cosines(pairs, [(vector.terms, vector.weights) for vector in vectors])
     assert max(expected) > 0.1
     assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(expected, found, strict=True))
+
+
+def test_stories_read_in_workers_give_the_same_vectors_and_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(7)
+    stories = [_story(number, rng) for number in range(90)]
+    blank = replace(stories[3].record, title="", body=())
+    stories[3] = Story(id=blank.id, record=blank)  # a story without any term
+    here = profile(stories, Weights())
+    assert not here[0][3].terms
+    monkeypatch.setattr(briefgen.similarity, "WORKERS_MIN_STORIES", 0)
+    monkeypatch.setattr(briefgen.similarity, "_BATCH", 16)  # several batches: workers run
+    in_workers = profile(stories, Weights())
+    assert in_workers == here
+    assert sum(len(vector.terms) for vector in here[0]) > 1000

@@ -62,31 +62,63 @@ def batch_samples(texts: Sequence[Hashes], size: int, modulus: int) -> list[Hash
     """Each text's distinct shingles divisible by `modulus` (a power of two), else its smallest.
 
     Texts are the word hashes of records with `size` words or more; the shingles of all of them
-    are hashed at once (those that would span two texts are left out).
+    are hashed at once.
     """
-    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
 
     if not texts:
         return []
+    owners, hashes = _whole_shingles(texts, size)
+    chosen = (hashes & (modulus - 1)) == 0
+    samples = _distinct_by_text(owners[chosen], hashes[chosen], len(texts))
+    for text, found in enumerate(samples):
+        if not len(found):  # no shingle divisible: the smallest stands in
+            mine = hashes[owners == text]
+            samples[text] = mine[mine.argmin()][None] if len(mine) else mine
+    return samples
+
+
+def batch_shingles(texts: Sequence[Hashes], size: int) -> list[Hashes]:
+    """Each text's sorted distinct shingles (texts of `size` words or more), hashed at once."""
+    if not texts:
+        return []
+    owners, hashes = _whole_shingles(texts, size)
+    return _distinct_by_text(owners, hashes, len(texts))
+
+
+def _whole_shingles(texts: Sequence[Hashes], size: int) -> tuple[Hashes, Hashes]:
+    """Each shingle of the texts (none spanning two of them): its text's number, and its hash."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
     lengths = np.fromiter(map(len, texts), np.int64, len(texts))
     words = np.concatenate(texts)
     owner = np.repeat(np.arange(len(texts)), lengths)[: len(words) - size + 1]
     place = np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)[: len(owner)]
     whole = place + size <= lengths[owner]
-    hashes = tuple_hashes(words, size)
-    chosen = whole & ((hashes & (modulus - 1)) == 0)
-    owners, values = owner[chosen], hashes[chosen]
-    order = np.lexsort((values, owners))
-    owners, values = owners[order], values[order]
+    return owner[whole], tuple_hashes(words, size)[whole]
+
+
+def _distinct_by_text(owners: Hashes, values: Hashes, count: int) -> list[Hashes]:
+    """The sorted distinct values of each of `count` texts (`owners` numbers them, in order)."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    bounds = np.searchsorted(owners, np.arange(count + 1)).tolist()
+    values = values.copy()
+    for start, stop in pairwise(bounds):
+        values[start:stop].sort()  # many small sorts: far quicker than one sort by two keys
     distinct = np.r_[True, (owners[1:] != owners[:-1]) | (values[1:] != values[:-1])]
     owners, values = owners[distinct], values[distinct]
-    bounds = np.searchsorted(owners, np.arange(len(texts) + 1)).tolist()
-    samples = [values[start:stop] for start, stop in pairwise(bounds)]
-    for text, found in enumerate(samples):
-        if not len(found):  # no shingle divisible: the smallest stands in
-            mine = hashes[(owner == text) & whole]
-            samples[text] = mine[mine.argmin()][None] if len(mine) else mine
-    return samples
+    bounds = np.searchsorted(owners, np.arange(count + 1)).tolist()
+    return [values[start:stop] for start, stop in pairwise(bounds)]
+
+
+def shared_count(left: Hashes, right: Hashes) -> int:
+    """How many values two sorted arrays of distinct values (neither empty) have in common."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    small, large = (left, right) if len(left) <= len(right) else (right, left)
+    # Where each small value would go in the large array: a match is the value found there.
+    places = np.minimum(np.searchsorted(large, small), len(large) - 1)
+    return int(np.count_nonzero(large[places] == small))
 
 
 def candidate_pairs(

@@ -14,13 +14,18 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from itertools import compress
+from functools import partial
+from itertools import chain, compress
 from operator import not_
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import words
+from briefgen.parallel import ordered_map
 from briefgen.records import Record, Story
+
+if TYPE_CHECKING:
+    from briefgen.copy_arrays import Hashes
 
 SHINGLE_WORDS = 5
 _SAMPLE_MODULUS = 8
@@ -81,71 +86,130 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
 
 def _copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator[tuple[int, int]]:
     """Pairs of records whose shingle containment reaches the threshold."""
-    hashes = WordHashes()
     if len(records) >= ARRAY_MIN_STORIES:
         from briefgen import copy_arrays  # noqa: PLC0415 (numpy: big sites only)
 
         if copy_arrays.tuple_hash_matches():
-            yield from _array_copy_pairs(records, threshold, hashes)
+            yield from _array_copy_pairs(records, threshold)
             return
+    hashes = WordHashes()
     samples = [_sample(shingles(record, hashes)) for record in records]
     pairs = _candidate_pairs(samples, threshold)
-    sets = _full_sets(pairs, lambda index: shingles(records[index], hashes))
-    for pair, (left_set, right_set) in zip(pairs, sets, strict=True):
+    needed = (shingles(records[index], hashes) for index in _first_needed(pairs))
+    for pair, (left_set, right_set) in zip(pairs, _full_sets(pairs, needed), strict=True):
         if containment(left_set, right_set) >= threshold:
             yield pair
 
 
-def _array_copy_pairs(
-    records: tuple[Record, ...], threshold: float, hashes: WordHashes
-) -> Iterator[tuple[int, int]]:
-    """`_copy_pairs` with numpy: the same shingles, candidates and copies, many times faster."""
-    import numpy as np  # noqa: PLC0415 (imported already by copy_arrays: a dictionary lookup)
+def _array_copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator[tuple[int, int]]:
+    """`_copy_pairs` with numpy: the same shingles, candidates and copies, many times faster.
+
+    Records are read a batch at a time in worker processes (see `parallel`): first for their
+    samples, then again, for those in candidate pairs only, for their full shingle sets.
+    """
 
     from briefgen import copy_arrays  # noqa: PLC0415
 
-    def word_hashes(index: int) -> copy_arrays.Hashes:
-        text = words(" ".join(records[index].paragraphs))
-        return np.fromiter(map(hashes.__getitem__, text), np.int64, len(text))
-
-    def shingle_array(index: int) -> copy_arrays.Hashes:
-        ids = word_hashes(index)
-        if len(ids) >= SHINGLE_WORDS:
-            return copy_arrays.unique_shingles(ids, SHINGLE_WORDS)
-        return np.array(sorted(shingles(records[index], hashes)), dtype=np.int64)
-
-    samples: list[copy_arrays.Hashes] = []
-    for first in range(0, len(records), _BATCH):
-        batch = range(first, min(first + _BATCH, len(records)))
-        texts = {index: word_hashes(index) for index in batch}
-        long = [index for index in batch if len(texts[index]) >= SHINGLE_WORDS]
-        found = copy_arrays.batch_samples([texts[i] for i in long], SHINGLE_WORDS, _SAMPLE_MODULUS)
-        by_index = dict(zip(long, found, strict=True))
-        samples.extend(
-            by_index[index] if index in by_index else shingle_array(index) for index in batch
-        )
+    reader = ShingleReader(records)
+    batches = _batches(list(range(len(records))))
+    samples = list(_unpacked(ordered_map(reader.samples, batches, min_items=2, chunk_size=1)))
     pairs = copy_arrays.candidate_pairs(samples, threshold, _MAX_POSTINGS)
-    for pair, (left, right) in zip(pairs, _full_sets(pairs, shingle_array), strict=True):
+    needed = _batches(_first_needed(pairs))
+    sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
+    for pair, (left, right) in zip(pairs, _full_sets(pairs, sets), strict=True):
         if len(left) and len(right):
-            shared = len(np.intersect1d(left, right, assume_unique=True))
+            shared = copy_arrays.shared_count(left, right)
             if shared / min(len(left), len(right)) >= threshold:
                 yield pair
 
 
-def _full_sets(pairs: list[tuple[int, int]], build: Callable[[int], T]) -> Iterator[tuple[T, T]]:
-    """The full shingle sets of each pair, in order; a set is kept only until its last pair."""
+Packed = tuple["Hashes", "Hashes"]
+"""Some records' shingle arrays end to end, and the length of each: quick to send back."""
+
+
+class ShingleReader:
+    """The shingle arrays of batches of records (a pure function of the batch: run in workers)."""
+
+    def __init__(self, records: tuple[Record, ...]) -> None:
+        self._records = records
+        self._hashes = WordHashes()
+
+    def samples(self, batch: list[int]) -> Packed:
+        """The sampled shingles of each record of the batch."""
+        from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        return self._read(batch, partial(copy_arrays.batch_samples, modulus=_SAMPLE_MODULUS))
+
+    def full_sets(self, batch: list[int]) -> Packed:
+        """The sorted distinct shingles of each record of the batch."""
+        from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        return self._read(batch, copy_arrays.batch_shingles)
+
+    def _read(
+        self, batch: list[int], hash_texts: Callable[[list[Hashes], int], list[Hashes]]
+    ) -> Packed:
+        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        texts = [self._word_hashes(index) for index in batch]
+        long = [position for position, text in enumerate(texts) if len(text) >= SHINGLE_WORDS]
+        found: list[Hashes | None] = [None] * len(batch)
+        for position, shingle_array in zip(
+            long, hash_texts([texts[i] for i in long], SHINGLE_WORDS), strict=True
+        ):
+            found[position] = shingle_array
+        arrays = [
+            array if array is not None else self._short(batch[position])
+            for position, array in enumerate(found)
+        ]
+        lengths = np.fromiter(map(len, arrays), np.int64, len(arrays))
+        return np.concatenate(arrays) if arrays else np.zeros(0, np.int64), lengths
+
+    def _word_hashes(self, index: int) -> Hashes:
+        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        text = words(" ".join(self._records[index].paragraphs))
+        return np.fromiter(map(self._hashes.__getitem__, text), np.int64, len(text))
+
+    def _short(self, index: int) -> Hashes:
+        """The shingle of a record under `SHINGLE_WORDS` words (none for an empty one)."""
+        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        return np.array(sorted(shingles(self._records[index], self._hashes)), dtype=np.int64)
+
+
+def _unpacked(packed: Iterator[Packed]) -> Iterator[Hashes]:
+    """Each record's own array, in order, out of the batches' packed ones."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    for values, lengths in packed:
+        yield from np.split(values, np.cumsum(lengths)[:-1])
+
+
+def _batches(indexes: list[int]) -> list[list[int]]:
+    return [indexes[first : first + _BATCH] for first in range(0, len(indexes), _BATCH)]
+
+
+def _first_needed(pairs: list[tuple[int, int]]) -> list[int]:
+    """The records of the pairs, each once, in the order the pairs first need them."""
+    return list(dict.fromkeys(chain.from_iterable(pairs)))
+
+
+def _full_sets(pairs: list[tuple[int, int]], sets: Iterator[T]) -> Iterator[tuple[T, T]]:
+    """The full shingle sets of each pair, in order, out of `sets` (given in first-needed order);
+    a set is kept only until its last pair."""
     pending = Counter(index for pair in pairs for index in pair)
     built: dict[int, T] = {}
     for pair in pairs:
-        sets = []
+        found = []
         for index in pair:
             if index not in built:
-                built[index] = build(index)
-            sets.append(built[index])
+                built[index] = next(sets)
+            found.append(built[index])
             pending[index] -= 1
             if not pending[index]:
                 del built[index]
-        yield sets[0], sets[1]
+        yield found[0], found[1]
 
 
 def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[int, int]]:

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
+
+from briefgen.parallel import ordered_map
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,6 +28,8 @@ ARRAY_MIN_STORIES = 2000
 """From this many stories on, the numpy implementation is used."""
 _CHUNK_PRODUCTS = 500_000
 """Products handled at once by numpy: bounds its memory whatever the corpus size."""
+_WORKERS_MIN_CHUNKS = 4
+"""From this many chunks on, they are searched in worker processes (see `parallel`)."""
 _RADIX_ROWS = 2**15
 """Chunks of fewer stories than this sort them with 16-bit keys (numpy's radix sort)."""
 
@@ -76,16 +82,18 @@ def array_neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[t
     # Chunks of whole stories, each with about `_CHUNK_PRODUCTS` products.
     story_entry = np.concatenate(([0], np.cumsum(lengths)))
     work = np.concatenate(([0], np.cumsum(fanout)))[story_entry]
-    pairs: set[tuple[int, int]] = set()
-    story = 0
-    while story < len(vectors):
-        end = int(np.searchsorted(work, work[story] + _CHUNK_PRODUCTS, side="right")) - 1
-        end = min(max(end, story + 1), len(vectors))
-        chunk = slice(int(story_entry[story]), int(story_entry[end]))
-        entries = Entries(rows[chunk], values[chunk], starts[terms[chunk]], fanout[chunk])
-        pairs.update(_best_in_chunk(entries, postings, weights.neighbours))
-        story = end
-    return sorted(pairs)
+    bounds = [0]
+    while bounds[-1] < len(vectors):
+        end = int(np.searchsorted(work, work[bounds[-1]] + _CHUNK_PRODUCTS, side="right")) - 1
+        bounds.append(min(max(end, bounds[-1] + 1), len(vectors)))
+    entries = Entries(rows, values, starts[terms], fanout)
+    chunks = [
+        slice(int(story_entry[first]), int(story_entry[last])) for first, last in pairwise(bounds)
+    ]
+    best = partial(_best_in_chunk, entries=entries, postings=postings, keep=weights.neighbours)
+    found = list(ordered_map(best, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1))
+    keys = np.unique(np.concatenate([np.zeros(0, np.int64), *found]))
+    return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
 
 
 class Postings(NamedTuple):
@@ -112,13 +120,18 @@ class Entries(NamedTuple):
     """The posting's length, or 0 for a term too common to count."""
 
 
-def _best_in_chunk(entries: Entries, postings: Postings, keep: int) -> list[tuple[int, int]]:
-    """Each story of the chunk with its `keep` best-scoring others, as pairs (i < j)."""
+def _best_in_chunk(
+    chunk: slice, entries: Entries, postings: Postings, keep: int
+) -> npt.NDArray[np.int64]:
+    """Each story of the chunk with its `keep` best-scoring others, as pairs (i < j) coded
+    `i * stories + j` (one array: quick to send back from a worker)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
+    rows, values, starts, fanout = entries
+    entries = Entries(rows[chunk], values[chunk], starts[chunk], fanout[chunk])
     total = int(entries.fanout.sum())
     if total == 0:
-        return []
+        return np.zeros(0, np.int64)
     # Every product: an entry times each entry of its term's posting, in Python's order.
     entry = np.repeat(np.arange(len(entries.rows)), entries.fanout)
     offsets = np.arange(total) - np.repeat(
@@ -145,9 +158,9 @@ def _best_in_chunk(entries: Entries, postings: Postings, keep: int) -> list[tupl
     ranked_left = pair_left[ranked]
     rank = np.arange(len(ranked)) - np.searchsorted(ranked_left, ranked_left, side="left")
     chosen = ranked[rank < keep]
-    low = np.minimum(pair_left[chosen], pair_right[chosen]).tolist()
-    high = np.maximum(pair_left[chosen], pair_right[chosen]).tolist()
-    return list(zip(low, high, strict=True))
+    low = np.minimum(pair_left[chosen], pair_right[chosen])
+    high = np.maximum(pair_left[chosen], pair_right[chosen])
+    return np.asarray(low * postings.stories + high, dtype=np.int64)
 
 
 def _best_first(

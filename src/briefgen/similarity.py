@@ -25,18 +25,26 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from itertools import chain, compress, filterfalse, islice, repeat
 from operator import add, mul, truediv
+from typing import NamedTuple
 
 from briefgen.dates import find_dates, to_date
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import fold, words
+from briefgen.parallel import ordered_map
 from briefgen.records import Story
 from briefgen.stopwords import STOPWORDS
 
 # `[A-Z]` first lets the regex engine skip ahead to capitals; the look-behind is the `\b`.
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z][\w'’-]*)+")
 _POSSESSIVE = re.compile(r"['’]s$")
+_SEPARATOR = "\n"
+WORKERS_MIN_STORIES = 1000
+"""From this many stories on, their texts are read in worker processes (see `parallel`)."""
+_BATCH = 250
+"""Stories read at once by a worker: their distinct terms are sent back once per batch."""
 _SHORTER_THAN_TWO = (2).__gt__
 _LONGER_THAN_ONE = (1).__lt__
 
@@ -157,10 +165,21 @@ def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], l
     vocabulary = _TermIds()
     counted: list[tuple[array[int], array[float]]] = []
     times: list[When] = []
-    for story in stories:
-        terms = story_terms(story, weights)
-        times.append(story_time(story, terms))
-        counted.append((array("i", map(vocabulary.__getitem__, terms)), array("d", terms.values())))
+    read = partial(_read_stories, stories=stories, weights=weights)
+    batches = [
+        range(first, min(first + _BATCH, len(stories))) for first in range(0, len(stories), _BATCH)
+    ]
+    workers_from = -(-WORKERS_MIN_STORIES // _BATCH)
+    for batch in ordered_map(read, batches, min_items=workers_from, chunk_size=1):
+        # The batch's own term numbers to the site's: only its distinct terms are looked up.
+        terms = batch.terms.split(_SEPARATOR) if batch.terms else ()
+        site_ids = array("i", map(vocabulary.__getitem__, terms))
+        ids = array("i", map(site_ids.__getitem__, batch.ids))
+        start = 0
+        for length in batch.lengths:
+            counted.append((ids[start : start + length], batch.counts[start : start + length]))
+            start += length
+        times.extend(batch.times)
     if len(stories) >= ARRAY_MIN_STORIES:
         from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites only)
 
@@ -172,6 +191,36 @@ def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], l
     for term, count in frequency.items():
         idf[term] = math.log(total / (0.5 + count))  # > 0: a count never exceeds the stories
     return [_vector(ids, counts, idf, weights.vector_terms) for ids, counts in counted], times
+
+
+class _ReadBatch(NamedTuple):
+    """Some stories' terms and times, numbered within the batch (compact to send back)."""
+
+    terms: str
+    """The batch's distinct terms in order of first use, one string (joined by `_SEPARATOR`)."""
+    ids: array[int]
+    """Each story's terms in turn, as numbers of the batch's terms."""
+    counts: array[float]
+    """The weighted count of each of those."""
+    lengths: array[int]
+    """How many terms each story has."""
+    times: list[When]
+    """Each story's time evidence."""
+
+
+def _read_stories(batch: range, stories: Sequence[Story], weights: Weights) -> _ReadBatch:
+    """The terms and times of a batch of stories (a pure function of the batch: run in workers)."""
+    local = _TermIds()
+    ids, counts, lengths = array("i"), array("d"), array("i")
+    times = []
+    for index in batch:
+        terms = story_terms(stories[index], weights)
+        times.append(story_time(stories[index], terms))
+        ids.extend(map(local.__getitem__, terms))
+        counts.extend(terms.values())
+        lengths.append(len(terms))
+    # A term never holds a line break (words are `\\w+`, names have their spaces folded to one).
+    return _ReadBatch(_SEPARATOR.join(local), ids, counts, lengths, times)
 
 
 def _vector(ids: array[int], counts: array[float], idf: list[float], size: int) -> Vector:
