@@ -20,7 +20,6 @@ on one half, confirm on the other.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import re
 import statistics
@@ -28,7 +27,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +39,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer  # type: ignore[import
 from briefgen import dates
 from briefgen.brief import brief
 from briefgen.build import analyse
+from briefgen.collector import collector_paused
 from briefgen.config import load_config
 from briefgen.disagreements import count_mentions
 from briefgen.passages import read_paragraph, read_sentence
@@ -115,7 +114,7 @@ def _briefgen(event: Event) -> tuple[_Result, float]:
         _write_site(root, event["articles"])
         analysis = analyse(load_config(root / "briefgen.yaml"))
     main_event = max(analysis.events, key=lambda e: len(e.stories))
-    with _collector_off():
+    with collector_paused():
         started = time.perf_counter()
         result = brief(main_event)
         milliseconds = 1000 * (time.perf_counter() - started)
@@ -154,24 +153,12 @@ def _twenty_story_ms(path: Path) -> tuple[float, float]:
     wall, cpu = [], []
     for _ in range(20):
         _forget_readings()  # time a first reading of these articles, not a cached one
-        with _collector_off():
+        with collector_paused():
             started, started_cpu = time.perf_counter(), time.process_time()
             brief(event)
             wall.append(1000 * (time.perf_counter() - started))
             cpu.append(1000 * (time.process_time() - started_cpu))
     return statistics.median(wall), statistics.median(cpu)
-
-
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    """The garbage collector off, as `briefgen.build.analyse` runs the brief stage."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _forget_readings() -> None:

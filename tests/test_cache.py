@@ -207,10 +207,8 @@ def test_cli_uses_the_configured_cache_folder_and_no_cache_skips_it(
     assert "nothing changed: " in capsys.readouterr().out
 
 
-def test_a_one_file_change_re_briefs_only_its_event(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    config = make_site(SOURCES)
+def count_briefs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record, in order, the first story path of every event the build briefs."""
     briefed: list[str] = []
     real = briefgen.build.brief
 
@@ -219,6 +217,14 @@ def test_a_one_file_change_re_briefs_only_its_event(
         return real(event)
 
     monkeypatch.setattr(briefgen.build, "brief", brief)
+    return briefed
+
+
+def test_a_one_file_change_re_briefs_only_its_event(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    briefed = count_briefs(monkeypatch)
     first = build(config, cache=BuildCache(config.cache_dir))
     assert len(briefed) == len(first.analysis.events) >= 3
     briefed.clear()
@@ -310,14 +316,7 @@ def test_events_with_merged_copies_are_briefed_once(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = make_site(SOURCES)
-    briefed: list[str] = []
-    real = briefgen.build.brief
-
-    def brief(event: Event) -> Brief:
-        briefed.append(event.stories[0].record.path)
-        return real(event)
-
-    monkeypatch.setattr(briefgen.build, "brief", brief)
+    briefed = count_briefs(monkeypatch)
     first = build(config, cache=BuildCache(config.cache_dir))
     assert any(story.copies for story in first.analysis.stories)  # the dam story and its copy
     briefed.clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.cache import BuildCache, output_key, render_key
+from briefgen.collector import collector_paused
 from briefgen.config import Config, user_cache_dir
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
@@ -70,9 +70,7 @@ def analyse(
     from briefgen.dedupe import dedupe  # noqa: PLC0415
 
     clock = _Clock(timings if timings is not None else {}, progress)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the stages allocate many small objects and free none of them early
-    try:
+    with collector_paused():
         loaded = clock.run(
             "load", lambda: load_all(config, cache, progress), itemised=cache is not None
         )
@@ -84,9 +82,6 @@ def analyse(
         settings = ClusterSettings.from_config(config)
         events = clock.run("cluster", lambda: cluster(stories, settings))
         briefs = clock.run("brief", lambda: _brief_all(events, progress, cache), itemised=True)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     analysis = Analysis(loaded, stories, events, briefs)
     if cache is not None:
         cache.remember_analysis(cache.analysis_key(config), analysis)

@@ -11,12 +11,10 @@ so they are pickled as (class, field values) instead, and read with the garbage 
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import io
 import pickle
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.atomic_file import write_atomically
+from briefgen.collector import collector_paused
 
 CACHE_FORMAT = 3
 Reference = Callable[[object], str | None]
@@ -72,7 +71,7 @@ def save(path: Path, payload: object, reference: Reference | None = None) -> Non
     pickler = _FastPickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
     if reference is not None:
         pickler.persistent_id = reference  # type: ignore[method-assign]
-    with _collector_paused():
+    with collector_paused():
         pickler.dump((_header(), payload))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, stream.getvalue())
@@ -89,7 +88,7 @@ def load(path: Path, resolve: Resolve | None = None) -> object | None:
     if resolve is not None:
         unpickler.persistent_load = resolve  # type: ignore[method-assign]
     try:
-        with _collector_paused():
+        with collector_paused():
             header, payload = unpickler.load()
     # Unpickling a damaged or foreign file can raise almost anything; every failure is a miss.
     except Exception:
@@ -126,14 +125,3 @@ def _field_getter(cls: Any) -> Callable[[object], tuple[object, ...]] | None:
         single = attrgetter(names[0])
         return lambda obj: (single(obj),)
     return attrgetter(*names)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
