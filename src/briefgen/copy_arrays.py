@@ -50,14 +50,6 @@ def tuple_hash_matches() -> bool:
     return bool(tuple_hashes(words, 5).tolist() == expected)
 
 
-def unique_shingles(words: Hashes, size: int) -> Hashes:
-    """The sorted distinct shingle hashes of a text's word hashes (`size` words or more)."""
-    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-    hashes = np.sort(tuple_hashes(words, size))
-    return hashes[np.r_[True, hashes[1:] != hashes[:-1]]]
-
-
 def batch_samples(texts: Sequence[Hashes], size: int, modulus: int) -> list[Hashes]:
     """Each text's distinct shingles divisible by `modulus` (a power of two), else its smallest.
 
