@@ -78,9 +78,10 @@ def analyse(
             cached = cache.analysis(cache.analysis_key(config))
             if cached is not None:
                 return Analysis(loaded, cached.stories, cached.events, cached.briefs)
-        stories = clock.run("dedupe", lambda: dedupe(loaded.records, config.copy_threshold))
+        memos = cache.memos() if cache is not None else None
+        stories = clock.run("dedupe", lambda: dedupe(loaded.records, config.copy_threshold, memos))
         settings = ClusterSettings.from_config(config)
-        events = clock.run("cluster", lambda: cluster(stories, settings))
+        events = clock.run("cluster", lambda: cluster(stories, settings, memos))
         briefs = clock.run("brief", lambda: _brief_all(events, progress, cache), itemised=True)
     analysis = Analysis(loaded, stories, events, briefs)
     if cache is not None:

@@ -7,6 +7,8 @@ Each layer is keyed so that a stale entry can never be used:
 - parsed records, by file key (a rebuild re-parses changed files only);
 - the analysis (stories, events, briefs), by the keys of every file and the whole configuration;
 - each event's brief, by the keys of the event's records (a one-file change re-briefs one event);
+- what dedupe and clustering read from each text (see `memo`), by a digest of that text, so they
+  read only new or changed texts;
 - each event and story page, by its event's brief key, the templates and the site settings: an
   unchanged page is hard-linked from the last build's output instead of rendered again;
 - the output folder, by the analysis key, the templates and the site settings, reused when the
@@ -27,10 +29,11 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from briefgen import cache_store
-from briefgen.cache_data import CacheData, Loaded, read_data, write_data
+from briefgen.cache_data import CacheData, Loaded, read_data, read_memos, write_data, write_memos
 from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
 from briefgen.load import EXTENSIONS, discover_names, load_files
+from briefgen.memo import Memos
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
@@ -103,6 +106,8 @@ class BuildCache:
         self._extra_keys: list[str] = []
         self._key_of: dict[int, str] = {}  # id() of a loaded record -> its key
         self._output_scan: tuple[Path, Manifest] | None = None
+        self._old_memos: dict[str, dict[str, object]] = {}
+        self._memos: Memos | None = None  # read on first use
 
     def scan_sources(self, sources_dir: Path, max_bytes: int) -> None:
         """Find the source files and their keys, reading only files whose stat changed."""
@@ -211,6 +216,13 @@ class BuildCache:
         self._data.brief_keys[event.id] = key
         return made
 
+    def memos(self) -> Memos:
+        """The stages' memos (see `memo`), filled from the last build's."""
+        if self._memos is None:
+            self._old_memos = read_memos(self.folder)
+            self._memos = Memos(self._old_memos)
+        return self._memos
+
     def output(self, key: str, output_dir: Path) -> OutputState | None:
         """The last build's output state, if it was rendered from this key and is untouched."""
         state = self._old_state.output
@@ -260,6 +272,8 @@ class BuildCache:
         try:
             if self._data_changed:
                 write_data(self.folder, self._data, self._old())
+            if self._memos is not None:
+                write_memos(self.folder, self._memos.kept(), self._old_memos)
             if self._state_changed:
                 if self._state.analysis_key is None:  # this build did not analyse: still current
                     self._state.analysis_key = self._old_state.analysis_key

@@ -10,6 +10,7 @@ and the objects read back are shared as they were when saved.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from briefgen.records import Analysis, Brief, Diagnostic, Record
 
 RECORDS_DIR = "records"
 BRIEFS_DIR = "briefs"
+MEMOS_DIR = "memos"
 ANALYSIS_FILE = "analysis.pickle"
 
 Loaded = tuple[Record | None, list[Diagnostic]]
@@ -72,6 +74,32 @@ def write_data(folder: Path, new: CacheData, old: CacheData) -> None:
         names = {**record_names, **{id(brief): _BRIEF + key for key, brief in new.briefs.items()}}
         saved = (new.analysis_key, new.analysis, new.brief_keys)
         cache_store.save(folder / ANALYSIS_FILE, saved, lambda obj: names.get(id(obj)))
+
+
+def read_memos(folder: Path) -> dict[str, dict[str, object]]:
+    """The stages' memos saved in the folder (see `memo`), by name."""
+    try:
+        tables = sorted(path for path in (folder / MEMOS_DIR).iterdir() if path.is_dir())
+    except OSError:
+        return {}
+    memos: dict[str, dict[str, object]] = {}
+    for table in tables:
+        entries = memos[table.name] = {}
+        for shard in _shards(table):
+            entries.update(_read_shard(shard, None))
+    return memos
+
+
+def write_memos(
+    folder: Path, new: Mapping[str, Mapping[str, object]], old: Mapping[str, Mapping[str, object]]
+) -> None:
+    """Save the memos `new` over `old` (what the folder holds); a memo this build did not use
+    is removed, as are its entries no file needs any more."""
+    for name in sorted(new.keys() | old.keys()):
+        _write_shards(folder / MEMOS_DIR / name, new.get(name, {}), old.get(name, {}), None)
+        if name not in new:
+            with contextlib.suppress(OSError):
+                (folder / MEMOS_DIR / name).rmdir()
 
 
 def _write_shards(

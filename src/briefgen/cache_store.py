@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import io
 import pickle
+import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from operator import attrgetter
@@ -43,11 +44,13 @@ def digest(*parts: str | bytes) -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """briefgen's version and source code: a cache written by other code is never used."""
+    """briefgen's version and source code, and the Python running it (memos hold values whose
+    hashing and pickling belong to one Python): a cache written by other code is never used."""
     package = Path(__file__).resolve().parent
     sources = sorted(package.rglob("*.py"))
     return digest(
         __version__,
+        sys.version,
         *(p.relative_to(package).as_posix() for p in sources),
         *(p.read_bytes() for p in sources),
     )

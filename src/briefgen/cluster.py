@@ -22,6 +22,7 @@ from datetime import date
 
 from briefgen.config import Config
 from briefgen.dates import to_date
+from briefgen.memo import Memos
 from briefgen.neighbours import ARRAY_MIN_STORIES, neighbour_pairs
 from briefgen.records import Event, Story
 from briefgen.similarity import (
@@ -51,11 +52,15 @@ class ClusterSettings:
         return cls(config.cluster_threshold, config.window_days)
 
 
-def cluster(stories: tuple[Story, ...], settings: ClusterSettings) -> tuple[Event, ...]:
-    """Group stories into events, deterministically, whatever the input order."""
+def cluster(
+    stories: tuple[Story, ...], settings: ClusterSettings, memos: Memos | None = None
+) -> tuple[Event, ...]:
+    """Group stories into events, deterministically, whatever the input order.
+
+    `memos`: what the last build read from the stories' texts, to reuse (the same events)."""
     ordered = tuple(sorted(stories, key=lambda story: story.id))
     weights = settings.weights
-    vectors, times = profile(ordered, weights)
+    vectors, times = profile(ordered, weights, memos)
     dates = [to_date(story.record.published) for story in ordered]
     # A pair published further apart than the window never shares an event: not worth a cosine.
     pairs = [

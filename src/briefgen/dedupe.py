@@ -6,6 +6,8 @@ shingles in any run and any input order. Candidate pairs come from an inverted i
 deterministic sample of shingles (those whose hash falls in one residue class), so the cost grows
 with the number of copies, not the square of the number of files; only candidate pairs have their
 full shingle sets compared, each set built when first needed and dropped after its last pair.
+On big sites a memo (see `memo`) keeps each body's sampled shingles and each compared pair's
+containment, by digests of the bodies, so a rebuild reads only new or changed bodies.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from dataclasses import replace
 from functools import partial
 from itertools import chain, compress
 from operator import not_
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from briefgen.memo import Memo, Memos, text_key
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import words
 from briefgen.parallel import ordered_map
@@ -63,8 +66,12 @@ def containment(left: frozenset[int], right: frozenset[int]) -> float:
     return len(left & right) / min(len(left), len(right))
 
 
-def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
-    """Group copies into stories; each story's canonical record is its most complete copy."""
+def dedupe(
+    records: tuple[Record, ...], threshold: float, memos: Memos | None = None
+) -> tuple[Story, ...]:
+    """Group copies into stories; each story's canonical record is its most complete copy.
+
+    `memos`: the last build's shingle samples and containments, to reuse (the same stories)."""
     parent = list(range(len(records)))
 
     def find(index: int) -> int:
@@ -73,7 +80,7 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
             index = parent[index]
         return index
 
-    for left, right in _copy_pairs(records, threshold):
+    for left, right in _copy_pairs(records, threshold, memos):
         root_left, root_right = find(left), find(right)
         if root_left != root_right:
             parent[max(root_left, root_right)] = min(root_left, root_right)
@@ -84,13 +91,15 @@ def dedupe(records: tuple[Record, ...], threshold: float) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda story: story.record.path))
 
 
-def _copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator[tuple[int, int]]:
+def _copy_pairs(
+    records: tuple[Record, ...], threshold: float, memos: Memos | None
+) -> Iterator[tuple[int, int]]:
     """Pairs of records whose shingle containment reaches the threshold."""
     if len(records) >= ARRAY_MIN_STORIES:
         from briefgen import copy_arrays  # noqa: PLC0415 (numpy: big sites only)
 
         if copy_arrays.tuple_hash_matches():
-            yield from _array_copy_pairs(records, threshold)
+            yield from _array_copy_pairs(records, threshold, memos or Memos())
             return
     hashes = WordHashes()
     samples = [_sample(shingles(record, hashes)) for record in records]
@@ -101,26 +110,64 @@ def _copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator[tuple
             yield pair
 
 
-def _array_copy_pairs(records: tuple[Record, ...], threshold: float) -> Iterator[tuple[int, int]]:
+def _array_copy_pairs(
+    records: tuple[Record, ...], threshold: float, memos: Memos
+) -> Iterator[tuple[int, int]]:
     """`_copy_pairs` with numpy: the same shingles, candidates and copies, many times faster.
 
     Records are read a batch at a time in worker processes (see `parallel`): first for their
-    samples, then again, for those in candidate pairs only, for their full shingle sets.
+    samples, then again, for those in candidate pairs only, for their full shingle sets. What
+    the memos hold (by body digest) is not read again.
     """
 
     from briefgen import copy_arrays  # noqa: PLC0415
 
     reader = ShingleReader(records)
-    batches = _batches(list(range(len(records))))
-    samples = list(_unpacked(ordered_map(reader.samples, batches, min_items=2, chunk_size=1)))
+    keys = [text_key(" ".join(record.paragraphs)) for record in records]
+    samples = _memo_samples(reader, keys, memos.table("copy-samples"))
     pairs = copy_arrays.candidate_pairs(samples, threshold, _MAX_POSTINGS)
-    needed = _batches(_first_needed(pairs))
+    shares = _memo_containments(reader, pairs, keys, memos.table("copy-containment"))
+    yield from (pair for pair, share in zip(pairs, shares, strict=True) if share >= threshold)
+
+
+def _memo_samples(reader: ShingleReader, keys: list[str], memo: Memo[bytes]) -> list[Hashes]:
+    """Each record's sampled shingles: from the memo, else read (in workers where many)."""
+    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    found = [memo.get(key) for key in keys]
+    missing = [index for index, value in enumerate(found) if value is None]
+    batches = _batches(missing)
+    read = _unpacked(ordered_map(reader.samples, batches, min_items=2, chunk_size=1))
+    samples = [np.frombuffer(value, np.int64) if value is not None else None for value in found]
+    for index, sample in zip(missing, read, strict=True):
+        samples[index] = sample
+        memo.put(keys[index], sample.tobytes())
+    return cast("list[Hashes]", samples)
+
+
+def _memo_containments(
+    reader: ShingleReader, pairs: list[tuple[int, int]], keys: list[str], memo: Memo[float]
+) -> list[float]:
+    """The shingle containment of each candidate pair: from the memo, else from the records'
+    full shingle sets (read in workers where many, each record once)."""
+    from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    pair_keys = [keys[left] + keys[right] for left, right in pairs]
+    shares = [memo.get(key) for key in pair_keys]
+    todo = [pairs[index] for index, share in enumerate(shares) if share is None]
+    needed = _batches(_first_needed(todo))
     sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
-    for pair, (left, right) in zip(pairs, _full_sets(pairs, sets), strict=True):
-        if len(left) and len(right):
-            shared = copy_arrays.shared_count(left, right)
-            if shared / min(len(left), len(right)) >= threshold:
-                yield pair
+    computed = (
+        copy_arrays.shared_count(left, right) / min(len(left), len(right))
+        if len(left) and len(right)
+        else 0.0
+        for left, right in _full_sets(todo, sets)
+    )
+    for index, share in enumerate(shares):
+        if share is None:
+            made = shares[index] = next(computed)
+            memo.put(pair_keys[index], made)
+    return cast("list[float]", shares)
 
 
 Packed = tuple["Hashes", "Hashes"]

@@ -31,6 +31,7 @@ from operator import add, mul, truediv
 from typing import NamedTuple
 
 from briefgen.dates import find_dates, to_date
+from briefgen.memo import Memo, Memos, text_key
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import fold, words
 from briefgen.parallel import ordered_map
@@ -44,7 +45,10 @@ _SEPARATOR = "\n"
 WORKERS_MIN_STORIES = 1000
 """From this many stories on, their texts are read in worker processes (see `parallel`)."""
 _BATCH = 250
-"""Stories read at once by a worker: their distinct terms are sent back once per batch."""
+"""Stories read at once by a worker."""
+MEMO_MIN_STORIES = 500
+"""From this many stories on, what is read from them is memoised (see `memo`): fewer are read
+again faster than their memo is read and written."""
 _SHORTER_THAN_TWO = (2).__gt__
 _LONGER_THAN_ONE = (1).__lt__
 
@@ -160,37 +164,99 @@ class _TermIds(dict[str, int]):
         return value
 
 
-def profile(stories: Sequence[Story], weights: Weights) -> tuple[list[Vector], list[When]]:
-    """Each story's vector and time evidence, its text read once."""
-    vocabulary = _TermIds()
-    counted: list[tuple[array[int], array[float]]] = []
-    times: list[When] = []
-    read = partial(_read_stories, stories=stories, weights=weights)
-    batches = [
-        range(first, min(first + _BATCH, len(stories))) for first in range(0, len(stories), _BATCH)
-    ]
+def profile(
+    stories: Sequence[Story], weights: Weights, memos: Memos | None = None
+) -> tuple[list[Vector], list[When]]:
+    """Each story's vector and time evidence, its text read once (or not at all where the memo
+    holds what the last build read from the very same text)."""
+    memo: Memo[Reading] | None = None
+    if memos is not None and len(stories) >= MEMO_MIN_STORIES:
+        memo = memos.table("story-readings")
+    keys = [_reading_key(story, weights) for story in stories] if memo is not None else []
+    found = _Profiles(len(stories))
+    missing: list[int] = []
+    for index in range(len(stories)):
+        reading = memo.get(keys[index]) if memo is not None else None
+        if reading is None:
+            missing.append(index)
+        else:
+            found.add_reading(index, reading)
+    batches = [missing[first : first + _BATCH] for first in range(0, len(missing), _BATCH)]
+    read = partial(_read_stories, stories=stories, weights=weights, keep=memo is not None)
     workers_from = -(-WORKERS_MIN_STORIES // _BATCH)
-    for batch in ordered_map(read, batches, min_items=workers_from, chunk_size=1):
+    done = ordered_map(read, batches, min_items=workers_from, chunk_size=1)
+    for indexes, batch in zip(batches, done, strict=True):
+        found.add_batch(indexes, batch)
+        if memo is not None:
+            for index, reading in zip(indexes, batch.readings, strict=True):
+                memo.put(keys[index], reading)
+    return found.vectors(weights), found.times
+
+
+class _Profiles:
+    """Stories' term counts and times as they are read (or recalled), and then their vectors."""
+
+    def __init__(self, size: int) -> None:
+        self.vocabulary = _TermIds()
+        self.counted: list[tuple[array[int], array[float]]] = [(array("i"), array("d"))] * size
+        self.times: list[When] = [_NO_TIME] * size
+
+    def add_reading(self, index: int, reading: Reading) -> None:
+        """A story's reading from the memo."""
+        terms = reading.terms.split(_SEPARATOR) if reading.terms else ()
+        counts = array("d")
+        counts.frombytes(reading.counts)
+        self.counted[index] = (array("i", map(self.vocabulary.__getitem__, terms)), counts)
+        self.times[index] = reading.when
+
+    def add_batch(self, indexes: list[int], batch: _ReadBatch) -> None:
+        """The stories of a batch just read."""
         # The batch's own term numbers to the site's: only its distinct terms are looked up.
         terms = batch.terms.split(_SEPARATOR) if batch.terms else ()
-        site_ids = array("i", map(vocabulary.__getitem__, terms))
+        site_ids = array("i", map(self.vocabulary.__getitem__, terms))
         ids = array("i", map(site_ids.__getitem__, batch.ids))
         start = 0
-        for length in batch.lengths:
-            counted.append((ids[start : start + length], batch.counts[start : start + length]))
-            start += length
-        times.extend(batch.times)
-    if len(stories) >= ARRAY_MIN_STORIES:
-        from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites only)
+        for index, length, when in zip(indexes, batch.lengths, batch.times, strict=True):
+            end = start + length
+            self.counted[index] = (ids[start:end], batch.counts[start:end])
+            self.times[index] = when
+            start = end
 
-        strongest = array_weights(counted, weights.background, weights.vector_terms)
-        return [Vector(*pair) for pair in strongest], times
-    frequency = Counter(chain.from_iterable(ids for ids, _ in counted))
-    total = len(stories) + weights.background
-    idf = [0.0] * len(vocabulary)
-    for term, count in frequency.items():
-        idf[term] = math.log(total / (0.5 + count))  # > 0: a count never exceeds the stories
-    return [_vector(ids, counts, idf, weights.vector_terms) for ids, counts in counted], times
+    def vectors(self, weights: Weights) -> list[Vector]:
+        """Every story's vector (the term counts are let go on the way)."""
+        counted = self.counted
+        if len(counted) >= ARRAY_MIN_STORIES:
+            from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites)
+
+            strongest = array_weights(counted, weights.background, weights.vector_terms)
+            return [Vector(*pair) for pair in strongest]
+        frequency = Counter(chain.from_iterable(ids for ids, _ in counted))
+        total = len(counted) + weights.background
+        idf = [0.0] * len(self.vocabulary)
+        for term, count in frequency.items():
+            idf[term] = math.log(total / (0.5 + count))  # > 0: a count never exceeds the stories
+        return [_vector(ids, counts, idf, weights.vector_terms) for ids, counts in counted]
+
+
+class Reading(NamedTuple):
+    """What clustering reads from one story's text, as the memo keeps it."""
+
+    terms: str
+    """The story's terms in order of first use, one string (joined by `_SEPARATOR`)."""
+    counts: bytes
+    """The weighted count of each term (doubles)."""
+    when: When
+    """The story's time evidence."""
+
+
+_NO_TIME = When(None, frozenset())
+
+
+def _reading_key(story: Story, weights: Weights) -> str:
+    """A digest of all that `story_terms` and `story_time` read."""
+    record = story.record
+    title = "" if record.title_from_body else record.title
+    return text_key(repr(weights), title, record.published or "", " ".join(record.paragraphs))
 
 
 class _ReadBatch(NamedTuple):
@@ -206,21 +272,30 @@ class _ReadBatch(NamedTuple):
     """How many terms each story has."""
     times: list[When]
     """Each story's time evidence."""
+    readings: list[Reading]
+    """Each story's reading for the memo (none where there is no memo)."""
 
 
-def _read_stories(batch: range, stories: Sequence[Story], weights: Weights) -> _ReadBatch:
-    """The terms and times of a batch of stories (a pure function of the batch: run in workers)."""
+def _read_stories(
+    batch: list[int], stories: Sequence[Story], weights: Weights, keep: bool
+) -> _ReadBatch:
+    """The terms and times of a batch of stories (a pure function of the batch: run in
+    workers), and with `keep` their readings for the memo."""
     local = _TermIds()
     ids, counts, lengths = array("i"), array("d"), array("i")
-    times = []
+    times, readings = [], []
     for index in batch:
         terms = story_terms(stories[index], weights)
-        times.append(story_time(stories[index], terms))
+        when = story_time(stories[index], terms)
+        times.append(when)
         ids.extend(map(local.__getitem__, terms))
         counts.extend(terms.values())
         lengths.append(len(terms))
+        if keep:
+            joined = _SEPARATOR.join(terms)
+            readings.append(Reading(joined, array("d", terms.values()).tobytes(), when))
     # A term never holds a line break (words are `\\w+`, names have their spaces folded to one).
-    return _ReadBatch(_SEPARATOR.join(local), ids, counts, lengths, times)
+    return _ReadBatch(_SEPARATOR.join(local), ids, counts, lengths, times, readings)
 
 
 def _vector(ids: array[int], counts: array[float], idf: list[float], size: int) -> Vector:
