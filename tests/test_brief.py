@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from dataclasses import replace
 
@@ -253,3 +254,10 @@ def test_many_events_are_briefed_in_order_with_the_same_briefs(
     assert [made.event for made in briefs] == events
     assert [replace(made, event=event) for made in briefs] == [seed_brief] * 24
     assert briefs[5].event is events[5]
+
+
+def test_a_brief_sent_back_by_a_worker_arrives_whole(seed_brief: Brief) -> None:
+    sent = pickle.loads(pickle.dumps(seed_brief, protocol=pickle.HIGHEST_PROTOCOL))
+    assert sent == seed_brief
+    assert sent.summary[0].sources == seed_brief.summary[0].sources
+    assert repr(sent) == repr(seed_brief)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from briefgen.coverage import coverage
+from briefgen.passages import content_terms, story_terms
 from events import event_of, passages_of
 
 EVENT = event_of(
@@ -32,3 +33,12 @@ def test_each_story_is_listed_with_what_only_it_reports() -> None:
     assert found[1].only_here == (
         "Insurers expect record claims from shopkeepers along the drowned seafront promenade.",
     )
+
+
+def test_story_terms_are_each_storys_body_words_read_once() -> None:
+    terms = story_terms(passages_of(EVENT))
+    assert list(terms) == [story.id for story in EVENT.stories]
+    for story in EVENT.stories:
+        said = " ".join(story.record.paragraphs)
+        assert terms[story.id] == content_terms(said)
+    assert coverage(EVENT, passages_of(EVENT), terms) == coverage(EVENT, passages_of(EVENT))

@@ -185,3 +185,42 @@ def test_a_sentence_inside_a_quotation_is_not_shown_as_the_outlets_own_words() -
     assert len(texts) == 3
     assert not any(text.startswith("Wages will rise") for text in texts)
     assert texts[0].startswith("The finance minister")
+
+
+def test_a_one_story_summary_is_its_opening_sentences_in_order() -> None:
+    opening = [
+        LEAD,
+        "Port officials said ships were diverted to Burgas while crews pumped water out.",
+        "The mayor promised to rebuild the flood walls before the spring storms arrive.",
+    ]
+    later = [
+        "Schools in the town will stay shut until the water goes down again.",
+        "Trains to the coast were cancelled and the main road to Sofia was closed.",
+        "Farmers west of the city said the harvest in their fields was lost to the mud.",
+    ]
+    event = event_of(("Daily A", "2026-01-15", [*opening, *later]))
+    summary = summarize(passages_of(event))
+    assert [s.text for s in summary] == [*opening, *later[:2]]  # SUMMARY_MAX sentences
+    assert all(s.outlets == ("Daily A",) for s in summary)
+
+
+def test_a_second_sentence_of_a_story_gives_way_to_another_outlets_news() -> None:
+    event = event_of(
+        (
+            "Daily A",
+            "2026-01-15",
+            [
+                LEAD,
+                "Floods in Varna kept the port closed to ships for a third day on Monday.",
+                "The Varna port floods on Monday stranded ships and closed the harbour roads.",
+            ],
+        ),
+        (
+            "Wire B",
+            "2026-01-15",
+            ["Fishermen in the old town said they had never seen the water rise so fast."],
+        ),
+    )
+    texts = [s.text for s in summarize(passages_of(event))]
+    assert texts[0] == LEAD
+    assert "Fishermen in the old town said they had never seen the water rise so fast." in texts

@@ -22,6 +22,7 @@ from briefgen.passages import (
     content_terms,
     event_passages,
     story_outlets,
+    story_terms,
 )
 from briefgen.people import PeopleIndex
 from briefgen.quotes import quotes
@@ -63,13 +64,14 @@ def brief(event: Event) -> Brief:
     matched = [p for p in passages if p.position < MATCH_PER_STORY]
     dated = dated_passages(event, matched)
     dates = sorted(story.record.published for story in event.stories if story.record.published)
+    body_terms = story_terms(passages)
     return Brief(
         event=event,
         headline=headline(event, passages),
-        summary=summarize(passages, _dates_given(dated)),
+        summary=summarize(passages, _dates_given(dated), body_terms),
         quotes=quotes(matched, people),
         timeline=timeline(dated),
-        coverage=coverage(event, passages),
+        coverage=coverage(event, passages, body_terms),
         disagreements=disagreements(dated, matched),
         entities=entities(passages, people),
         reactions=reactions(event),

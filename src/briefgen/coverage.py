@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from itertools import chain, compress
 
-from briefgen.passages import Passage, outlet_name
+from briefgen.passages import Passage, outlet_name, story_terms
 from briefgen.records import Coverage, Event
 
 ONLY_HERE_MAX = 3
@@ -16,15 +17,23 @@ NEW_SHARE = 0.5
 """...and they are at least this share of its words."""
 
 
-def coverage(event: Event, passages: list[Passage]) -> tuple[Coverage, ...]:
-    """One entry per story, earliest first, with the sentences no other story matches."""
+def coverage(
+    event: Event,
+    passages: list[Passage],
+    body_terms: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[Coverage, ...]:
+    """One entry per story, earliest first, with the sentences no other story matches.
+
+    `body_terms`: each story's body terms (`briefgen.passages.story_terms`), where the caller
+    has them already.
+    """
     by_story: dict[str, list[Passage]] = {story.id: [] for story in event.stories}
     for passage in passages:
         by_story[passage.story.id].append(passage)
     only_one: frozenset[str] = frozenset()
     if len(event.stories) > 1:
-        story_terms = (frozenset().union(*(p.terms for p in found)) for found in by_story.values())
-        stories_using = Counter(chain.from_iterable(story_terms))
+        terms = story_terms(passages) if body_terms is None else body_terms
+        stories_using = Counter(chain.from_iterable(terms.values()))
         only_one = frozenset(compress(stories_using, map((1).__eq__, stories_using.values())))
     return tuple(
         Coverage(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
 from briefgen.dates import may_hold_dates
@@ -40,6 +42,8 @@ _ASCII_WORD_BYTES = (
     + b" " * 128
 )
 """ASCII bytes to themselves where `\\w` matches them, else to a space."""
+_story_id = attrgetter("story.id")
+_terms = attrgetter("terms")
 
 
 class Reading(NamedTuple):
@@ -105,6 +109,16 @@ def event_passages(event: Event) -> list[Passage]:
                 )
                 position += 1
     return found
+
+
+def story_terms(passages: list[Passage]) -> dict[str, frozenset[str]]:
+    """Each story's body terms (those of all its sentences), in story order: what the summary
+    and the coverage weigh a sentence's words by, read once per event."""
+    # passages come story by story: each story's term sets are joined in one call
+    return {
+        story_id: frozenset().union(*map(_terms, group))
+        for story_id, group in groupby(passages, key=_story_id)
+    }
 
 
 @lru_cache(maxsize=PARAGRAPH_CACHE)

@@ -32,7 +32,7 @@ _Class = TypeVar("_Class", bound=type)
 def _pickled_as_fields(cls: _Class) -> _Class:
     """Pickle instances as their class and field values, unpickled through `__init__`: twice as
     fast both ways as the default for a slotted dataclass (a Python `__setstate__` loop), for
-    the many records that worker processes send back."""
+    the many records that worker processes send back (loaded files, briefs)."""
     names = [item.name for item in fields(cls)]
     values: Callable[[Any], tuple[Any, ...]] = (
         attrgetter(*names) if len(names) > 1 else lambda record: (getattr(record, names[0]),)
@@ -211,6 +211,7 @@ class Story:
         return tuple(seen)
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Event:
     """A news happening: the stories that report it."""
@@ -223,6 +224,7 @@ class Event:
     """Its stories, earliest first."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a line of a brief comes from: a story and a paragraph in it."""
@@ -233,6 +235,7 @@ class SourceRef:
     """0-based index into the story record's `paragraphs`."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
     """A sentence of the event summary, copied from the sources, with its provenance."""
@@ -245,6 +248,7 @@ class SummarySentence:
     """Outlets that report it (for "reported by N of M outlets")."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A direct quotation, merged across the sources that carry it."""
@@ -259,6 +263,7 @@ class Quote:
     """Outlets that carry it."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """A dated happening mentioned by a story."""
@@ -273,6 +278,7 @@ class TimelineEntry:
     """The outlet that says it."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """How one outlet covered the event."""
@@ -289,6 +295,7 @@ class Coverage:
     """Sentences with facts no other outlet reports."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One value given for a disputed fact, with the outlets that give it."""
@@ -303,6 +310,7 @@ class Claim:
     """Where it is said."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Disagreement:
     """A fact on which sources give different values."""
@@ -313,6 +321,7 @@ class Disagreement:
     """The competing values, most supported first."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A person, organisation or place the event is about."""
@@ -327,6 +336,7 @@ class Entity:
     """How often the event's stories name it."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Reaction:
     """A reader comment shown under the brief, labelled as such."""
@@ -341,6 +351,7 @@ class Reaction:
     """The outlet that hosted it."""
 
 
+@_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Brief:
     """What the brief stage says about one event."""

@@ -14,11 +14,18 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from itertools import chain, compress, groupby, repeat
-from operator import attrgetter, sub
+from itertools import chain, compress, repeat
+from operator import sub
 
-from briefgen.passages import READ_CACHE, Passage, content_terms, is_whole_sentence, overlap
-from briefgen.records import SourceRef, Story, SummarySentence
+from briefgen.passages import (
+    READ_CACHE,
+    Passage,
+    content_terms,
+    is_whole_sentence,
+    overlap,
+    story_terms,
+)
+from briefgen.records import SourceRef, SummarySentence
 
 SUMMARY_MIN = 3
 SUMMARY_MAX = 5
@@ -47,25 +54,26 @@ PERSONAL_VOICE = 0.6
 """Score kept by a question or a sentence in the first or second person (opinion, not report)."""
 _QUOTE_MARKS = ('"', "“", "”")
 _PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
-_story_id = attrgetter("story.id")
-_terms = attrgetter("terms")
 __all__ = ["SUMMARY_MAX", "SUMMARY_MIN", "is_whole_sentence", "summarize"]
 
 
 def summarize(
-    passages: list[Passage], dates: Mapping[int, frozenset[date]] | None = None
+    passages: list[Passage],
+    dates: Mapping[int, frozenset[date]] | None = None,
+    body_terms: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[SummarySentence, ...]:
     """3 to 5 source sentences: central, corroborated, early, and not repeating each other.
 
     `dates` maps a passage's `id()` to the dates it gives: sentences giving different dates do
-    not support each other, however many words they share.
+    not support each other, however many words they share. `body_terms`: each story's body
+    terms (`briefgen.passages.story_terms`), where the caller has them already.
     """
     read = [p for p in passages if p.position < READ_PER_STORY]
     quoted = _inside_quotations(read)
     candidates = [p for p in read if p.whole and id(p) not in quoted] or read
     if not candidates:
         return ()
-    gains = _term_gains(passages)
+    gains = _term_gains(passages, story_terms(passages) if body_terms is None else body_terms)
     alone = {id(p): _alone(p, gains) for p in candidates}
     # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
@@ -178,25 +186,24 @@ class SupportIndex:
         return found
 
 
-def _term_gains(passages: list[Passage]) -> dict[str, int]:
+def _term_gains(
+    passages: list[Passage], body_terms: Mapping[str, frozenset[str]]
+) -> dict[str, int]:
     """Per term, its weight squared less one; a term's weight is the number of stories using it.
 
     Words used by several stories weigh more: they are what the event is about (a word of one
-    story gains nothing). A story uses the words of its headline too (where it has a real one,
-    not one taken from its body): a word one outlet puts in its headline and another in its text
-    is shared news.
+    story gains nothing: an event of one story gains nothing, and gets no table). A story uses
+    the words of its headline too (where it has a real one, not one taken from its body): a word
+    one outlet puts in its headline and another in its text is shared news.
     """
-    story_terms: dict[str, set[str]] = {}
-    stories: dict[str, Story] = {}
-    # passages come story by story: each story's term sets are joined in one call
-    for story_id, group in groupby(passages, key=_story_id):
-        sentences = list(group)
-        story_terms.setdefault(story_id, set()).update(*map(_terms, sentences))
-        stories.setdefault(story_id, sentences[0].story)
-    for story in stories.values():
-        if not story.record.title_from_body:
-            story_terms[story.id].update(content_terms(story.record.title))
-    stories_using = Counter(chain.from_iterable(story_terms.values()))
+    if len(body_terms) < 2:
+        return {}
+    stories = {p.story.id: p.story for p in passages}
+    story_terms = [
+        terms | content_terms(story.record.title) if not story.record.title_from_body else terms
+        for terms, story in zip(body_terms.values(), stories.values(), strict=True)
+    ]
+    stories_using = Counter(chain.from_iterable(story_terms))
     # count * count - 1 by C-level maps (an event has thousands of terms); whole numbers, so
     # their sums are exact whatever the order
     squares = map(pow, stories_using.values(), repeat(2))
@@ -210,7 +217,7 @@ def _alone(passage: Passage, gains: dict[str, int]) -> float:
     """
     if not passage.terms:
         return 0.0
-    shared = sum(map(gains.__getitem__, passage.terms))
+    shared = sum(map(gains.__getitem__, passage.terms)) if gains else 0
     centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
     lead = LEAD_WEIGHT / (1 + passage.position)
     voice = PERSONAL_VOICE if personal_voice(passage.text) else 1.0
@@ -232,7 +239,9 @@ def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
     """Greedy choice: best score first, discounted per sentence already taken from its story.
 
     Each round scans the ranked list only until no later sentence can beat the best found (a
-    discount never raises a score), and checks a sentence against each choice only once.
+    discount never raises a score), checks a sentence against each choice only once, and reads
+    only each story's first sentence still in the running (one story's sentences share their
+    discount: a later one cannot beat it).
     """
     chosen: list[Passage] = []
     taken: Counter[str] = Counter()
@@ -244,17 +253,19 @@ def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
             break
         best: Passage | None = None
         best_value = -math.inf
+        read: set[str] = set()  # stories whose best sentence this round has been read
         for passage in ranked:
             score = scores[id(passage)]
             if best is not None and score <= best_value:
                 break
-            if id(passage) in out:
+            if id(passage) in out or passage.story.id in read:
                 continue
             since = checked.get(id(passage), 0)
             if any(overlap(passage.terms, c.terms) >= REDUNDANT for c in chosen[since:]):
                 out.add(id(passage))
                 continue
             checked[id(passage)] = len(chosen)
+            read.add(passage.story.id)
             value = score * SAME_STORY_DISCOUNT ** taken[passage.story.id]
             if value > best_value:
                 best, best_value = passage, value
