@@ -198,36 +198,19 @@ def brief_events(events: Sequence[Event], make: Callable[[Event], Brief]) -> Ite
 def _brief_all(
     events: tuple[Event, ...], progress: Progress, cache: BuildCache | None
 ) -> tuple[Brief, ...]:
+    keys = [cache.brief_key(event) for event in events] if cache is not None else []
     briefs: list[Brief | None] = [None] * len(events)
     if cache is not None:  # the last build's briefs first: only the others are made anew
-        for index, event in enumerate(events):
-            briefs[index] = _cached_brief(cache, event)
+        briefs = [cache.brief(key) for key in keys]
     todo = [index for index, found in enumerate(briefs) if found is None]
     done = len(events) - len(todo)
     for index, made in zip(todo, brief_events([events[i] for i in todo], brief), strict=True):
-        briefs[index] = made if cache is None else cache.brief(events[index], _made(made))
+        briefs[index] = made
+        if cache is not None:
+            cache.keep_brief(keys[index], made)
         done += 1
         progress("brief", done, len(events))
     return tuple(found for found in briefs if found is not None)
-
-
-def _made(made: Brief) -> Callable[[Event], Brief]:
-    """For the cache to keep a brief already made."""
-    return lambda _: made
-
-
-class _NotCached(Exception):
-    """The build cache holds no brief for an event."""
-
-
-def _cached_brief(cache: BuildCache, event: Event) -> Brief | None:
-    def not_cached(_: Event) -> Brief:
-        raise _NotCached
-
-    try:
-        return cache.brief(event, not_cached)
-    except _NotCached:
-        return None
 
 
 def site_info(config: Config) -> SiteInfo:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
@@ -207,8 +207,8 @@ class BuildCache:
         self._state.analysis_key, self._state.summary = key, analysis.summary
         self._state_changed = True
 
-    def brief(self, event: Event, make: Callable[[Event], Brief]) -> Brief:
-        """The event's brief: the last build's where the event's records are unchanged."""
+    def brief_key(self, event: Event) -> str:
+        """The key of the event's brief: its id, slug, stories and their records' keys."""
         parts = [event.id, event.slug]
         for story in event.stories:
             for record in (story.record, *story.copies):
@@ -216,12 +216,19 @@ class BuildCache:
                 # from its copies) is keyed by its whole content.
                 key = self._key_of.get(id(record)) or digest(repr(record))
                 parts += [story.id, key]
-        key = digest(*parts)
+        return digest(*parts)
+
+    def brief(self, key: str) -> Brief | None:
+        """The last build's brief with this key (see `brief_key`), kept for the next build."""
         cached = self._old().briefs.get(key)
-        made = cached if cached is not None else make(event)
+        if cached is not None:
+            self.keep_brief(key, cached)
+        return cached
+
+    def keep_brief(self, key: str, made: Brief) -> None:
+        """Keep a brief this build made, for the next build."""
         self._data.briefs[key] = made
-        self._data.brief_keys[event.id] = key
-        return made
+        self._data.brief_keys[made.event.id] = key
 
     def memos(self) -> Memos:
         """The stages' memos (see `memo`), filled from the last build's."""
