@@ -57,12 +57,9 @@ def cluster(stories: tuple[Story, ...], settings: ClusterSettings) -> tuple[Even
     weights = settings.weights
     vectors, times = profile(ordered, weights)
     dates = [to_date(story.record.published) for story in ordered]
-    # A pair published further apart than the window never shares an event: not worth a cosine.
-    pairs = [
-        (left, right)
-        for left, right in neighbour_pairs(vectors, weights)
-        if _could_meet(dates[left], dates[right], settings.window_days)
-    ]
+    # Stories published further apart than the window never share an event: never neighbours.
+    days = [None if day is None else day.toordinal() for day in dates]
+    pairs = neighbour_pairs(vectors, weights, days, settings.window_days)
     edges = _edges(pairs, vectors, times, settings)
     groups: list[list[int]] = []
     for part, part_edges in _parts(len(ordered), edges, settings.threshold):
@@ -75,11 +72,6 @@ def cluster(stories: tuple[Story, ...], settings: ClusterSettings) -> tuple[Even
 
 
 Edge = tuple[int, int, float]
-
-
-def _could_meet(left: date | None, right: date | None, window_days: float) -> bool:
-    """False for stories published further apart than the window: no event holds both."""
-    return left is None or right is None or abs((left - right).days) <= window_days
 
 
 def _edges(
