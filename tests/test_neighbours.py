@@ -1,4 +1,4 @@
-"""Candidate neighbours: only stories that may share an event, the same pairs in numpy and Python."""
+"""Candidate neighbours: stories that may share an event; numpy finds the pairs Python finds."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from array import array
 import pytest
 
 from briefgen.neighbours import array_neighbour_pairs, python_neighbour_pairs
+from briefgen.similarity import Vector, Weights
 
 
 def _days(count: int, seed: int, undated: float = 0.1) -> list[int | None]:
     """Publication days over two months, some stories undated."""
     rng = random.Random(seed)
     return [None if rng.random() < undated else 738_000 + rng.randrange(60) for _ in range(count)]
-
-
-from briefgen.similarity import Vector, Weights
 
 
 def _vectors(count: int, vocabulary: int, seed: int) -> list[Vector]:

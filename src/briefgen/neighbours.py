@@ -236,7 +236,10 @@ def _best_in_chunk(
     `i * stories + j` (one array: quick to send back from a worker)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
-    entries = Entries(*(column[chunk] for column in entries))
+    rows, values, starts, undated, window, fanout = entries
+    entries = Entries(
+        rows[chunk], values[chunk], starts[chunk], undated[chunk], window[chunk], fanout[chunk]
+    )
     total = int(entries.fanout.sum())
     if total == 0:
         return np.zeros(0, np.int64)
