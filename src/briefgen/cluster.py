@@ -60,7 +60,7 @@ def cluster(stories: tuple[Story, ...], settings: ClusterSettings) -> tuple[Even
     # Stories published further apart than the window never share an event: never neighbours.
     days = [None if day is None else day.toordinal() for day in dates]
     pairs = neighbour_pairs(vectors, weights, days, settings.window_days)
-    edges = _edges(pairs, vectors, times, settings)
+    edges = _edges(pairs, vectors, times, [day is not None for day in days], settings)
     groups: list[list[int]] = []
     for part, part_edges in _parts(len(ordered), edges, settings.threshold):
         local = {story: position for position, story in enumerate(part)}
@@ -78,13 +78,16 @@ def _edges(
     pairs: list[tuple[int, int]],
     vectors: list[Vector],
     times: list[When],
+    published: list[bool],
     settings: ClusterSettings,
 ) -> list[Edge]:
     """The similarity of each candidate pair (sorted, left first), where above zero."""
     edges: list[Edge] = []
     for (left, right), similarity in zip(pairs, _cosines(pairs, vectors), strict=True):
-        factor = time_factor(times[left], times[right], settings.window_days, settings.weights)
-        score = similarity * factor
+        score = similarity
+        # Neighbours published both are within the window, where time leaves them alike.
+        if not (published[left] and published[right]):
+            score *= time_factor(times[left], times[right], settings.window_days, settings.weights)
         if score > 0:
             edges.append((left, right, score))
     return edges
