@@ -1,7 +1,9 @@
 """The cluster stage: stories about the same happening form one event.
 
 Stories become weighted term vectors (see `similarity`); candidate pairs come from shared strong
-terms, so the cost grows near-linearly. Events are formed by average-link agglomeration over the
+terms among stories published within the window of each other (or undated), so the cost grows
+near-linearly and a story's neighbours stay those it may share an event with, however many
+stories the site holds. Events are formed by average-link agglomeration over the
 candidate graph (a pair never compared counts as similarity 0): two groups merge while the mean
 similarity of all their cross pairs reaches the threshold and their dates stay within the window.
 A mean can only reach the threshold where some pair does, so the graph is first cut into the
