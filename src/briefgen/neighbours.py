@@ -4,7 +4,8 @@ Each story scores the others it may share an event with (published within the wi
 either one undated) by the dot product of their strongest `blocking_terms` terms (a term shared
 by more than `max_postings` of those is too common to count) and keeps its best `neighbours`.
 Counting only those keeps a story's neighbours as good on a site of years of news as on a site of
-days: otherwise its slots and its rare terms go to stories months apart, which never join it. Two implementations give the same pairs bit for bit: plain Python for small sites,
+days: otherwise its slots and its rare terms go to stories months apart, which never join it.
+Two implementations give the same pairs bit for bit: plain Python for small sites,
 and numpy from `ARRAY_MIN_STORIES` stories on, where it is many times faster and its import (about
 0.2 s) pays. numpy adds the same products in the same order and breaks ties the same way (first
 contribution first), so the pairs do not depend on which one ran.
