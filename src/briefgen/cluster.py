@@ -63,6 +63,7 @@ def cluster(stories: tuple[Story, ...], settings: ClusterSettings) -> tuple[Even
     days = [None if day is None else day.toordinal() for day in dates]
     pairs = neighbour_pairs(vectors, weights, days, settings.window_days)
     edges = _edges(pairs, vectors, times, [day is not None for day in days], settings)
+    del vectors, times, pairs  # the biggest memory of the stage, no longer needed
     groups: list[list[int]] = []
     for part, part_edges in _parts(len(ordered), edges, settings.threshold):
         local = {story: position for position, story in enumerate(part)}
@@ -159,21 +160,20 @@ def average_link(
     for (left, right), score in edges.items():
         groups[left].links[right] = score
         groups[right].links[left] = score
-    heap = [(-score, left, right) for (left, right), score in edges.items()]
+    # Only pairs of groups reaching the threshold are queued: no other pair ever merges.
+    threshold = settings.threshold
+    heap = [(-score, left, right) for (left, right), score in edges.items() if score >= threshold]
     heapq.heapify(heap)
     while heap:
         negative, left, right = heapq.heappop(heap)
         if left not in groups or right not in groups:
             continue
         a, b = groups[left], groups[right]
-        mean = _linkage(a, b, a.links.get(right, 0.0))
-        if mean != -negative:
+        if _linkage(a, b, a.links.get(right, 0.0)) != -negative:
             continue  # stale entry: the groups changed since it was pushed
-        if mean < settings.threshold:
-            break
         if not _within_window(a, b, settings.window_days):
             continue
-        _merge(groups, left, right, heap)
+        _merge(groups, left, right, heap, threshold)
     _attach_strays(groups, edges, settings)
     return sorted(sorted(group.members) for group in groups.values())
 
@@ -222,7 +222,11 @@ def _within_window(a: _Group, b: _Group, window_days: float) -> bool:
 
 
 def _merge(
-    groups: dict[int, _Group], left: int, right: int, heap: list[tuple[float, int, int]]
+    groups: dict[int, _Group],
+    left: int,
+    right: int,
+    heap: list[tuple[float, int, int]],
+    threshold: float,
 ) -> None:
     keep, gone = min(left, right), max(left, right)
     kept, removed = groups[keep], groups.pop(gone)
@@ -237,7 +241,8 @@ def _merge(
         neighbour.links.pop(gone, None)
         neighbour.links[keep] = total
         mean = _linkage(kept, neighbour, total)
-        heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
+        if mean >= threshold:
+            heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
 
 
 def _earliest_key(story: Story) -> tuple[str, str]:
