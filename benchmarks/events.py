@@ -1,6 +1,7 @@
 """Event clustering quality (B-cubed) on the labelled dev corpus, and a scale check.
 
     .venv/bin/python benchmarks/events.py [--corpus PATH] [--scale N [--scale-text PATH ...]]
+        [--truth DIR ...] [--no-quality]
 
 Each line of the corpus becomes a markdown source with front matter (title, outlet, date, url
 where present); the real pipeline then runs through `briefgen.build.analyse`, the code path of
@@ -13,11 +14,14 @@ stages; the cyclic garbage collector paused as in `briefgen build`; CPU time inc
 worker processes the stages fork), and scores the events against the generator's own event
 labels (pass `--scale-text shared/seeds --scale-text gensim-*.whl` for varied text; with the
 seeds alone the stories are five texts recombined, far more alike than real news).
+`--truth DIR` does the same on a corpus folder of benchmarks/corpus.py (DIR/sources, scored
+against DIR/truth.tsv), e.g. `--no-quality --truth benchmarks/out/corpus-briefgen-n10000-seed1`.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
 import json
 import math
@@ -39,6 +43,7 @@ from briefgen.cluster import ClusterSettings, cluster
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
 from briefgen.load import load_sources
+from briefgen.records import Record
 from briefgen.stopwords import STOPWORDS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -223,12 +228,26 @@ def scale(size: int, texts: list[Path]) -> None:
         subprocess.run([*command, "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
         loaded = load_sources(out, 20_000_000)
         gold = synthetic_labels(out)
-    defaults = Config(root=Path(temp), path=None)
+    time_and_score(loaded.records, gold, "scale")
+
+
+def truth(folder: Path) -> None:
+    """Time dedupe + cluster on a generated corpus folder; score against its truth.tsv."""
+    started = time.perf_counter()
+    loaded = load_sources(folder / "sources", 20_000_000)
+    print(f"{folder.name}: loaded in {time.perf_counter() - started:.1f} s")
+    time_and_score(loaded.records, truth_labels(folder / "truth.tsv"), folder.name)
+
+
+def time_and_score(records: tuple[Record, ...], gold: Mapping[str, str], label: str) -> None:
+    """Run dedupe + cluster as `briefgen build` does, timed; print the figures and B-cubed."""
+    defaults = Config(root=Path(), path=None)
     loaded_memory = _peak_mib()
     gc.disable()  # as `briefgen build` runs its stages (see build.analyse)
     started, started_cpu = time.perf_counter(), _cpu_seconds()
-    stories = dedupe(loaded.records, defaults.copy_threshold)
+    stories = dedupe(records, defaults.copy_threshold)
     deduped, deduped_cpu = time.perf_counter(), _cpu_seconds()
+    deduped_memory = _peak_mib()
     events = cluster(stories, ClusterSettings.from_config(defaults))
     finished, finished_cpu = time.perf_counter(), _cpu_seconds()
     gc.enable()
@@ -240,14 +259,22 @@ def scale(size: int, texts: list[Path]) -> None:
     }
     p, r, f = b_cubed(gold, predicted)
     print(
-        f"scale: {len(loaded.records)} files -> {len(stories)} stories -> {len(events)} events; "
-        f"dedupe {deduped - started:.1f} s ({deduped_cpu - started_cpu:.1f} s CPU), "
-        f"cluster {finished - deduped:.1f} s ({finished_cpu - deduped_cpu:.1f} s CPU), "
-        f"total {finished - started:.1f} s ({finished_cpu - started_cpu:.1f} s CPU); peak memory "
-        f"{loaded_memory:.0f} MiB after loading, {_peak_mib():.0f} MiB after clustering "
+        f"{label}: {len(records)} files -> {len(stories)} stories -> {len(events)} events "
+        f"({len(set(gold.values()))} true); dedupe {deduped - started:.1f} s "
+        f"({deduped_cpu - started_cpu:.1f} s CPU), cluster {finished - deduped:.1f} s "
+        f"({finished_cpu - deduped_cpu:.1f} s CPU), total {finished - started:.1f} s "
+        f"({finished_cpu - started_cpu:.1f} s CPU); peak memory {loaded_memory:.0f} MiB after "
+        f"loading, {deduped_memory:.0f} after dedupe, {_peak_mib():.0f} after clustering "
         f"(+{_peak_mib() - loaded_memory:.0f} MiB)"
     )
-    print(f"scale: B-cubed against the generator's event labels P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    print(f"{label}: B-cubed against the true event labels P {p:.3f} R {r:.3f} F1 {f:.3f}")
+
+
+def truth_labels(path: Path) -> dict[str, str]:
+    """{source path: event} from a truth.tsv of benchmarks/corpus.py (copies carry their event)."""
+    with path.open(encoding="utf-8") as lines:
+        rows = csv.DictReader(lines, delimiter="\t")
+        return {row["path"]: row["event"] for row in rows}
 
 
 def synthetic_labels(folder: Path) -> dict[str, str]:
@@ -285,12 +312,21 @@ def main() -> None:
         default=[],
         help="source text for the synthetic stories (make_corpus.py --text), e.g. a gensim wheel",
     )
+    parser.add_argument(
+        "--truth",
+        type=Path,
+        action="append",
+        default=[],
+        help="also time and score a benchmarks/corpus.py folder (sources/ and truth.tsv)",
+    )
     parser.add_argument("--no-quality", action="store_true", help="skip the B-cubed table")
     args = parser.parse_args()
     if not args.no_quality:
         quality(args.corpus)
     if args.scale:
         scale(args.scale, args.scale_text)
+    for folder in args.truth:
+        truth(folder)
 
 
 if __name__ == "__main__":

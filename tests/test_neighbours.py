@@ -1,4 +1,4 @@
-"""Candidate neighbours: the numpy search finds exactly the pairs of the plain-Python one."""
+"""Candidate neighbours: stories that may share an event; numpy finds the pairs Python finds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,12 @@ import pytest
 
 from briefgen.neighbours import array_neighbour_pairs, python_neighbour_pairs
 from briefgen.similarity import Vector, Weights
+
+
+def _days(count: int, seed: int, undated: float = 0.1) -> list[int | None]:
+    """Publication days over two months, some stories undated."""
+    rng = random.Random(seed)
+    return [None if rng.random() < undated else 738_000 + rng.randrange(60) for _ in range(count)]
 
 
 def _vectors(count: int, vocabulary: int, seed: int) -> list[Vector]:
@@ -34,9 +40,15 @@ def test_numpy_and_python_searches_give_the_same_pairs(
     count: int, vocabulary: int, weights: Weights
 ) -> None:
     vectors = _vectors(count, vocabulary, seed=count)
-    expected = python_neighbour_pairs(vectors, weights)
-    assert len(expected) > count // 2
-    assert array_neighbour_pairs(vectors, weights) == expected
+    for days, window in (
+        ([None] * len(vectors), 4.0),
+        (_days(len(vectors), seed=count), 4.0),
+        (_days(len(vectors), seed=count, undated=0.0), 2.5),
+        (_days(len(vectors), seed=count, undated=0.0), 1000.0),
+    ):
+        expected = python_neighbour_pairs(vectors, weights, days, window)
+        assert len(expected) > count // 4
+        assert array_neighbour_pairs(vectors, weights, days, window) == expected
 
 
 def test_a_story_finds_the_one_that_shares_its_rare_terms() -> None:
@@ -47,7 +59,7 @@ def test_a_story_finds_the_one_that_shares_its_rare_terms() -> None:
     ]
     weights = Weights(neighbours=2, max_postings=20)
     for search in (python_neighbour_pairs, array_neighbour_pairs):
-        pairs = search(common + rare, weights)
+        pairs = search(common + rare, weights, [None] * 32, 4.0)
         assert (30, 31) in pairs
         # Terms shared by more stories than `max_postings` find no neighbours at all.
         assert not [pair for pair in pairs if pair[1] < 30]
@@ -55,10 +67,36 @@ def test_a_story_finds_the_one_that_shares_its_rare_terms() -> None:
 
 def test_chunked_search_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     vectors = _vectors(400, 500, seed=7)
-    whole = array_neighbour_pairs(vectors, Weights())
+    days = _days(len(vectors), seed=7)
+    whole = array_neighbour_pairs(vectors, Weights(), days, 4.0)
     monkeypatch.setattr("briefgen.neighbours._CHUNK_PRODUCTS", 300)  # dozens of chunks
     assert (
-        array_neighbour_pairs(vectors, Weights())
+        array_neighbour_pairs(vectors, Weights(), days, 4.0)
         == whole
-        == python_neighbour_pairs(vectors, Weights())
+        == python_neighbour_pairs(vectors, Weights(), days, 4.0)
     )
+
+
+def test_stories_further_apart_than_the_window_are_never_paired() -> None:
+    same = Vector(array("i", [7, 8]), array("d", [0.8, 0.6]))
+    days = [738_000, 738_004, 738_005, None]
+    for search in (python_neighbour_pairs, array_neighbour_pairs):
+        pairs = search([same] * 4, Weights(), days, 4.0)
+        # 0 and 2 are five days apart; the undated story meets every one.
+        assert pairs == [(0, 1), (0, 3), (1, 2), (1, 3), (2, 3)]
+
+
+def test_common_terms_count_only_the_stories_in_the_window() -> None:
+    # Forty stories share a term, one a day: the window of story 20 holds nine of them.
+    shared = [Vector(array("i", [1, 2 + index]), array("d", [0.8, 0.6])) for index in range(40)]
+    days: list[int | None] = [738_000 + index for index in range(40)]
+    for search in (python_neighbour_pairs, array_neighbour_pairs):
+        pairs = search(shared, Weights(max_postings=9), days, 4.0)
+        assert [pair for pair in pairs if 20 in pair] == [
+            *((other, 20) for other in range(16, 20)),
+            *((20, other) for other in range(21, 25)),
+        ]
+        assert not [
+            pair for pair in search(shared, Weights(max_postings=8), days, 4.0) if 20 in pair
+        ]
+        assert not search(shared, Weights(max_postings=9), [None] * 40, 4.0)

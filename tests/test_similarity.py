@@ -74,6 +74,21 @@ def test_numpy_cosines_match_plain_python() -> None:
     assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(expected, found, strict=True))
 
 
+def test_cosines_scored_in_chunks_by_workers_are_the_same_floats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(6)
+    stories = [_story(number, rng) for number in range(60)]
+    vectors, _ = profile(stories, Weights())
+    packed = [(vector.terms, vector.weights) for vector in vectors]
+    pairs = [(left, right) for left in range(60) for right in range(left + 1, 60, 2)]
+    whole = array_cosines(pairs, packed)
+    monkeypatch.setattr("briefgen.term_weights._CHUNK_PAIRS", 40)  # about twenty chunks
+    assert array_cosines(pairs, packed) == whole
+    assert max(whole) > 0.1
+    assert array_cosines([], packed) == []
+
+
 def test_stories_read_in_workers_give_the_same_vectors_and_times(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

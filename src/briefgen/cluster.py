@@ -1,7 +1,9 @@
 """The cluster stage: stories about the same happening form one event.
 
 Stories become weighted term vectors (see `similarity`); candidate pairs come from shared strong
-terms, so the cost grows near-linearly. Events are formed by average-link agglomeration over the
+terms among stories published within the window of each other (or undated), so the cost grows
+near-linearly and a story's neighbours stay those it may share an event with, however many
+stories the site holds. Events are formed by average-link agglomeration over the
 candidate graph (a pair never compared counts as similarity 0): two groups merge while the mean
 similarity of all their cross pairs reaches the threshold and their dates stay within the window.
 A mean can only reach the threshold where some pair does, so the graph is first cut into the
@@ -62,13 +64,11 @@ def cluster(
     weights = settings.weights
     vectors, times = profile(ordered, weights, memos)
     dates = [to_date(story.record.published) for story in ordered]
-    # A pair published further apart than the window never shares an event: not worth a cosine.
-    pairs = [
-        (left, right)
-        for left, right in neighbour_pairs(vectors, weights)
-        if _could_meet(dates[left], dates[right], settings.window_days)
-    ]
-    edges = _edges(pairs, vectors, times, settings)
+    # Stories published further apart than the window never share an event: never neighbours.
+    days = [None if day is None else day.toordinal() for day in dates]
+    pairs = neighbour_pairs(vectors, weights, days, settings.window_days)
+    edges = _edges(pairs, vectors, times, [day is not None for day in days], settings)
+    del vectors, times, pairs  # the biggest memory of the stage, no longer needed
     groups: list[list[int]] = []
     for part, part_edges in _parts(len(ordered), edges, settings.threshold):
         local = {story: position for position, story in enumerate(part)}
@@ -82,22 +82,20 @@ def cluster(
 Edge = tuple[int, int, float]
 
 
-def _could_meet(left: date | None, right: date | None, window_days: float) -> bool:
-    """False for stories published further apart than the window: no event holds both."""
-    return left is None or right is None or abs((left - right).days) <= window_days
-
-
 def _edges(
     pairs: list[tuple[int, int]],
     vectors: list[Vector],
     times: list[When],
+    published: list[bool],
     settings: ClusterSettings,
 ) -> list[Edge]:
     """The similarity of each candidate pair (sorted, left first), where above zero."""
     edges: list[Edge] = []
     for (left, right), similarity in zip(pairs, _cosines(pairs, vectors), strict=True):
-        factor = time_factor(times[left], times[right], settings.window_days, settings.weights)
-        score = similarity * factor
+        score = similarity
+        # Neighbours published both are within the window, where time leaves them alike.
+        if not (published[left] and published[right]):
+            score *= time_factor(times[left], times[right], settings.window_days, settings.weights)
         if score > 0:
             edges.append((left, right, score))
     return edges
@@ -167,21 +165,20 @@ def average_link(
     for (left, right), score in edges.items():
         groups[left].links[right] = score
         groups[right].links[left] = score
-    heap = [(-score, left, right) for (left, right), score in edges.items()]
+    # Only pairs of groups reaching the threshold are queued: no other pair ever merges.
+    threshold = settings.threshold
+    heap = [(-score, left, right) for (left, right), score in edges.items() if score >= threshold]
     heapq.heapify(heap)
     while heap:
         negative, left, right = heapq.heappop(heap)
         if left not in groups or right not in groups:
             continue
         a, b = groups[left], groups[right]
-        mean = _linkage(a, b, a.links.get(right, 0.0))
-        if mean != -negative:
+        if _linkage(a, b, a.links.get(right, 0.0)) != -negative:
             continue  # stale entry: the groups changed since it was pushed
-        if mean < settings.threshold:
-            break
         if not _within_window(a, b, settings.window_days):
             continue
-        _merge(groups, left, right, heap)
+        _merge(groups, left, right, heap, threshold)
     _attach_strays(groups, edges, settings)
     return sorted(sorted(group.members) for group in groups.values())
 
@@ -230,7 +227,11 @@ def _within_window(a: _Group, b: _Group, window_days: float) -> bool:
 
 
 def _merge(
-    groups: dict[int, _Group], left: int, right: int, heap: list[tuple[float, int, int]]
+    groups: dict[int, _Group],
+    left: int,
+    right: int,
+    heap: list[tuple[float, int, int]],
+    threshold: float,
 ) -> None:
     keep, gone = min(left, right), max(left, right)
     kept, removed = groups[keep], groups.pop(gone)
@@ -245,7 +246,8 @@ def _merge(
         neighbour.links.pop(gone, None)
         neighbour.links[keep] = total
         mean = _linkage(kept, neighbour, total)
-        heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
+        if mean >= threshold:
+            heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
 
 
 def _earliest_key(story: Story) -> tuple[str, str]:

@@ -1,8 +1,11 @@
 """Candidate neighbours: stories that share some of their strongest terms.
 
-Each story scores the others by the dot product of their strongest `blocking_terms` terms (a term
-shared by more than `max_postings` stories is too common to count) and keeps its best
-`neighbours`. Two implementations give the same pairs bit for bit: plain Python for small sites,
+Each story scores the others it may share an event with (published within the window of it, or
+either one undated) by the dot product of their strongest `blocking_terms` terms (a term shared
+by more than `max_postings` of those is too common to count) and keeps its best `neighbours`.
+Counting only those keeps a story's neighbours as good on a site of years of news as on a site of
+days: otherwise its slots and its rare terms go to stories months apart, which never join it.
+Two implementations give the same pairs bit for bit: plain Python for small sites,
 and numpy from `ARRAY_MIN_STORIES` stories on, where it is many times faster and its import (about
 0.2 s) pays. numpy adds the same products in the same order and breaks ties the same way (first
 contribution first), so the pairs do not depend on which one ran.
@@ -10,6 +13,7 @@ contribution first), so the pairs do not depend on which one ran.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import partial
@@ -34,25 +38,35 @@ _RADIX_ROWS = 2**15
 """Chunks of fewer stories than this sort them with 16-bit keys (numpy's radix sort)."""
 
 
-def neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[tuple[int, int]]:
-    """Pairs (i < j) worth comparing, sorted: each story with its best candidate neighbours."""
+def neighbour_pairs(
+    vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
+) -> list[tuple[int, int]]:
+    """Pairs (i < j) worth comparing, sorted: each story with its best candidate neighbours.
+
+    `days`: each story's publication day number (`date.toordinal`), or None. Only stories that
+    may share an event are partners: two dated ones at most `window_days` apart, or either one
+    undated.
+    """
     if len(vectors) >= ARRAY_MIN_STORIES:
-        return array_neighbour_pairs(vectors, weights)
-    return python_neighbour_pairs(vectors, weights)
+        return array_neighbour_pairs(vectors, weights, days, window_days)
+    return python_neighbour_pairs(vectors, weights, days, window_days)
 
 
-def python_neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[tuple[int, int]]:
+def python_neighbour_pairs(
+    vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
+) -> list[tuple[int, int]]:
     """`neighbour_pairs` in plain Python (no import cost; quadratic in posting length)."""
     size = weights.blocking_terms
-    postings: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
+    postings: dict[int, _Posting] = defaultdict(_Posting)
+    for index in _posting_order(days):
+        vector = vectors[index]
         for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
-            postings[term].append((index, weight))
+            postings[term].add(index, weight, days[index])
     pairs: set[tuple[int, int]] = set()
     for index, vector in enumerate(vectors):
         scores: dict[int, float] = defaultdict(float)
         for term, weight in zip(vector.terms[:size], vector.weights[:size], strict=True):
-            sharing = postings[term]
+            sharing = postings[term].partners(days[index], window_days)
             if len(sharing) > weights.max_postings:
                 continue
             for other, other_weight in sharing:
@@ -64,7 +78,40 @@ def python_neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[
     return sorted(pairs)
 
 
-def array_neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[tuple[int, int]]:
+def _posting_order(days: Sequence[int | None]) -> list[int]:
+    """The stories as postings hold them: undated ones first, then by day (then by number)."""
+    return sorted(range(len(days)), key=lambda index: (days[index] is not None, days[index] or 0))
+
+
+class _Posting:
+    """The stories with one strong term: undated ones first, then dated ones by day."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, float]] = []
+        self.days: list[int] = []
+        self.undated = 0
+
+    def add(self, index: int, weight: float, day: int | None) -> None:
+        """Add a story (in `_posting_order`)."""
+        self.entries.append((index, weight))
+        if day is None:
+            self.undated += 1
+        else:
+            self.days.append(day)
+
+    def partners(self, day: int | None, window_days: float) -> list[tuple[int, float]]:
+        """The entries a story of that day may share an event with: undated ones first."""
+        if day is None:
+            return self.entries
+        low = bisect_left(self.days, day - window_days)
+        high = max(low, bisect_right(self.days, day + window_days))
+        undated = self.entries[: self.undated]
+        return undated + self.entries[self.undated + low : self.undated + high]
+
+
+def array_neighbour_pairs(
+    vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
+) -> list[tuple[int, int]]:
     """`neighbour_pairs` with numpy, some stories at a time (the same pairs as plain Python)."""
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
@@ -73,12 +120,15 @@ def array_neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[t
     rows = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths)
     terms = np.fromiter((t for v in vectors for t in v.terms[:size]), np.int64, len(rows))
     values = np.fromiter((w for v in vectors for w in v.weights[:size]), np.float64, len(rows))
-    # Postings: each term's entries in story order (a stable sort keeps it).
-    by_term = np.argsort(terms, kind="stable")
-    counts = np.bincount(terms)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    calendar = Calendar.of(days)
+    # Postings: each term's entries, undated stories first, then by day (then story: stable).
+    by_term = np.lexsort((calendar.keys[rows], terms))
     postings = Postings(rows[by_term], values[by_term], len(vectors))
-    fanout = np.where(counts[terms] <= weights.max_postings, counts[terms], 0)
+    posting_keys = terms[by_term] * calendar.span + calendar.keys[postings.rows]
+    entries = _entries(rows, values, terms, posting_keys, calendar=calendar, window=window_days)
+    del by_term, terms, posting_keys
+    fanout = np.where(entries.fanout <= weights.max_postings, entries.fanout, 0)
+    entries = entries._replace(fanout=fanout)
     # Chunks of whole stories, each with about `_CHUNK_PRODUCTS` products.
     story_entry = np.concatenate(([0], np.cumsum(lengths)))
     work = np.concatenate(([0], np.cumsum(fanout)))[story_entry]
@@ -86,7 +136,6 @@ def array_neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[t
     while bounds[-1] < len(vectors):
         end = int(np.searchsorted(work, work[bounds[-1]] + _CHUNK_PRODUCTS, side="right")) - 1
         bounds.append(min(max(end, bounds[-1] + 1), len(vectors)))
-    entries = Entries(rows, values, starts[terms], fanout)
     chunks = [
         slice(int(story_entry[first]), int(story_entry[last])) for first, last in pairwise(bounds)
     ]
@@ -94,6 +143,65 @@ def array_neighbour_pairs(vectors: Sequence[Vector], weights: Weights) -> list[t
     found = list(ordered_map(best, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1))
     keys = np.unique(np.concatenate([np.zeros(0, np.int64), *found]))
     return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
+
+
+class Calendar(NamedTuple):
+    """Publication days as small sortable numbers: 0 for undated, else 1 for the first day on."""
+
+    keys: npt.NDArray[np.int64]
+    """Each story's number."""
+    days: npt.NDArray[np.float64]
+    """Each story's day (`date.toordinal`), 0 where undated."""
+    first: int
+    """The first day."""
+    span: int
+    """One more than the largest number."""
+
+    @classmethod
+    def of(cls, days: Sequence[int | None]) -> Calendar:
+        """The calendar of the stories' days."""
+        import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+        dated = [day for day in days if day is not None]
+        first, last = (min(dated), max(dated)) if dated else (0, 0)
+        ordinals = np.fromiter((first - 1 if day is None else day for day in days), np.int64)
+        return cls(ordinals - (first - 1), ordinals.astype(np.float64), first, last - first + 2)
+
+
+def _entries(
+    rows: npt.NDArray[np.int64],
+    values: npt.NDArray[np.float64],
+    terms: npt.NDArray[np.int64],
+    posting_keys: npt.NDArray[np.int64],
+    *,
+    calendar: Calendar,
+    window: float,
+) -> Entries:
+    """Each entry's partners in its term's posting: the undated ones, then those in its window.
+
+    `posting_keys` (term times `calendar.span` plus day number, in posting order) is sorted, so
+    one binary search finds a window's ends in any posting.
+    """
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    counts = np.bincount(terms)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    keys = calendar.keys[rows]
+    undated = np.bincount(terms[keys == 0], minlength=len(counts))[terms]
+    # The same float arithmetic as the plain-Python bisection (day - window, day + window).
+    last = calendar.first + calendar.span - 2
+    day = calendar.days[rows]
+    low = np.ceil(np.clip(day - window, calendar.first, last + 1)).astype(np.int64)
+    high = np.floor(np.clip(day + window, calendar.first - 1, last)).astype(np.int64)
+    base = terms * calendar.span - calendar.first + 1
+    window_start = np.searchsorted(posting_keys, base + low, side="left")
+    window_end = np.maximum(window_start, np.searchsorted(posting_keys, base + high, side="right"))
+    everyone = keys == 0  # an undated story meets every dated one
+    window_start = np.where(everyone, starts[terms] + undated, window_start)
+    window_end = np.where(everyone, starts[terms] + counts[terms], window_end)
+    return Entries(
+        rows, values, starts[terms], undated, window_start, undated + window_end - window_start
+    )
 
 
 class Postings(NamedTuple):
@@ -108,16 +216,20 @@ class Postings(NamedTuple):
 
 
 class Entries(NamedTuple):
-    """Some stories' strongest terms, each story's strongest first."""
+    """Some stories' strongest terms, each story's strongest first, with their partners."""
 
     rows: npt.NDArray[np.int64]
     """The story of each entry."""
     values: npt.NDArray[np.float64]
     """The term's weight in that story."""
     starts: npt.NDArray[np.int64]
-    """Where the term's posting starts in `Postings`."""
+    """Where the term's posting starts in `Postings` (its undated stories come first)."""
+    undated: npt.NDArray[np.int64]
+    """How many undated stories the posting holds."""
+    window: npt.NDArray[np.int64]
+    """Where the posting's stories within the entry's window start in `Postings`."""
     fanout: npt.NDArray[np.int64]
-    """The posting's length, or 0 for a term too common to count."""
+    """How many partners the entry has (undated, then in the window); 0 for a term too common."""
 
 
 def _best_in_chunk(
@@ -127,8 +239,10 @@ def _best_in_chunk(
     `i * stories + j` (one array: quick to send back from a worker)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
-    rows, values, starts, fanout = entries
-    entries = Entries(rows[chunk], values[chunk], starts[chunk], fanout[chunk])
+    rows, values, starts, undated, window, fanout = entries
+    entries = Entries(
+        rows[chunk], values[chunk], starts[chunk], undated[chunk], window[chunk], fanout[chunk]
+    )
     total = int(entries.fanout.sum())
     if total == 0:
         return np.zeros(0, np.int64)
@@ -137,7 +251,12 @@ def _best_in_chunk(
     offsets = np.arange(total) - np.repeat(
         np.cumsum(entries.fanout) - entries.fanout, entries.fanout
     )
-    partner = entries.starts[entry] + offsets
+    undated = entries.undated[entry]
+    partner = np.where(
+        offsets < undated,
+        entries.starts[entry] + offsets,
+        entries.window[entry] + offsets - undated,
+    )
     left, right = entries.rows[entry], postings.rows[partner]
     products = entries.values[entry] * postings.values[partner]
     order = np.argsort(left * postings.stories + right, kind="stable")  # keeps addition order
@@ -154,6 +273,8 @@ def _best_in_chunk(
         scores[other],
         first[other],
     )
+    if not len(pair_left):  # each story shares its terms with itself only
+        return np.zeros(0, np.int64)
     ranked = _best_first(pair_left, scores, first)
     ranked_left = pair_left[ranked]
     rank = np.arange(len(ranked)) - np.searchsorted(ranked_left, ranked_left, side="left")

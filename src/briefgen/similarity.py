@@ -12,8 +12,9 @@ the labelled events corpus (the many weak shared words add up).
 Time: a story's date is its publication date, else the first full date its text gives; two
 stories whose dates are further apart than the window (or, lacking dates, whose mentioned years
 are all two or more years apart) have their similarity scaled down.
-Candidate neighbours (see `neighbours`) come from postings of each story's strongest terms, so
-the work grows with the stories that share rare terms, never with all pairs.
+Candidate neighbours (see `neighbours`) come from postings of each story's strongest terms,
+counting only the stories published within the window, so the work grows with the stories that
+share rare terms at the same time, never with all pairs.
 """
 
 from __future__ import annotations
@@ -70,11 +71,12 @@ class Weights:
     blocking_terms: int = 30
     """How many of a story's strongest terms are used to find its candidate neighbours."""
     neighbours: int = 20
-    """How many candidate neighbours each story keeps."""
+    """How many candidate neighbours each story keeps (among those it may share an event with)."""
     other_time: float = 0.2
     """Factor on the similarity of two stories whose dates (or else years) are far apart."""
     max_postings: int = 200
-    """A strong term shared by more stories than this is too common to find neighbours by."""
+    """A strong term shared by more stories than this (counting those a story may share an event
+    with: within its window, or undated) is too common to find that story's neighbours by."""
 
 
 @dataclass(frozen=True, slots=True)

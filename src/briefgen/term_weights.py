@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from functools import partial
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+from briefgen.parallel import ordered_map
 
 if TYPE_CHECKING:
     import numpy as np
@@ -20,6 +23,10 @@ if TYPE_CHECKING:
 _CHUNK_ENTRIES = 1_000_000
 """Term entries sorted at once: bounds the memory of the sort whatever the corpus size."""
 _RADIX_ROWS = 2**15
+_CHUNK_PAIRS = 100_000
+"""Pairs whose cosines are computed at once (by one worker, where there are several chunks)."""
+_WORKERS_MIN_CHUNKS = 4
+"""From this many chunks on, they are scored in worker processes (see `parallel`)."""
 """Stories per chunk at most, so that their numbers sort as 16-bit keys (numpy's radix sort)."""
 
 
@@ -91,18 +98,58 @@ def _strongest(
 def array_cosines(
     pairs: Sequence[tuple[int, int]], vectors: Sequence[tuple[array[int], array[float]]]
 ) -> list[float]:
-    """The dot product of each pair of unit vectors (pairs sorted, left first)."""
+    """The dot product of each pair of unit vectors (pairs sorted, left first).
+
+    Pairs are scored in chunks of whole left stories, in worker processes when there are many
+    (see `parallel`); each chunk's floats are those of the whole at once.
+    """
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
     lengths = np.fromiter((len(terms) for terms, _ in vectors), np.int64, len(vectors))
-    terms = np.frombuffer(b"".join(terms.tobytes() for terms, _ in vectors), np.intc)
-    weights = np.frombuffer(b"".join(weights.tobytes() for _, weights in vectors), np.float64)
-    starts = np.concatenate(([0], np.cumsum(lengths)))
+    packed = Packed(
+        np.frombuffer(b"".join(terms.tobytes() for terms, _ in vectors), np.intc),
+        np.frombuffer(b"".join(weights.tobytes() for _, weights in vectors), np.float64),
+        np.concatenate(([0], np.cumsum(lengths))),
+        np.fromiter((left for left, _ in pairs), np.int64, len(pairs)),
+        np.fromiter((right for _, right in pairs), np.int64, len(pairs)),
+    )
+    if not pairs:
+        return []
+    lefts = packed.lefts
+    group_starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
+    bounds = [0]  # chunks of about `_CHUNK_PAIRS` pairs, cut where a left story's pairs start
+    for target in range(_CHUNK_PAIRS, len(pairs), _CHUNK_PAIRS):
+        place = int(np.searchsorted(group_starts, target))
+        if place < len(group_starts) and group_starts[place] > bounds[-1]:
+            bounds.append(int(group_starts[place]))
+    chunks = [range(first, last) for first, last in pairwise([*bounds, len(pairs)])]
+    score = partial(_chunk_cosines, packed=packed)
+    found = ordered_map(score, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1)
+    scores: list[float] = np.concatenate(list(found)).tolist()
+    return scores
+
+
+class Packed(NamedTuple):
+    """All vectors end to end, and the pairs to score."""
+
+    terms: npt.NDArray[np.intc]
+    weights: npt.NDArray[np.float64]
+    starts: npt.NDArray[np.int64]
+    """Where each vector starts (and, one on, ends)."""
+    lefts: npt.NDArray[np.int64]
+    rights: npt.NDArray[np.int64]
+
+
+def _chunk_cosines(chunk: range, packed: Packed) -> npt.NDArray[np.float64]:
+    """The dot products of some pairs, whole left stories (a pure function: run in workers)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    terms, weights, starts = packed.terms, packed.weights, packed.starts
+    lefts, rights = packed.lefts[chunk.start : chunk.stop], packed.rights[chunk.start : chunk.stop]
+    lengths = np.diff(starts)
     dense = np.zeros(int(terms.max()) + 1 if len(terms) else 0)
-    lefts = np.fromiter((left for left, _ in pairs), np.int64, len(pairs))
-    rights = np.fromiter((right for _, right in pairs), np.int64, len(pairs))
-    groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(pairs)]
-    scores: list[float] = []
+    groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(lefts)]
+    scores = np.zeros(len(lefts))
     for first, last in pairwise(groups):
         mine = slice(int(starts[lefts[first]]), int(starts[lefts[first] + 1]))
         dense[terms[mine]] = weights[mine]  # the left vector, spread out: one lookup per term
@@ -116,6 +163,6 @@ def array_cosines(
             entries = np.repeat(starts[others] - (ends - sizes), sizes) + np.arange(int(ends[-1]))
             products = dense[terms[entries]] * weights[entries]
             sums[full] = np.add.reduceat(products, ends - sizes)
-        scores.extend(sums.tolist())
+        scores[first:last] = sums
         dense[terms[mine]] = 0.0
     return scores
