@@ -50,7 +50,7 @@ def analysis_of(sources: Path, work: Path, config: Config) -> Analysis:
     kept = speed.OUT / f"analysis-{sources.parent.name}-{stamp.hexdigest()[:12]}.pickle"
     if kept.is_file():
         with kept.open("rb") as stream:
-            found: Analysis = pickle.load(stream)  # noqa: S301  (our own file)
+            found: Analysis = pickle.load(stream)  # our own file, made above
         return found
     started = time.perf_counter()
     analysis = build_module.analyse(config)

@@ -22,7 +22,9 @@ import jinja2.bccache
 from markupsafe import Markup, escape
 
 from briefgen import __version__
+from briefgen.pagination import paginate
 from briefgen.records import Block, Brief, Record, SourceRef, Story
+from briefgen.settings import DEFAULT_EVENTS_PER_PAGE, DEFAULT_FEED_ITEMS
 from briefgen.theme import RenderError, default_templates_dir
 
 __all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
@@ -63,6 +65,10 @@ class SiteInfo:
     """Absolute URL of the site's root, ending in `/`."""
     timezone: str
     """IANA zone for dates without an offset."""
+    feed_items: int = DEFAULT_FEED_ITEMS
+    """Newest events each feed carries (0: all)."""
+    events_per_page: int = DEFAULT_EVENTS_PER_PAGE
+    """Events on each page of the index (0: all on one page)."""
 
     @property
     def base_path(self) -> str:
@@ -247,7 +253,10 @@ def render_site(
 
     files = dict(
         [
-            page("index.html", "index.html", briefs=briefs),
+            *(
+                page("index.html", pager.path, briefs=pager.items, pager=pager)
+                for pager in paginate(briefs, site.events_per_page)
+            ),
             page("sources.html", "sources.html", outlets=_by_outlet(briefs)),
             page("404.html", "404.html"),
         ]
