@@ -392,3 +392,14 @@ def test_paginate_splits_in_order(count: int, per_page: int, sizes: list[int]) -
     assert [item for p in pagers for item in p.items] == list(range(count))
     assert [p.path for p in pagers][:2] == ["index.html", "page/2.html"][: len(sizes)]
     assert pagers[0].newer is None and pagers[-1].older is None
+
+
+def test_citation_links_escape_an_outlet_name_once_on_every_line() -> None:
+    bridge, ferry = rich_briefs()
+    story = bridge.event.stories[1]
+    odd = replace(story, record=replace(story.record, outlet='Wire & "Co" <Valley>'))
+    event = replace(bridge.event, stories=(bridge.event.stories[0], odd))
+    html = render_site((replace(bridge, event=event), ferry), SITE, None)[EVENT].decode()
+    link = '<a href="../stories/bb22.html#p1">Wire &amp; &#34;Co&#34; &lt;Valley&gt;, ¶1</a>'
+    assert html.count(link) >= 2  # cited from the summary and from a disagreement
+    assert "&amp;amp;" not in html

@@ -85,6 +85,10 @@ class Citation:
     """The story cited."""
     paragraphs: tuple[int, ...]
     """1-based paragraph numbers, matching the story page's `#pN` anchors."""
+    page: str
+    """The story page's path in the site, HTML-escaped."""
+    name: str
+    """What links to the story are called (`outlet_name`), HTML-escaped."""
 
 
 class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
@@ -146,6 +150,7 @@ def _environment(user_dir: Path | None, code_cache: Path | None) -> jinja2.Envir
         outlet_name=outlet_name,
         citation_links=citation_links,
         numbered_paragraphs=numbered_paragraphs,
+        story_body=story_body,
         version=__version__,
     )
     return environment
@@ -178,17 +183,35 @@ def story_path(story: Story) -> str:
 
 def outlet_name(story: Story) -> str:
     """What a link to the story is called: its outlet, else its source file."""
-    return story.outlets[0] if story.outlets else story.record.path
+    # story.outlets[0] without building the whole tuple: called for every citation link.
+    if story.record.outlet:
+        return story.record.outlet
+    return next((copy.outlet for copy in story.copies if copy.outlet), story.record.path)
 
 
-def citations(refs: Iterable[SourceRef], stories: dict[str, Story]) -> tuple[Citation, ...]:
-    """Source references grouped by story, in first-cited order, each paragraph once."""
+def citations(
+    refs: Iterable[SourceRef],
+    stories: dict[str, Story],
+    labels: dict[str, tuple[str, str]] | None = None,
+) -> tuple[Citation, ...]:
+    """Source references grouped by story, in first-cited order, each paragraph once.
+
+    `labels` keeps each story's escaped page path and name across calls: a build cites each
+    story from many lines, and escaping them once is enough."""
     grouped: dict[str, list[int]] = {}
     for ref in refs:
         numbers = grouped.setdefault(ref.story_id, [])
         if ref.paragraph + 1 not in numbers:
             numbers.append(ref.paragraph + 1)
-    return tuple(Citation(stories[sid], tuple(sorted(nums))) for sid, nums in grouped.items())
+    known = {} if labels is None else labels
+    cited: list[Citation] = []
+    for sid, numbers in grouped.items():
+        story = stories[sid]
+        label = known.get(sid)
+        if label is None:
+            label = known[sid] = (str(escape(story_path(story))), str(escape(outlet_name(story))))
+        cited.append(Citation(story, tuple(sorted(numbers)), *label))
+    return tuple(cited)
 
 
 def numbered_paragraphs(body: Iterable[Block]) -> list[tuple[Block, int]]:
@@ -202,15 +225,32 @@ def numbered_paragraphs(body: Iterable[Block]) -> list[tuple[Block, int]]:
     return numbered
 
 
+def story_body(body: Iterable[Block]) -> Markup:
+    """The article's blocks as HTML lines: paragraphs with their `#pN` anchors, headings as h2.
+
+    Python rather than a template loop, like `citation_links`: a story page is mostly its body,
+    and one escape per block here replaces a template's several outputs per block."""
+    lines: list[str] = []
+    count = 0
+    for block in body:
+        if block.kind == "paragraph":
+            count += 1
+            lines.append(f'<p id="p{count}">{escape(block.text)}</p>\n')
+        else:
+            lines.append(f"<h2>{escape(block.text)}</h2>\n")
+    return Markup("".join(lines))
+
+
 def citation_links(citations: Iterable[Citation], root: str) -> Markup:
     """A line's citations as links, `Outlet, ¶2, ¶5; Other, ¶1` (behind the `cite_links` macro).
 
     Python rather than a template loop: event pages call it for every line, and as a macro it
     was most of the render stage's time."""
     groups: list[str] = []
+    escaped_root = str(escape(root))
     for citation in citations:
-        href = escape(root + story_path(citation.story))
-        name = escape(outlet_name(citation.story))
+        href = escaped_root + citation.page
+        name = citation.name
         first, *rest = citation.paragraphs
         links = [f'<a href="{href}#p{first}">{name}, ¶{first}</a>']
         links += [
@@ -236,8 +276,10 @@ def render_site(
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
 
+    labels: dict[str, tuple[str, str]] = {}
+
     def cite(refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
-        return citations(refs, stories)
+        return citations(refs, stories, labels)
 
     def page(template: str, path: str, **context: object) -> tuple[str, bytes]:
         # 404.html is served by the host at any depth, so its links start from the site's root.
