@@ -107,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         files = {**render_site(analysis.briefs, site, config.templates_dir)}
         files.update(render_feeds(analysis.briefs, site))
-        stages["write"] = lambda: write_site(files, work / "site")
+        outputs = iter(range(1_000_000))
+        # A new folder each run, as a first build writes (no earlier site to compare or remove).
+        stages["write"] = lambda: write_site(files, work / f"site{next(outputs)}")
         if args.profile:
             profile = cProfile.Profile()
             profile.runcall(stages[args.profile])
