@@ -45,6 +45,7 @@ SITE_MODULES = {
     "write.py",
     "theme.py",
     "pagination.py",
+    "source_pages.py",
     "settings.py",
     "config.py",
 }

@@ -11,6 +11,7 @@ import pytest
 
 from briefgen.pagination import paginate
 from briefgen.render import SiteInfo, citations, default_templates_dir, render_site, safe_url
+from briefgen.source_pages import outlet_paths
 from sitekit import Page, dated_briefs, parse_page, rich_briefs
 
 SITE = SiteInfo("Riverton Briefing", "Local news.", "en-GB", "https://ex.org/briefing/", "UTC")
@@ -38,6 +39,10 @@ def test_the_site_has_every_page_and_file(files: dict[str, bytes]) -> None:
         "robots.txt",
         "sitemap.xml",
         "sources.html",
+        "sources/harbour-gazette.html",
+        "sources/riverton-daily.html",
+        "sources/unknown-outlet.html",
+        "sources/valley-wire.html",
         "stories/aa11.html",
         "stories/bb22.html",
         "stories/cc33.html",
@@ -403,3 +408,40 @@ def test_citation_links_escape_an_outlet_name_once_on_every_line() -> None:
     link = '<a href="../stories/bb22.html#p1">Wire &amp; &#34;Co&#34; &lt;Valley&gt;, ¶1</a>'
     assert html.count(link) >= 2  # cited from the summary and from a disagreement
     assert "&amp;amp;" not in html
+
+
+def test_sources_lists_each_outlet_with_its_count_and_page(files: dict[str, bytes]) -> None:
+    sources = parse_page(files["sources.html"])
+    assert "Harbour Gazette · 1 article" in sources.text
+    outlet_links = [a["href"] for tag, a in sources.links if tag == "a" and "sources/" in a["href"]]
+    assert outlet_links == [
+        "sources/harbour-gazette.html",
+        "sources/riverton-daily.html",
+        "sources/valley-wire.html",
+        "sources/unknown-outlet.html",  # files without an outlet come last
+    ]
+    daily = parse_page(files["sources/riverton-daily.html"])
+    assert daily.h1 == ["Riverton Daily"]
+    assert "Old river bridge reopens · 2031-03-04 (copy of the story from Harbour Gazette)" in (
+        daily.text
+    )
+    assert ("a", {"href": "../stories/aa11.html"}) in daily.links
+    assert ("a", {"href": "../sources.html"}) in daily.links
+
+
+@pytest.mark.parametrize(
+    ("names", "patterns"),
+    [
+        (["Le Monde", "Daily Post"], [r"sources/le-monde\.html", r"sources/daily-post\.html"]),
+        (["Café Noir"], [r"sources/cafe-noir\.html"]),
+        # two names with one stem both get a hash of the name; so does a name without ASCII
+        (["Le-Monde", "Le Monde"], [r"sources/le-monde-[0-9a-f]{6}\.html"] * 2),
+        (["東京新聞"], [r"sources/outlet-[0-9a-f]{6}\.html"]),
+    ],
+)
+def test_outlet_paths_are_readable_and_unique(names: list[str], patterns: list[str]) -> None:
+    paths = outlet_paths(names)
+    for name, pattern in zip(names, patterns, strict=True):
+        assert re.fullmatch(pattern, paths[name]), paths[name]
+    assert len(set(paths.values())) == len(names)
+    assert outlet_paths(reversed(names)) == paths

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -23,8 +22,9 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__
 from briefgen.pagination import paginate
-from briefgen.records import Block, Brief, Record, SourceRef, Story
+from briefgen.records import Block, Brief, SourceRef, Story
 from briefgen.settings import DEFAULT_EVENTS_PER_PAGE, DEFAULT_FEED_ITEMS
+from briefgen.source_pages import by_outlet, outlet_paths
 from briefgen.theme import RenderError, default_templates_dir
 
 __all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
@@ -48,7 +48,6 @@ _CODE_SHAPING = (
     "optimized",
     "is_async",
 )
-UNKNOWN_OUTLET = "Unknown outlet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,13 +292,19 @@ def render_site(
             raise RenderError(_template_problem(template, path, err)) from err
         return path, html.encode("utf-8")
 
+    outlets = by_outlet(briefs)
+    outlet_pages = outlet_paths(name for name, _ in outlets)
     files = dict(
         [
             *(
                 page("index.html", pager.path, briefs=pager.items, pager=pager)
                 for pager in paginate(briefs, site.events_per_page)
             ),
-            page("sources.html", "sources.html", outlets=_by_outlet(briefs)),
+            page("sources.html", "sources.html", outlets=outlets, outlet_pages=outlet_pages),
+            *(
+                page("outlet.html", outlet_pages[outlet], outlet=outlet, items=items)
+                for outlet, items in outlets
+            ),
             page("404.html", "404.html"),
         ]
     )
@@ -337,12 +342,3 @@ def _read_asset(name: str, user_templates: Path | None) -> bytes:
         if folder is not None and (folder / name).is_file():
             return (folder / name).read_bytes()
     raise FileNotFoundError(name)
-
-
-def _by_outlet(briefs: tuple[Brief, ...]) -> list[tuple[str, list[tuple[Record, Story, Brief]]]]:
-    grouped: dict[str, list[tuple[Record, Story, Brief]]] = defaultdict(list)
-    for b in briefs:
-        for story in b.event.stories:
-            for record in (story.record, *story.copies):
-                grouped[record.outlet or UNKNOWN_OUTLET].append((record, story, b))
-    return sorted(grouped.items(), key=lambda item: (item[0] == UNKNOWN_OUTLET, item[0].casefold()))
