@@ -12,7 +12,8 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -181,14 +182,14 @@ def serve(root: Path) -> Iterator[str]:
 @contextlib.contextmanager
 def served_sites(root: Path, seeds: Path) -> Iterator[str]:
     """Serve two sites built for this server: `briefing/` from the seeds, `rich/` from
-    `rich_briefs()`; yields the origin (`http://127.0.0.1:PORT`)."""
+    `rich_briefs()` one event a page (an index of two pages); yields the origin (`http://127.0.0.1:PORT`)."""
     project = root / "project"
     shutil.copytree(seeds, project / "sources")
     with serve(root / "www") as origin:
         settings = f"base_url: {origin}/briefing/\noutput: {root / 'www' / 'briefing'}\n"
         (project / "briefgen.yaml").write_text(settings, encoding="utf-8")
         build(load_config(project / "briefgen.yaml"))
-        site = SiteInfo("Riverton Briefing", "Local news.", "en", f"{origin}/rich/", "UTC")
+        site = SiteInfo("Riverton Briefing", "Local news.", "en", f"{origin}/rich/", "UTC", 50, 1)
         files = render_site(rich_briefs(), site, None)
         files.update(render_feeds(rich_briefs(), site))
         write_site(files, root / "www" / "rich")
@@ -359,3 +360,47 @@ def rich_briefs() -> tuple[Brief, ...]:
         last_published="2031-03-01",
     )
     return bridge, ferry
+
+
+def dated_briefs(count: int) -> tuple[Brief, ...]:
+    """`count` one-story events a day apart, newest first (as the build orders them): event k
+    (1 = the oldest) is headlined "Event k" and dated 2031 plus k days."""
+    ferry = rich_briefs()[1]
+    story = ferry.event.stories[0]
+    made = []
+    for k in range(count, 0, -1):
+        day = (date(2031, 1, 1) + timedelta(days=k)).isoformat()
+        record = replace(story.record, id=f"s{k:05d}", title=f"Story {k}", published=day)
+        event = Event(f"e{k:05d}", f"event-{k}-e{k:05d}", (Story(record.id, record),))
+        sentence = SummarySentence(f"Sentence of event {k}.", (SourceRef(record.id, 0),), ())
+        made.append(
+            replace(
+                ferry,
+                event=event,
+                headline=f"Event {k}",
+                summary=(sentence,),
+                first_published=day,
+                last_published=day,
+            )
+        )
+    return tuple(made)
+
+
+TOPICS = (
+    ("Frost ruins apple orchards in Kellin valley", "Growers in Kellin counted frozen blossoms."),
+    (
+        "Marathon through Dunmore moves to the seafront",
+        "Runners will pass the pier and lighthouse.",
+    ),
+    ("Ash cloud from Mount Teral grounds flights", "Airlines cancelled routes over the volcano."),
+    ("Library of Ostby reopens with a rooftop garden", "Readers toured the new reading rooms."),
+)
+
+
+def unrelated_articles() -> dict[str, str]:
+    """Four articles on unrelated topics, a month apart: four events."""
+    return {
+        f"topic{number}.md": f"---\ntitle: {title}\noutlet: Outlet {number}\n"
+        f"date: 2031-{number:02d}-10\n---\n{text}\n"
+        for number, (title, text) in enumerate(TOPICS, start=1)
+    }

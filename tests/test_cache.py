@@ -294,7 +294,11 @@ def test_a_one_file_change_renders_only_its_events_pages(
     assert rendered.count("story.html") == 1
     assert {"index.html", "sources.html", "sitemap.xml"} <= set(rendered)
     pages = list(config.output_dir.rglob("*.html"))
-    assert len(pages) == len(result.analysis.events) + len(result.analysis.stories) + 3
+    outlets = {r.outlet or "?" for r in result.analysis.loaded.records}
+    # index, sources, 404, and a Sources page for each outlet
+    assert len(pages) == len(result.analysis.events) + len(result.analysis.stories) + 3 + len(
+        outlets
+    )
     assert any("three evening staff" in page.read_text() for page in pages)
 
 

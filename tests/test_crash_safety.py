@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import write as write_module
 from briefgen.cli import main
 from test_determinism import site_digest
 
@@ -98,16 +99,16 @@ def test_a_full_disk_midway_fails_clearly_and_keeps_the_old_site(
     old = site_digest(tmp_path / "build")
     write_sources(tmp_path, 20, "new")
     written = 0
-    real_write_bytes = Path.write_bytes
+    real_write_file = write_module._write_file
 
-    def fill_up(path: Path, data: bytes) -> int:
+    def fill_up(target: str, data: bytes) -> None:
         nonlocal written
         written += 1
         if written > 10:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write_bytes(path, data)
+        real_write_file(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", fill_up)
+    monkeypatch.setattr(write_module, "_write_file", fill_up)
     assert main(["build", "-q"]) == 1
     assert "cannot write the site: No space left on device" in capsys.readouterr().err
     monkeypatch.undo()

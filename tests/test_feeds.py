@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -13,7 +14,7 @@ from briefgen.build import build
 from briefgen.feeds import render_feeds
 from briefgen.render import SiteInfo
 from conftest import MakeSite
-from sitekit import rich_briefs
+from sitekit import TOPICS, dated_briefs, rich_briefs, unrelated_articles
 
 SITE = SiteInfo("Riverton Briefing", "Local news.", "en", "https://ex.org/briefing/", "UTC")
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -170,3 +171,43 @@ def test_feeds_are_identical_across_builds(make_site: MakeSite) -> None:
     build(config)
     second = {name: (config.output_dir / name).read_bytes() for name in ("feed.xml", "atom.xml")}
     assert first == second
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "feed.json"])
+def test_each_feed_holds_exactly_the_newest_events_newest_first(name: str) -> None:
+    feeds = render_feeds(dated_briefs(30), replace(SITE, feed_items=4))
+    if name == "feed.json":
+        items = json.loads(feeds[name])["items"]
+        titles = [item["title"] for item in items]
+        dates = [item["date_modified"] for item in items]
+    else:
+        entries = feedparser.parse(feeds[name]).entries
+        titles = [entry.title for entry in entries]
+        dates = [entry.published for entry in entries]
+    assert titles == ["Event 30", "Event 29", "Event 28", "Event 27"]
+    assert dates[0].startswith(("2031-01-31", "Fri, 31 Jan 2031"))
+
+
+def test_the_feed_date_is_that_of_its_newest_event() -> None:
+    feeds = render_feeds(dated_briefs(30), replace(SITE, feed_items=4))
+    channel = ET.fromstring(feeds["feed.xml"]).find("channel")
+    assert channel is not None
+    assert channel.findtext("lastBuildDate") == "Fri, 31 Jan 2031 00:00:00 +0000"
+
+
+def test_feed_items_0_puts_every_event_in() -> None:
+    feeds = render_feeds(dated_briefs(60), replace(SITE, feed_items=0))
+    assert len(json.loads(feeds["feed.json"])["items"]) == 60
+    assert len(feedparser.parse(feeds["atom.xml"]).entries) == 60
+
+
+def test_a_built_site_keeps_the_configured_number_of_feed_items(make_site: MakeSite) -> None:
+    config = make_site(unrelated_articles(), config="base_url: https://ex.org/\nfeed_items: 2\n")
+    assert build(config).summary.events == 4
+    items = json.loads((config.output_dir / "feed.json").read_bytes())["items"]
+    assert [item["title"] for item in items] == [TOPICS[3][0], TOPICS[2][0]]
+    # The feed's two items are the index's first two events.
+    index = (config.output_dir / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<h2 id="event-\d+"><a href="([^"]+)">', index)
+    assert len(listed) == 4
+    assert [f"https://ex.org/{href}" for href in listed[:2]] == [item["url"] for item in items]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
+from briefgen.pagination import paginate
 from briefgen.render import SiteInfo, citations, default_templates_dir, render_site, safe_url
-from sitekit import parse_page, rich_briefs
+from briefgen.source_pages import outlet_paths
+from sitekit import Page, dated_briefs, parse_page, rich_briefs
 
 SITE = SiteInfo("Riverton Briefing", "Local news.", "en-GB", "https://ex.org/briefing/", "UTC")
 EVENT = "events/old-river-bridge-reopens-e-bridge.html"
@@ -36,6 +39,10 @@ def test_the_site_has_every_page_and_file(files: dict[str, bytes]) -> None:
         "robots.txt",
         "sitemap.xml",
         "sources.html",
+        "sources/harbour-gazette.html",
+        "sources/riverton-daily.html",
+        "sources/unknown-outlet.html",
+        "sources/valley-wire.html",
         "stories/aa11.html",
         "stories/bb22.html",
         "stories/cc33.html",
@@ -295,3 +302,146 @@ def test_compiled_templates_kept_between_builds_give_the_same_pages(tmp_path: Pa
     for entry in code.iterdir():
         entry.write_bytes(entry.read_bytes()[:40])
     assert render_site(rich_briefs(), SITE, user, code_cache=code) == edited
+
+
+def index_pages(files: dict[str, bytes]) -> dict[str, Page]:
+    return {
+        path: parse_page(data)
+        for path, data in files.items()
+        if path == "index.html" or path.startswith("page/")
+    }
+
+
+def headlines(page: Page) -> list[str]:
+    return re.findall(r"Event \d+(?= \d{4}-)", page.text)
+
+
+def test_the_index_is_split_into_pages_newest_first_with_stable_addresses() -> None:
+    files = render_site(dated_briefs(12), replace(SITE, events_per_page=5), None)
+    pages = index_pages(files)
+    assert sorted(pages) == ["index.html", "page/2.html", "page/3.html"]
+    assert headlines(pages["index.html"]) == [f"Event {k}" for k in (12, 11, 10, 9, 8)]
+    assert headlines(pages["page/2.html"]) == [f"Event {k}" for k in (7, 6, 5, 4, 3)]
+    assert headlines(pages["page/3.html"]) == ["Event 2", "Event 1"]
+    assert "Events 6 to 10 of 12, newest first." in pages["page/2.html"].text
+    assert "Page 2 of 3" in pages["page/2.html"].text
+    second = files["page/2.html"].decode()
+    assert "<title>Page 2 of 3 · Riverton Briefing</title>" in second
+    assert '<link rel="canonical" href="https://ex.org/briefing/page/2.html">' in second
+    # Every event page is linked from the page that lists it, relative to that page.
+    assert ("a", {"href": "../events/event-7-e00007.html"}) in pages["page/2.html"].links
+
+
+def page_links(files: dict[str, bytes], path: str) -> dict[str, str]:
+    """What each link of the page's pagination says, by the page it leads to."""
+    nav = files[path].decode().split('<nav class="pages"')[1].split("</nav>")[0]
+    base = "https://ex.org/briefing/" + path
+    return {
+        urljoin(base, href).removeprefix("https://ex.org/briefing/"): text
+        for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+    }
+
+
+def test_each_index_page_links_to_its_neighbours_and_both_ends() -> None:
+    files = render_site(dated_briefs(12), replace(SITE, events_per_page=3), None)
+    assert page_links(files, "index.html") == {
+        "page/2.html": "Older events",
+        "page/4.html": "Oldest",
+    }
+    assert page_links(files, "page/2.html") == {
+        "index.html": "Newer events",
+        "page/3.html": "Older events",
+        "page/4.html": "Oldest",
+    }
+    assert page_links(files, "page/3.html") == {
+        "index.html": "Newest",
+        "page/2.html": "Newer events",
+        "page/4.html": "Older events",
+    }
+    assert page_links(files, "page/4.html") == {
+        "index.html": "Newest",
+        "page/3.html": "Newer events",
+    }
+    head = files["page/2.html"].decode().split("</head>")[0]
+    assert '<link rel="prev" href="../index.html">' in head
+    assert '<link rel="next" href="../page/3.html">' in head
+    assert '<span aria-current="page">Page 2 of 4</span>' in files["page/2.html"].decode()
+
+
+def test_the_sitemap_lists_every_index_page() -> None:
+    files = render_site(dated_briefs(7), replace(SITE, events_per_page=3), None)
+    locations = re.findall(r"<loc>([^<]+)</loc>", files["sitemap.xml"].decode())
+    for path in ("", "page/2.html", "page/3.html", "events/event-1-e00001.html"):
+        assert f"https://ex.org/briefing/{path}" in locations
+    assert "https://ex.org/briefing/page/4.html" not in locations
+
+
+@pytest.mark.parametrize(("events", "per_page"), [(12, 0), (5, 5), (0, 5)])
+def test_an_index_that_fits_one_page_has_no_page_links(events: int, per_page: int) -> None:
+    files = render_site(dated_briefs(events), replace(SITE, events_per_page=per_page), None)
+    assert list(index_pages(files)) == ["index.html"]
+    html = files["index.html"].decode()
+    assert 'class="pages"' not in html and 'rel="next"' not in html
+    assert len(headlines(parse_page(html))) == events
+    if not events:
+        assert "No stories yet" in parse_page(html).text
+
+
+@pytest.mark.parametrize(
+    ("count", "per_page", "sizes"),
+    [(0, 25, [0]), (1, 25, [1]), (25, 25, [25]), (26, 25, [25, 1]), (7, 3, [3, 3, 1]), (9, 0, [9])],
+)
+def test_paginate_splits_in_order(count: int, per_page: int, sizes: list[int]) -> None:
+    pagers = paginate(list(range(count)), per_page)
+    assert [len(p.items) for p in pagers] == sizes
+    assert [item for p in pagers for item in p.items] == list(range(count))
+    assert [p.path for p in pagers][:2] == ["index.html", "page/2.html"][: len(sizes)]
+    assert pagers[0].newer is None and pagers[-1].older is None
+
+
+def test_citation_links_escape_an_outlet_name_once_on_every_line() -> None:
+    bridge, ferry = rich_briefs()
+    story = bridge.event.stories[1]
+    odd = replace(story, record=replace(story.record, outlet='Wire & "Co" <Valley>'))
+    event = replace(bridge.event, stories=(bridge.event.stories[0], odd))
+    html = render_site((replace(bridge, event=event), ferry), SITE, None)[EVENT].decode()
+    link = '<a href="../stories/bb22.html#p1">Wire &amp; &#34;Co&#34; &lt;Valley&gt;, ¶1</a>'
+    assert html.count(link) >= 2  # cited from the summary and from a disagreement
+    assert "&amp;amp;" not in html
+
+
+def test_sources_lists_each_outlet_with_its_count_and_page(files: dict[str, bytes]) -> None:
+    sources = parse_page(files["sources.html"])
+    assert "Harbour Gazette · 1 article" in sources.text
+    outlet_links = [a["href"] for tag, a in sources.links if tag == "a" and "sources/" in a["href"]]
+    assert outlet_links == [
+        "sources/harbour-gazette.html",
+        "sources/riverton-daily.html",
+        "sources/valley-wire.html",
+        "sources/unknown-outlet.html",  # files without an outlet come last
+    ]
+    daily = parse_page(files["sources/riverton-daily.html"])
+    assert daily.h1 == ["Riverton Daily"]
+    assert "Old river bridge reopens · 2031-03-04 (copy of the story from Harbour Gazette)" in (
+        daily.text
+    )
+    assert ("a", {"href": "../stories/aa11.html"}) in daily.links
+    assert ("a", {"href": "../sources.html"}) in daily.links
+
+
+@pytest.mark.parametrize(
+    ("names", "patterns"),
+    [
+        (["Le Monde", "Daily Post"], [r"sources/le-monde\.html", r"sources/daily-post\.html"]),
+        (["Café Noir"], [r"sources/cafe-noir\.html"]),
+        # two names with one stem both get a hash of the name; so does a name without ASCII
+        (["Le-Monde", "Le Monde"], [r"sources/le-monde-[0-9a-f]{6}\.html"] * 2),
+        (["東京新聞"], [r"sources/outlet-[0-9a-f]{6}\.html"]),
+    ],
+)
+def test_outlet_paths_are_readable_and_unique(names: list[str], patterns: list[str]) -> None:
+    paths = outlet_paths(names)
+    for name, pattern in zip(names, patterns, strict=True):
+        assert re.fullmatch(pattern, paths[name]), paths[name]
+    assert len(set(paths.values())) == len(names)
+    assert outlet_paths(reversed(names)) == paths

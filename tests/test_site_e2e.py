@@ -16,7 +16,7 @@ from briefgen.build import build
 from briefgen.cli import main
 from briefgen.render import RenderError
 from conftest import SEEDS, MakeSite
-from sitekit import crawl, fetch, java, parse_page, served_sites
+from sitekit import TOPICS, crawl, fetch, java, parse_page, served_sites, unrelated_articles
 
 PREFIX = "/briefing/"
 
@@ -131,6 +131,34 @@ def test_the_cli_reports_a_broken_template_and_exits_1(
     error = capsys.readouterr().err
     assert "index.html:1: template syntax error" in error
     assert not config.output_dir.exists()
+
+
+def test_a_paged_index_shrinks_when_the_page_size_grows(make_site: MakeSite) -> None:
+    config = make_site(
+        unrelated_articles(), config="base_url: https://ex.org/\nevents_per_page: 1\n"
+    )
+    assert config.path is not None
+    assert main(["build", "-q", "--config", str(config.path)]) == 0
+    pages = sorted(
+        p.relative_to(config.output_dir).as_posix() for p in config.output_dir.rglob("*.html")
+    )
+    assert [p for p in pages if not p.startswith(("events/", "stories/", "sources/"))] == [
+        "404.html",
+        "index.html",
+        "page/2.html",
+        "page/3.html",
+        "page/4.html",
+        "sources.html",
+    ]
+    oldest = parse_page((config.output_dir / "page" / "4.html").read_bytes())
+    assert TOPICS[0][0] in oldest.text and TOPICS[1][0] not in oldest.text
+    config.path.write_text("base_url: https://ex.org/\nevents_per_page: 3\n", encoding="utf-8")
+    assert main(["build", "-q", "--config", str(config.path)]) == 0  # the cached build
+    assert not (config.output_dir / "page" / "3.html").exists()
+    second = parse_page((config.output_dir / "page" / "2.html").read_bytes())
+    assert TOPICS[0][0] in second.text and TOPICS[1][0] not in second.text
+    sitemap = (config.output_dir / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://ex.org/page/2.html" in sitemap and "page/3.html" not in sitemap
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -88,16 +89,16 @@ def test_a_write_that_fails_midway_leaves_the_old_site(
 ) -> None:
     out = tmp_path / "build"
     write_site(OLD, out)
-    real_write = Path.write_bytes
-    written: list[Path] = []
+    real_write = os.write
+    written: list[int] = []
 
-    def fail_on_second(self: Path, data: bytes) -> int:
+    def fail_on_second(descriptor: int, data: bytes | memoryview) -> int:
         if written:
             raise OSError(28, "No space left on device")
-        written.append(self)
-        return real_write(self, data)
+        written.append(descriptor)
+        return real_write(descriptor, data)
 
-    monkeypatch.setattr(Path, "write_bytes", fail_on_second)
+    monkeypatch.setattr(os, "write", fail_on_second)
     with pytest.raises(WriteError, match="cannot write the site: No space left on device"):
         write_site(NEW, out)
     monkeypatch.undo()

@@ -218,7 +218,15 @@ def site_info(config: Config) -> SiteInfo:
     from briefgen.render import SiteInfo  # noqa: PLC0415  (Jinja: only builds that render)
 
     base = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
-    return SiteInfo(config.title, config.description, config.language, base, config.timezone)
+    return SiteInfo(
+        config.title,
+        config.description,
+        config.language,
+        base,
+        config.timezone,
+        config.feed_items,
+        config.events_per_page,
+    )
 
 
 def load_all(

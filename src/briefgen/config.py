@@ -14,6 +14,8 @@ import yaml
 
 from briefgen.settings import (
     CONFIG_NAME,
+    DEFAULT_EVENTS_PER_PAGE,
+    DEFAULT_FEED_ITEMS,
     DEFAULT_USER_AGENT,
     SETTINGS,
     FeedSource,
@@ -50,6 +52,8 @@ class Config:
     language: str = "en"
     base_url: str = "http://localhost:8000/"
     timezone: str = "UTC"
+    feed_items: int = DEFAULT_FEED_ITEMS
+    events_per_page: int = DEFAULT_EVENTS_PER_PAGE
     sources: str = "sources"
     output: str = "build"
     templates: str = "templates"

@@ -1,6 +1,7 @@
 """Feeds of the briefing: RSS 2.0 and Atom 1.0 with feedgen, JSON Feed 1.1 by hand.
 
-The only module that imports feedgen. One item per event; its id is the event's id (stable as
+The only module that imports feedgen. One item per event, the newest events only (a feed is
+fetched again and again: readers keep what they saw); its id is the event's id (stable as
 stories join); every date comes from the stories, never from the clock, so builds reproduce.
 """
 
@@ -23,10 +24,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def render_feeds(briefs: tuple[Brief, ...], site: SiteInfo) -> dict[str, bytes]:
-    """RSS, Atom and JSON Feed files, by path."""
+    """RSS, Atom and JSON Feed files, by path, each with the newest `site.feed_items` events
+    (the briefs arrive newest first, as the index lists them)."""
     zone = ZoneInfo(site.timezone)
-    newest = max((_when(b.last_published, zone) for b in briefs), default=_EPOCH)
-    items = [_Item(b, summary_html(b, site)) for b in briefs]  # made once for the three feeds
+    kept = briefs[: site.feed_items] if site.feed_items > 0 else briefs
+    newest = max((_when(b.last_published, zone) for b in kept), default=_EPOCH)
+    items = [_Item(b, summary_html(b, site)) for b in kept]  # made once for the three feeds
     return {
         "feed.xml": _generator(items, site, zone, newest, "feed.xml").rss_str(pretty=True),
         "atom.xml": _generator(items, site, zone, newest, "atom.xml").atom_str(pretty=True),

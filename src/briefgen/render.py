@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -22,7 +21,10 @@ import jinja2.bccache
 from markupsafe import Markup, escape
 
 from briefgen import __version__
-from briefgen.records import Block, Brief, Record, SourceRef, Story
+from briefgen.pagination import paginate
+from briefgen.records import Block, Brief, SourceRef, Story
+from briefgen.settings import DEFAULT_EVENTS_PER_PAGE, DEFAULT_FEED_ITEMS
+from briefgen.source_pages import by_outlet, outlet_paths
 from briefgen.theme import RenderError, default_templates_dir
 
 __all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
@@ -46,7 +48,6 @@ _CODE_SHAPING = (
     "optimized",
     "is_async",
 )
-UNKNOWN_OUTLET = "Unknown outlet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,10 @@ class SiteInfo:
     """Absolute URL of the site's root, ending in `/`."""
     timezone: str
     """IANA zone for dates without an offset."""
+    feed_items: int = DEFAULT_FEED_ITEMS
+    """Newest events each feed carries (0: all)."""
+    events_per_page: int = DEFAULT_EVENTS_PER_PAGE
+    """Events on each page of the index (0: all on one page)."""
 
     @property
     def base_path(self) -> str:
@@ -79,6 +84,10 @@ class Citation:
     """The story cited."""
     paragraphs: tuple[int, ...]
     """1-based paragraph numbers, matching the story page's `#pN` anchors."""
+    page: str
+    """The story page's path in the site, HTML-escaped."""
+    name: str
+    """What links to the story are called (`outlet_name`), HTML-escaped."""
 
 
 class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
@@ -140,6 +149,7 @@ def _environment(user_dir: Path | None, code_cache: Path | None) -> jinja2.Envir
         outlet_name=outlet_name,
         citation_links=citation_links,
         numbered_paragraphs=numbered_paragraphs,
+        story_body=story_body,
         version=__version__,
     )
     return environment
@@ -172,17 +182,35 @@ def story_path(story: Story) -> str:
 
 def outlet_name(story: Story) -> str:
     """What a link to the story is called: its outlet, else its source file."""
-    return story.outlets[0] if story.outlets else story.record.path
+    # story.outlets[0] without building the whole tuple: called for every citation link.
+    if story.record.outlet:
+        return story.record.outlet
+    return next((copy.outlet for copy in story.copies if copy.outlet), story.record.path)
 
 
-def citations(refs: Iterable[SourceRef], stories: dict[str, Story]) -> tuple[Citation, ...]:
-    """Source references grouped by story, in first-cited order, each paragraph once."""
+def citations(
+    refs: Iterable[SourceRef],
+    stories: dict[str, Story],
+    labels: dict[str, tuple[str, str]] | None = None,
+) -> tuple[Citation, ...]:
+    """Source references grouped by story, in first-cited order, each paragraph once.
+
+    `labels` keeps each story's escaped page path and name across calls: a build cites each
+    story from many lines, and escaping them once is enough."""
     grouped: dict[str, list[int]] = {}
     for ref in refs:
         numbers = grouped.setdefault(ref.story_id, [])
         if ref.paragraph + 1 not in numbers:
             numbers.append(ref.paragraph + 1)
-    return tuple(Citation(stories[sid], tuple(sorted(nums))) for sid, nums in grouped.items())
+    known = {} if labels is None else labels
+    cited: list[Citation] = []
+    for sid, numbers in grouped.items():
+        story = stories[sid]
+        label = known.get(sid)
+        if label is None:
+            label = known[sid] = (str(escape(story_path(story))), str(escape(outlet_name(story))))
+        cited.append(Citation(story, tuple(sorted(numbers)), *label))
+    return tuple(cited)
 
 
 def numbered_paragraphs(body: Iterable[Block]) -> list[tuple[Block, int]]:
@@ -196,15 +224,32 @@ def numbered_paragraphs(body: Iterable[Block]) -> list[tuple[Block, int]]:
     return numbered
 
 
+def story_body(body: Iterable[Block]) -> Markup:
+    """The article's blocks as HTML lines: paragraphs with their `#pN` anchors, headings as h2.
+
+    Python rather than a template loop, like `citation_links`: a story page is mostly its body,
+    and one escape per block here replaces a template's several outputs per block."""
+    lines: list[str] = []
+    count = 0
+    for block in body:
+        if block.kind == "paragraph":
+            count += 1
+            lines.append(f'<p id="p{count}">{escape(block.text)}</p>\n')
+        else:
+            lines.append(f"<h2>{escape(block.text)}</h2>\n")
+    return Markup("".join(lines))
+
+
 def citation_links(citations: Iterable[Citation], root: str) -> Markup:
     """A line's citations as links, `Outlet, ¶2, ¶5; Other, ¶1` (behind the `cite_links` macro).
 
     Python rather than a template loop: event pages call it for every line, and as a macro it
     was most of the render stage's time."""
     groups: list[str] = []
+    escaped_root = str(escape(root))
     for citation in citations:
-        href = escape(root + story_path(citation.story))
-        name = escape(outlet_name(citation.story))
+        href = escaped_root + citation.page
+        name = citation.name
         first, *rest = citation.paragraphs
         links = [f'<a href="{href}#p{first}">{name}, ¶{first}</a>']
         links += [
@@ -230,8 +275,10 @@ def render_site(
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
 
+    labels: dict[str, tuple[str, str]] = {}
+
     def cite(refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
-        return citations(refs, stories)
+        return citations(refs, stories, labels)
 
     def page(template: str, path: str, **context: object) -> tuple[str, bytes]:
         # 404.html is served by the host at any depth, so its links start from the site's root.
@@ -245,10 +292,19 @@ def render_site(
             raise RenderError(_template_problem(template, path, err)) from err
         return path, html.encode("utf-8")
 
+    outlets = by_outlet(briefs)
+    outlet_pages = outlet_paths(name for name, _ in outlets)
     files = dict(
         [
-            page("index.html", "index.html", briefs=briefs),
-            page("sources.html", "sources.html", outlets=_by_outlet(briefs)),
+            *(
+                page("index.html", pager.path, briefs=pager.items, pager=pager)
+                for pager in paginate(briefs, site.events_per_page)
+            ),
+            page("sources.html", "sources.html", outlets=outlets, outlet_pages=outlet_pages),
+            *(
+                page("outlet.html", outlet_pages[outlet], outlet=outlet, items=items)
+                for outlet, items in outlets
+            ),
             page("404.html", "404.html"),
         ]
     )
@@ -286,12 +342,3 @@ def _read_asset(name: str, user_templates: Path | None) -> bytes:
         if folder is not None and (folder / name).is_file():
             return (folder / name).read_bytes()
     raise FileNotFoundError(name)
-
-
-def _by_outlet(briefs: tuple[Brief, ...]) -> list[tuple[str, list[tuple[Record, Story, Brief]]]]:
-    grouped: dict[str, list[tuple[Record, Story, Brief]]] = defaultdict(list)
-    for b in briefs:
-        for story in b.event.stories:
-            for record in (story.record, *story.copies):
-                grouped[record.outlet or UNKNOWN_OUTLET].append((record, story, b))
-    return sorted(grouped.items(), key=lambda item: (item[0] == UNKNOWN_OUTLET, item[0].casefold()))

@@ -17,6 +17,11 @@ from briefgen import __version__
 
 CONFIG_NAME = "briefgen.yaml"
 DEFAULT_USER_AGENT = f"briefgen/{__version__} (static news briefing generator)"
+# Bounds a reader expects of a big site (Pelican keeps 100 feed items, Docusaurus 20, Hugo pages
+# by 10): a feed reader fetches the newest items again and again, and a page of thousands of
+# events is megabytes no one scrolls.
+DEFAULT_FEED_ITEMS = 50
+DEFAULT_EVENTS_PER_PAGE = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +144,23 @@ SETTINGS: tuple[Setting, ...] = (
         "UTC",
         "IANA zone for dates that carry no offset.",
         _check_timezone,
+    ),
+    Setting(
+        "feed_items",
+        "feed_items",
+        int,
+        DEFAULT_FEED_ITEMS,
+        "Newest events in each feed (RSS, Atom, JSON Feed); 0 puts every event in.",
+        _check_not_negative,
+    ),
+    Setting(
+        "events_per_page",
+        "events_per_page",
+        int,
+        DEFAULT_EVENTS_PER_PAGE,
+        "Events on each page of the briefing: index.html holds the newest, page/2.html the next "
+        "and so on; 0 lists every event on index.html.",
+        _check_not_negative,
     ),
     Setting("sources", "sources", str, "sources", "Folder of source files, relative to this file."),
     Setting(
