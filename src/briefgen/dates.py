@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cache, lru_cache
@@ -32,6 +33,7 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = string.digits.encode("ascii")
 _MONTH_PREFIXES = (
     "jan",
     "feb",
@@ -182,24 +184,33 @@ class DateScan:
 
 
 _NOTHING = DateScan()
+_Holds = Callable[[str], bool]
 
 
 @lru_cache(maxsize=32768)
 def scan_dates(text: str) -> DateScan:
     """Every date pattern's matches in a text (cached: the brief asks about the same sentences)."""
     lowered = _lowered(text)
-    subject, patterns = (lowered, _LOWERED) if lowered is not None else (text, _any_case())
-    digit = _DIGIT.search(text) is not None  # every written date needs a digit; most lack one
-    # the substring tests on lowered text are far cheaper than the patterns they rule out
-    relative = (lowered is None or _may_be_relative(subject)) and bool(
-        patterns.relative_hint.search(subject)
+    if lowered is None:  # no substring test rules anything out: every pattern is run
+        return _scan(text, _any_case(), _has_digit(text), None)
+    return _scan(lowered, _LOWERED, _has_digit(text), lowered.__contains__)
+
+
+def _scan(subject: str, patterns: _Patterns, digit: bool, holds: _Holds | None) -> DateScan:
+    """The scan of `subject`; `holds(word)` tells whether `word` is in it (None: matched
+    ignoring case, where a substring test tells nothing).
+
+    Each pattern is run only where the text holds a word every match of it holds: a substring
+    test is far cheaper than the regex's scan, and most sentences hold no date at all.
+    """
+    relative = _may(holds, _RELATIVE_PHRASE_WORDS + _RELATIVE_WORDS) and (
+        (holds is not None and any(map(holds, _RELATIVE_WORDS)))
+        or bool(patterns.relative_hint.search(subject))
     )
-    if not digit and not relative:
+    if not digit and not relative:  # every written date needs a digit; most texts lack one
         return _NOTHING
     named_month = (
-        digit
-        and (lowered is None or _may_name_month(subject))
-        and bool(patterns.month_hint.search(subject))
+        digit and _may(holds, _MONTH_PREFIXES) and bool(patterns.month_hint.search(subject))
     )
     written, taken = _written_dates(subject, named_month, patterns) if digit else ([], [])
     partial = [
@@ -211,8 +222,21 @@ def scan_dates(text: str) -> DateScan:
         tuple(sorted(written, key=lambda mention: mention.start)),
         tuple(taken),
         tuple(partial),
-        *(_relative_words(subject, patterns) if relative else ((), (), ())),
+        *(_relative_words(subject, patterns, holds) if relative else ((), (), ())),
     )
+
+
+def _may(holds: _Holds | None, needs: tuple[str, ...]) -> bool:
+    """False where the text holds none of the words `needs` (so a pattern needing one fails)."""
+    return holds is None or any(map(holds, needs))
+
+
+def _has_digit(text: str) -> bool:
+    """The text holds a digit (`\\d`): for ASCII, a byte table's deletion (faster than a regex)."""
+    if not text.isascii():
+        return _DIGIT.search(text) is not None
+    encoded = text.encode("ascii")
+    return len(encoded.translate(None, _ASCII_DIGITS)) != len(encoded)
 
 
 def _written_dates(
@@ -222,7 +246,7 @@ def _written_dates(
     taken: list[tuple[int, int]] = []
     tried = len(patterns.written) if named_month else _NUMERIC_PATTERNS
     for pattern, needs in zip(patterns.written[:tried], _WRITTEN_NEEDS[:tried], strict=True):
-        if not any(need in text for need in needs):
+        if not any(map(text.__contains__, needs)):
             continue
         for match in pattern.finditer(text):
             value = _make(int(match["year"]), match["month"], match["day"])
@@ -230,11 +254,6 @@ def _written_dates(
                 found.append(DateMention(match.start(), match.end(), value, explicit_year=True))
                 taken.append(match.span())
     return found, taken
-
-
-def _may_name_month(lowered: str) -> bool:
-    """False where plain substring tests rule out every month name (far cheaper than the regex)."""
-    return any(prefix in lowered for prefix in _MONTH_PREFIXES)
 
 
 def _nearest_year(reference: date, month: str, day: str) -> date | None:
@@ -297,8 +316,13 @@ def days_between(left: str | None, right: str | None) -> float | None:
     return abs((first - second) / timedelta(days=1))
 
 
-_RELATIVE_WORDS = ("day", "tonight", "tomorrow", "this", "eve")
-"""Substrings every match of the relative hint pattern holds one of."""
+_RELATIVE_WORDS = ("day", "tonight", "tomorrow")
+"""Alternatives of the relative hint pattern: a text holding one of them matches it."""
+_RELATIVE_PHRASE_WORDS = ("this", "eve")
+"""The hint's other matches hold one of these: only then is the pattern run."""
+_DAY_WORD_NEEDS = ("today", "tonight", "yesterday", "tomorrow", "this")
+_ANCHORED_NEEDS = ("before", "previous", "eve", "after", "next", "following")
+"""Per relative pattern, words of which each of its matches holds one."""
 _WEEKDAY_NEAR_DATE = 16
 """A weekday this close before a written date (`Thursday (Jan 15)`) is that date, not another."""
 
@@ -325,7 +349,7 @@ def find_relative_dates(
 
 
 def _relative_words(
-    text: str, patterns: _Patterns
+    text: str, patterns: _Patterns, holds: _Holds | None
 ) -> tuple[
     tuple[tuple[int, int, int], ...],
     tuple[tuple[int, int, int], ...],
@@ -334,22 +358,17 @@ def _relative_words(
     """The weekdays, day words and anchored phrases of a text, with their day numbers or shifts."""
     weekdays = tuple(
         (match.start(), match.end(), _WEEKDAYS.index(match["weekday"].casefold()))
-        for match in patterns.weekday.finditer(text)
+        for match in (patterns.weekday.finditer(text) if _may(holds, _WEEKDAYS) else ())
     )
     day_words = tuple(
         (match.start(), match.end(), _DAY_WORDS.get((match["word"] or "").casefold(), 0))
-        for match in patterns.day_word.finditer(text)
+        for match in (patterns.day_word.finditer(text) if _may(holds, _DAY_WORD_NEEDS) else ())
     )
     anchored = tuple(
         (match.start(), match.end(), -1 if match["before"] else 1)
-        for match in patterns.anchored.finditer(text)
+        for match in (patterns.anchored.finditer(text) if _may(holds, _ANCHORED_NEEDS) else ())
     )
     return weekdays, day_words, anchored
-
-
-def _may_be_relative(lowered: str) -> bool:
-    """False where plain substring tests rule out the relative hint (far cheaper than a regex)."""
-    return any(word in lowered for word in _RELATIVE_WORDS)
 
 
 def may_hold_dates(text: str) -> bool:

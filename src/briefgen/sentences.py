@@ -80,9 +80,10 @@ def _is_abbreviation(before: str) -> bool:
     bare = token.rstrip(".").lstrip("\"'\u201c\u2018(").casefold()
     if bare in _ABBREVIATIONS:
         return True
-    # Single initials ("J. Smith") and dotted acronyms ("U.S.", "D.C.").
+    # Single initials ("J. Smith") and dotted acronyms ("U.S.", "D.C."); the regex last: most
+    # words before a period (`said.`) fail the cheap tests
     return (
-        bool(_INITIALS.fullmatch(bare))
+        ("." in bare or len(bare) == 1)
         and len(bare.replace(".", "")) <= 3
-        and ("." in bare or len(bare) == 1)
+        and bool(_INITIALS.fullmatch(bare))
     )
