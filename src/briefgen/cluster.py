@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from briefgen.config import Config
 from briefgen.dates import to_date
 from briefgen.memo import Memos
 from briefgen.neighbours import ARRAY_MIN_STORIES, neighbour_pairs
+from briefgen.normalize import url_words
 from briefgen.records import Event, Story
 from briefgen.similarity import (
     Vector,
@@ -267,8 +266,6 @@ def _event(stories: tuple[Story, ...]) -> Event:
 
 def slug_for(title: str, unique: str) -> str:
     """A URL-safe page name: ASCII words of the title, then a short unique suffix."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    stem = "-".join(words)[:60].rstrip("-")
+    stem = url_words(title)
     suffix = hashlib.sha256(unique.encode()).hexdigest()[:6]
     return f"{stem}-{suffix}" if stem else f"event-{suffix}"

@@ -51,6 +51,7 @@ _TRANSLATE_TEXT = {chr(code): str(value or "") for code, value in _TRANSLATE.ite
 _TRANSLATED = frozenset(_TRANSLATE_TEXT)
 _SPACES = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
+_URL_WORD = re.compile(r"[a-z0-9]+")
 # ASCII bytes to folded word characters: letters lowered, digits and `_` kept, the rest a space.
 _ASCII_WORDS = (
     bytes(
@@ -107,6 +108,13 @@ def words(text: str) -> list[str]:
     if folded.isascii():  # a byte table does the regex's work many times faster
         return folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     return WORD.findall(folded)
+
+
+def url_words(text: str, limit: int = 60) -> str:
+    """The text's ASCII letters and digits as lower-case words joined by `-`, at most `limit`
+    characters: the readable part of a page name (empty where the text has none)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(_URL_WORD.findall(ascii_text.lower()))[:limit].rstrip("-")
 
 
 def display_spaces(text: str) -> str:

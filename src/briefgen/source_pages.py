@@ -10,11 +10,10 @@ outlet does not move the others.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from briefgen.normalize import url_words
 from briefgen.records import Brief, Record, Story
 
 UNKNOWN_OUTLET = "Unknown outlet"
@@ -35,7 +34,7 @@ def by_outlet(briefs: Iterable[Brief]) -> list[tuple[str, Listing]]:
 
 def outlet_paths(names: Iterable[str]) -> dict[str, str]:
     """Each outlet's page path in the site, unique and independent of the order given."""
-    stems = {name: _stem(name) for name in names}
+    stems = {name: url_words(name) for name in names}
     shared = Counter(stems.values())
     paths: dict[str, str] = {}
     for name, stem in stems.items():
@@ -45,8 +44,3 @@ def outlet_paths(names: Iterable[str]) -> dict[str, str]:
             page = f"{stem}-{suffix}" if stem else f"outlet-{suffix}"
         paths[name] = f"sources/{page}.html"
     return paths
-
-
-def _stem(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))[:60].rstrip("-")
