@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -144,13 +145,34 @@ def _parts(
         yield part, inside.get(root, [])
 
 
-@dataclass(slots=True)
-class _Group:
-    members: list[int]
-    first: date | None
-    last: date | None
-    links: dict[int, float]
-    """Sum of similarities to each other group it has an edge to."""
+class _Groups:
+    """Groups as they merge, by key: a group's key is its lowest member; size 0 once merged away.
+
+    An undated group spans from infinity to minus infinity, so the span of two groups is
+    `max(last) - min(first)` whether or not they are dated (negative where neither is)."""
+
+    def __init__(self, size: int, dates: list[date | None], window_days: float) -> None:
+        self.members = [[index] for index in range(size)]
+        self.sizes = [1] * size
+        self.first = [math.inf if day is None else day.toordinal() for day in dates]
+        self.last = [-math.inf if day is None else day.toordinal() for day in dates]
+        self.links: list[dict[int, float]] = [{} for _ in range(size)]
+        """Sum of similarities to each other group it has an edge to."""
+        self.window_days = window_days
+
+    def within_window(self, left: int, right: int) -> bool:
+        """Whether the two groups' dates stay within the window together (undated ones always)."""
+        last, first = self.last, self.first
+        return max(last[left], last[right]) - min(first[left], first[right]) <= self.window_days
+
+    def join(self, keep: int, gone: int) -> None:
+        """Move the members and dates of `gone` into `keep` (links are the caller's)."""
+        self.members[keep].extend(self.members[gone])
+        self.members[gone] = []
+        self.sizes[keep] += self.sizes[gone]
+        self.sizes[gone] = 0
+        self.first[keep] = min(self.first[keep], self.first[gone])
+        self.last[keep] = max(self.last[keep], self.last[gone])
 
 
 def average_link(
@@ -160,93 +182,86 @@ def average_link(
     settings: ClusterSettings,
 ) -> list[list[int]]:
     """Merge the two groups of highest mean cross similarity while it reaches the threshold."""
-    groups = {i: _Group([i], dates[i], dates[i], {}) for i in range(size)}
+    groups = _Groups(size, dates, settings.window_days)
+    links = groups.links
     for (left, right), score in edges.items():
-        groups[left].links[right] = score
-        groups[right].links[left] = score
+        links[left][right] = score
+        links[right][left] = score
     # Only pairs of groups reaching the threshold are queued: no other pair ever merges.
     threshold = settings.threshold
     heap = [(-score, left, right) for (left, right), score in edges.items() if score >= threshold]
     heapq.heapify(heap)
+    sizes = groups.sizes
+    pop = heapq.heappop
     while heap:
-        negative, left, right = heapq.heappop(heap)
-        if left not in groups or right not in groups:
-            continue
-        a, b = groups[left], groups[right]
-        if _linkage(a, b, a.links.get(right, 0.0)) != -negative:
-            continue  # stale entry: the groups changed since it was pushed
-        if not _within_window(a, b, settings.window_days):
-            continue
-        _merge(groups, left, right, heap, threshold)
-    _attach_strays(groups, edges, settings)
-    return sorted(sorted(group.members) for group in groups.values())
+        negative, left, right = pop(heap)  # left < right: the kept group's key is the lower
+        size = sizes[left] * sizes[right]
+        if not size or links[left].get(right, 0.0) / size != -negative:
+            continue  # stale entry: the groups changed (or one merged away) since it was pushed
+        if groups.within_window(left, right):
+            _merge(groups, left, right, heap, threshold)
+    _attach_strays(groups, edges, threshold)
+    return sorted(sorted(members) for members in groups.members if members)
 
 
-def _attach_strays(
-    groups: dict[int, _Group], edges: dict[tuple[int, int], float], settings: ClusterSettings
-) -> None:
+def _attach_strays(groups: _Groups, edges: dict[tuple[int, int], float], threshold: float) -> None:
     """A story left alone joins the group of its most similar story, if that one is similar enough.
 
     Average link keeps a story out of a group it resembles less than the group's members resemble
     each other; but a story whose nearest neighbour passes the threshold is not news of its own.
     """
-    owner = {member: key for key, group in groups.items() for member in group.members}
+    sizes = groups.sizes
+    alone = {key for key, size in enumerate(sizes) if size == 1}
+    # The most similar story of each story left alone (the lower number among equals), where
+    # it reaches the threshold: no other nearest story makes a difference.
     nearest: dict[int, tuple[float, int]] = {}
     for (left, right), score in edges.items():
-        for story, other in ((left, right), (right, left)):
-            best = nearest.get(story)
-            if best is None or (score, -other) > (best[0], -best[1]):
-                nearest[story] = (score, other)
-    for story, (score, other) in sorted(nearest.items()):
-        target = owner[other]
-        alone, group = groups.get(story), groups[target]
-        if alone is None or len(alone.members) > 1 or len(group.members) == 1:
+        if score < threshold:
             continue
-        if score >= settings.threshold and _within_window(group, alone, settings.window_days):
-            group.members.append(story)
-            group.first, group.last = _span(group, alone)
-            del groups[story]
+        for story, other in ((left, right), (right, left)):
+            if story in alone:
+                best = nearest.get(story)
+                if best is None or score > best[0] or (score == best[0] and other < best[1]):
+                    nearest[story] = (score, other)
+    if not nearest:
+        return
+    owner = list(range(len(sizes)))
+    for key, members in enumerate(groups.members):
+        for member in members:
+            owner[member] = key
+    for story, (_, other) in sorted(nearest.items()):
+        target = owner[other]
+        if sizes[story] != 1 or sizes[target] == 1:
+            continue
+        if groups.within_window(target, story):
+            groups.join(target, story)
             owner[story] = target
 
 
-def _span(a: _Group, b: _Group) -> tuple[date | None, date | None]:
-    first = min((d for d in (a.first, b.first) if d), default=None)
-    last = max((d for d in (a.last, b.last) if d), default=None)
-    return first, last
-
-
-def _linkage(a: _Group, b: _Group, cross: float) -> float:
-    return cross / (len(a.members) * len(b.members))
-
-
-def _within_window(a: _Group, b: _Group, window_days: float) -> bool:
-    firsts = [d for d in (a.first, b.first) if d is not None]
-    lasts = [d for d in (a.last, b.last) if d is not None]
-    return not firsts or (max(lasts) - min(firsts)).days <= window_days
-
-
 def _merge(
-    groups: dict[int, _Group],
-    left: int,
-    right: int,
-    heap: list[tuple[float, int, int]],
-    threshold: float,
+    groups: _Groups, keep: int, gone: int, heap: list[tuple[float, int, int]], threshold: float
 ) -> None:
-    keep, gone = min(left, right), max(left, right)
-    kept, removed = groups[keep], groups.pop(gone)
-    kept.members.extend(removed.members)
-    kept.first, kept.last = _span(kept, removed)
-    kept.links.pop(gone, None)
-    for other, total in removed.links.items():
-        if other != keep:
-            kept.links[other] = kept.links.get(other, 0.0) + total
-    for other, total in kept.links.items():
-        neighbour = groups[other]
-        neighbour.links.pop(gone, None)
-        neighbour.links[keep] = total
-        mean = _linkage(kept, neighbour, total)
+    """Merge group `gone` into `keep` and queue the new means that reach the threshold."""
+    links = groups.links
+    kept, removed = links[keep], links[gone]
+    links[gone] = {}
+    groups.join(keep, gone)
+    kept.pop(gone, None)
+    removed.pop(keep, None)
+    if len(removed) > len(kept):
+        kept, removed = removed, kept  # add the fewer links to the more (a + b == b + a)
+        links[keep] = kept
+    get = kept.get
+    for other, total in removed.items():
+        kept[other] = get(other, 0.0) + total
+    size, sizes, push = groups.sizes[keep], groups.sizes, heapq.heappush
+    for other, total in kept.items():
+        neighbour = links[other]
+        neighbour.pop(gone, None)
+        neighbour[keep] = total
+        mean = total / (size * sizes[other])
         if mean >= threshold:
-            heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
+            push(heap, (-mean, keep, other) if keep < other else (-mean, other, keep))
 
 
 def _earliest_key(story: Story) -> tuple[str, str]:
