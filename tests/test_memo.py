@@ -13,7 +13,7 @@ import briefgen.similarity
 from briefgen.build import build
 from briefgen.cache import BuildCache
 from briefgen.cache_data import read_memos
-from briefgen.memo import Memo, Memos
+from briefgen.memo import Memo, Memos, Vocabulary
 from briefgen.records import Record, Story
 from conftest import MakeSite
 
@@ -143,3 +143,67 @@ def test_stories_read_the_same_with_and_without_a_memo(
     assert memoised["cluster"] == []
     assert plain == filling == reused
     assert len(plain[0]) == len(records) == 5
+
+
+def test_a_vocabulary_numbers_strings_alike_from_build_to_build() -> None:
+    memo: Memo[tuple[str, ...]] = Memo()
+    first = Vocabulary(memo)
+    assert [first.numbers[word] for word in ("dam", "spillway", "dam")] == [0, 1, 0]
+    first.keep()
+    second_memo = Memo(memo.kept)
+    second = Vocabulary(second_memo)
+    assert (second.lineage, second.known) == (first.lineage, 2)
+    assert (second.numbers["spillway"], second.numbers["ferry"]) == (1, 2)
+    second.keep()
+    third = Vocabulary(Memo(second_memo.kept))
+    assert third.numbers == {"dam": 0, "spillway": 1, "ferry": 2}
+    # a block lost (a save stopped half way): the numbering starts over, under a new lineage
+    later_blocks = {key: block for key, block in second_memo.kept.items() if "ferry" in block}
+    fourth = Vocabulary(Memo(later_blocks))
+    assert fourth.known == 0 and fourth.lineage not in (first.lineage, "")
+    assert fourth.numbers["ferry"] == 0
+
+
+def five_stories(make_site: MakeSite) -> list[Story]:
+    records = build(make_site(SOURCES)).analysis.loaded.records
+    return [Story(record.id, record) for record in records]
+
+
+def test_readings_whose_numbers_the_saved_vocabulary_lacks_are_read_again(
+    make_site: MakeSite, memoised: dict[str, list[str]]
+) -> None:
+    stories = five_stories(make_site)
+    weights = briefgen.similarity.Weights()
+    plain = briefgen.similarity.profile(stories, weights)
+    memos = Memos()
+    briefgen.similarity.profile(stories, weights, memos)
+    kept = memos.kept()
+    # The readings were saved, the vocabulary they number only in part.
+    [(key, block)] = kept["story-reading-terms"].items()
+    lineage = key.rsplit("-", 2)[0]
+    kept["story-reading-terms"] = {f"{lineage}-0-10": block[:10]}  # type: ignore[index]
+    memoised["cluster"].clear()
+    again = briefgen.similarity.profile(stories, weights, Memos(kept))
+    assert len(memoised["cluster"]) == 5
+    assert again == plain
+
+
+def test_a_vocabulary_of_mostly_gone_terms_is_let_go(
+    make_site: MakeSite, memoised: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(briefgen.similarity, "_VOCABULARY_MIN", 0)
+    stories = five_stories(make_site)
+    weights = briefgen.similarity.Weights()
+    memos = Memos()
+    briefgen.similarity.profile(stories, weights, memos)
+    vocabulary = next(iter(memos.kept()["story-reading-terms"].values()))
+    smallest = min(stories, key=lambda item: len(briefgen.similarity.story_terms(item, weights)))
+    one = Memos(memos.kept())
+    briefgen.similarity.profile([smallest], weights, one)
+    saved = one.kept()
+    used = len(briefgen.similarity.story_terms(smallest, weights))
+    assert len(vocabulary) > 3 * used  # the five stories' terms, most not the first one's
+    assert saved["story-readings"] == saved["story-reading-terms"] == {}
+    kept_all = Memos(memos.kept())
+    briefgen.similarity.profile(stories[:3], weights, kept_all)
+    assert len(kept_all.kept()["story-readings"]) == 3  # fewer gone: kept

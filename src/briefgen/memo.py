@@ -10,7 +10,8 @@ its key's input alone.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import secrets
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
@@ -36,6 +37,14 @@ class Memo(Generic[V]):
     def put(self, key: str, value: V) -> None:
         """Remember a value computed by this build."""
         self.kept[key] = value
+
+    def earlier(self) -> Mapping[str, V]:
+        """Everything the last build kept (for a memo read as a whole, such as `Vocabulary`)."""
+        return self._earlier
+
+    def clear(self) -> None:
+        """Keep nothing of this memo for the next build."""
+        self.kept.clear()
 
 
 def text_key(*parts: str) -> str:
@@ -64,3 +73,83 @@ class Memos:
     def kept(self) -> dict[str, dict[str, object]]:
         """What each memo that was used keeps for the next build."""
         return {name: memo.kept for name, memo in self._tables.items()}
+
+
+class Numbering(dict[str, int]):
+    """Numbers for strings, in order of first use (a missing string gets the next number)."""
+
+    def __missing__(self, text: str) -> int:
+        value = self[text] = len(self)
+        return value
+
+
+_MAX_BLOCKS = 16
+"""A vocabulary saved in more blocks than this is saved again as one."""
+
+
+class Vocabulary:
+    """A `Numbering` kept from build to build in a memo, only ever extended, so that other memos
+    can hold numbers instead of strings (far quicker to read back).
+
+    The memo holds blocks of strings, each under the key `LINEAGE-START-COUNT`; a build that
+    numbers new strings adds a block. A lineage names one numbering: memos whose values hold
+    its numbers put it in their keys, so a new numbering (see `restart`) never meets them.
+    """
+
+    def __init__(self, memo: Memo[tuple[str, ...]]) -> None:
+        self._memo = memo
+        self.lineage, self._blocks = _saved_blocks(memo.earlier())
+        self.numbers = Numbering()
+        for block in self._blocks.values():
+            start = len(self.numbers)
+            self.numbers.update(zip(block, range(start, start + len(block)), strict=True))
+        self.known = len(self.numbers)
+        """How many strings the last build numbered (a memo value needing more is not valid)."""
+        if self.known != sum(map(len, self._blocks.values())):  # a string saved twice: damaged
+            self.restart()
+
+    def restart(self) -> None:
+        """Start a new numbering, with a new lineage: nothing numbered before is valid."""
+        self.lineage, self._blocks = _new_lineage(), {}
+        self.numbers = Numbering()
+        self.known = 0
+
+    def keep(self) -> None:
+        """Keep the numbering for the next build: the saved blocks, and the new strings."""
+        if len(self.numbers) > self.known:
+            added = tuple(self.numbers)[self.known :]
+            self._blocks[f"{self.lineage}-{self.known}-{len(added)}"] = added
+        if len(self._blocks) > _MAX_BLOCKS:
+            self._blocks = {f"{self.lineage}-0-{len(self.numbers)}": tuple(self.numbers)}
+        for key, block in self._blocks.items():
+            self._memo.put(key, block)
+
+
+def _saved_blocks(
+    earlier: Mapping[str, tuple[str, ...]],
+) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """The lineage and blocks (in order) of the saved numbering; a new lineage if none is whole."""
+    lineages: dict[str, list[tuple[int, int, str]]] = {}
+    for key in earlier:
+        lineage, start, count = key.rsplit("-", 2)
+        lineages.setdefault(lineage, []).append((int(start), int(count), key))
+    for lineage, spans in sorted(lineages.items()):
+        spans.sort()
+        if _contiguous((start, count) for start, count, _ in spans):
+            return lineage, {key: earlier[key] for _, _, key in spans}
+    return _new_lineage(), {}
+
+
+def _contiguous(spans: Iterable[tuple[int, int]]) -> bool:
+    end = 0
+    for start, count in spans:
+        if start != end:
+            return False
+        end += count
+    return True
+
+
+def _new_lineage() -> str:
+    # Random, not derived from content: a numbering made again after its memo was lost must not
+    # take the name of the lost one, whose numbers other memos may still hold.
+    return secrets.token_hex(8)

@@ -32,7 +32,7 @@ from operator import add, mul, truediv
 from typing import NamedTuple
 
 from briefgen.dates import find_dates, to_date
-from briefgen.memo import Memo, Memos, text_key
+from briefgen.memo import Memo, Memos, Numbering, Vocabulary, text_key
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import fold, words
 from briefgen.parallel import ordered_map
@@ -158,58 +158,88 @@ def _years_apart(left: frozenset[int], right: frozenset[int]) -> int:
     return min(abs(a - b) for a in left for b in right)
 
 
-class _TermIds(dict[str, int]):
-    """Small integer ids for terms, in order of first use."""
-
-    def __missing__(self, term: str) -> int:
-        value = self[term] = len(self)
-        return value
-
-
 def profile(
     stories: Sequence[Story], weights: Weights, memos: Memos | None = None
 ) -> tuple[list[Vector], list[When]]:
     """Each story's vector and time evidence, its text read once (or not at all where the memo
     holds what the last build read from the very same text)."""
-    memo: Memo[Reading] | None = None
-    if memos is not None and len(stories) >= MEMO_MIN_STORIES:
-        memo = memos.table("story-readings")
-    keys = [_reading_key(story, weights) for story in stories] if memo is not None else []
-    found = _Profiles(len(stories))
+    if memos is None or len(stories) < MEMO_MIN_STORIES:
+        found = _Profiles(len(stories), Numbering())
+        _read_missing(found, list(range(len(stories))), stories, weights, None)
+        return found.vectors(weights), found.times
+    memo: Memo[Reading] = memos.table("story-readings")
+    vocabulary = Vocabulary(memos.table("story-reading-terms"))
+    keys = [_reading_key(story, weights, vocabulary.lineage) for story in stories]
+    readings = [memo.get(key) for key in keys]
+    if any(reading.known > vocabulary.known for reading in readings if reading is not None):
+        # Numbers beyond the saved vocabulary: the memos were saved only in part. Start over.
+        memo.clear()
+        vocabulary.restart()
+        keys = [_reading_key(story, weights, vocabulary.lineage) for story in stories]
+        readings = [None] * len(stories)
+    found = _Profiles(len(stories), vocabulary.numbers)
     missing: list[int] = []
-    for index in range(len(stories)):
-        reading = memo.get(keys[index]) if memo is not None else None
+    for index, reading in enumerate(readings):
         if reading is None:
             missing.append(index)
         else:
             found.add_reading(index, reading)
+    _read_missing(found, missing, stories, weights, (memo, keys))
+    vectors = found.vectors(weights)
+    if len(vocabulary.numbers) > _VOCABULARY_SLACK * found.terms_used + _VOCABULARY_MIN:
+        memo.clear()  # mostly terms of stories long gone: the next build numbers afresh
+    else:
+        vocabulary.keep()
+    return vectors, found.times
+
+
+_VOCABULARY_SLACK = 3
+_VOCABULARY_MIN = 50_000
+"""A kept vocabulary may hold `_VOCABULARY_SLACK` times the terms in use, plus this many."""
+
+
+def _read_missing(
+    found: _Profiles,
+    missing: list[int],
+    stories: Sequence[Story],
+    weights: Weights,
+    memo: tuple[Memo[Reading], list[str]] | None,
+) -> None:
+    """Read the stories not recalled (in worker processes for many), memoising their readings."""
     batches = [missing[first : first + _BATCH] for first in range(0, len(missing), _BATCH)]
-    read = partial(_read_stories, stories=stories, weights=weights, keep=memo is not None)
+    read = partial(_read_stories, stories=stories, weights=weights)
     workers_from = -(-WORKERS_MIN_STORIES // _BATCH)
     done = ordered_map(read, batches, min_items=workers_from, chunk_size=1)
     for indexes, batch in zip(batches, done, strict=True):
         found.add_batch(indexes, batch)
         if memo is not None:
-            for index, reading in zip(indexes, batch.readings, strict=True):
-                memo.put(keys[index], reading)
-    return found.vectors(weights), found.times
+            table, keys = memo
+            for index in indexes:
+                table.put(keys[index], found.reading(index))
 
 
 class _Profiles:
     """Stories' term counts and times as they are read (or recalled), and then their vectors."""
 
-    def __init__(self, size: int) -> None:
-        self.vocabulary = _TermIds()
+    def __init__(self, size: int, vocabulary: Numbering) -> None:
+        self.vocabulary = vocabulary
         self.counted: list[tuple[array[int], array[float]]] = [(array("i"), array("d"))] * size
         self.times: list[When] = [_NO_TIME] * size
+        self.terms_used = 0
+        """How many distinct terms the stories have (known once the vectors are made)."""
 
     def add_reading(self, index: int, reading: Reading) -> None:
         """A story's reading from the memo."""
-        terms = reading.terms.split(_SEPARATOR) if reading.terms else ()
-        counts = array("d")
+        ids, counts = array("i"), array("d")
+        ids.frombytes(reading.terms)
         counts.frombytes(reading.counts)
-        self.counted[index] = (array("i", map(self.vocabulary.__getitem__, terms)), counts)
+        self.counted[index] = (ids, counts)
         self.times[index] = reading.when
+
+    def reading(self, index: int) -> Reading:
+        """A story's reading, for the memo."""
+        ids, counts = self.counted[index]
+        return Reading(ids.tobytes(), counts.tobytes(), self.times[index], max(ids, default=-1) + 1)
 
     def add_batch(self, indexes: list[int], batch: _ReadBatch) -> None:
         """The stories of a batch just read."""
@@ -230,9 +260,12 @@ class _Profiles:
         if len(counted) >= ARRAY_MIN_STORIES:
             from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites)
 
-            strongest = array_weights(counted, weights.background, weights.vector_terms)
+            strongest, self.terms_used = array_weights(
+                counted, weights.background, weights.vector_terms
+            )
             return [Vector(*pair) for pair in strongest]
         frequency = Counter(chain.from_iterable(ids for ids, _ in counted))
+        self.terms_used = len(frequency)
         total = len(counted) + weights.background
         idf = [0.0] * len(self.vocabulary)
         for term, count in frequency.items():
@@ -243,22 +276,26 @@ class _Profiles:
 class Reading(NamedTuple):
     """What clustering reads from one story's text, as the memo keeps it."""
 
-    terms: str
-    """The story's terms in order of first use, one string (joined by `_SEPARATOR`)."""
+    terms: bytes
+    """The story's terms in order of first use, as numbers of the site's `Vocabulary` (ints)."""
     counts: bytes
     """The weighted count of each term (doubles)."""
     when: When
     """The story's time evidence."""
+    known: int
+    """The vocabulary size the numbers need (one more than the highest)."""
 
 
 _NO_TIME = When(None, frozenset())
 
 
-def _reading_key(story: Story, weights: Weights) -> str:
-    """A digest of all that `story_terms` and `story_time` read."""
+def _reading_key(story: Story, weights: Weights, lineage: str) -> str:
+    """A digest of all that `story_terms` and `story_time` read, and of the vocabulary's lineage
+    (the numbers of the story's terms are that vocabulary's)."""
     record = story.record
     title = "" if record.title_from_body else record.title
-    return text_key(repr(weights), title, record.published or "", " ".join(record.paragraphs))
+    text = " ".join(record.paragraphs)
+    return text_key(lineage, repr(weights), title, record.published or "", text)
 
 
 class _ReadBatch(NamedTuple):
@@ -274,18 +311,14 @@ class _ReadBatch(NamedTuple):
     """How many terms each story has."""
     times: list[When]
     """Each story's time evidence."""
-    readings: list[Reading]
-    """Each story's reading for the memo (none where there is no memo)."""
 
 
-def _read_stories(
-    batch: list[int], stories: Sequence[Story], weights: Weights, keep: bool
-) -> _ReadBatch:
+def _read_stories(batch: list[int], stories: Sequence[Story], weights: Weights) -> _ReadBatch:
     """The terms and times of a batch of stories (a pure function of the batch: run in
-    workers), and with `keep` their readings for the memo."""
-    local = _TermIds()
+    workers)."""
+    local = Numbering()
     ids, counts, lengths = array("i"), array("d"), array("i")
-    times, readings = [], []
+    times = []
     for index in batch:
         terms = story_terms(stories[index], weights)
         when = story_time(stories[index], terms)
@@ -293,11 +326,8 @@ def _read_stories(
         ids.extend(map(local.__getitem__, terms))
         counts.extend(terms.values())
         lengths.append(len(terms))
-        if keep:
-            joined = _SEPARATOR.join(terms)
-            readings.append(Reading(joined, array("d", terms.values()).tobytes(), when))
     # A term never holds a line break (words are `\\w+`, names have their spaces folded to one).
-    return _ReadBatch(_SEPARATOR.join(local), ids, counts, lengths, times, readings)
+    return _ReadBatch(_SEPARATOR.join(local), ids, counts, lengths, times)
 
 
 def _vector(ids: array[int], counts: array[float], idf: list[float], size: int) -> Vector:

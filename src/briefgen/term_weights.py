@@ -32,8 +32,9 @@ _WORKERS_MIN_CHUNKS = 4
 
 def array_weights(
     counted: list[tuple[array[int], array[float]]], background: float, size: int
-) -> list[tuple[array[int], array[float]]]:
-    """Each story's strongest `size` term ids and unit-length weights, strongest first.
+) -> tuple[list[tuple[array[int], array[float]]], int]:
+    """Each story's strongest `size` term ids and unit-length weights, strongest first; and how
+    many distinct terms the stories have.
 
     `counted` (each story's term ids and counts) is emptied as it is read: with the vectors it
     would be the stage's biggest memory.
@@ -62,7 +63,7 @@ def array_weights(
         weighted = (np.log(counts) + 1.0) * idf[ids]
         rows = np.repeat(np.arange(last - first, dtype=np.int16), lengths[first:last])
         result.extend(_strongest(rows, ids, weighted, size))
-    return result
+    return result, int(np.count_nonzero(frequency))
 
 
 def _strongest(
