@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 
 _CHUNK_ENTRIES = 1_000_000
 """Term entries sorted at once: bounds the memory of the sort whatever the corpus size."""
-_RADIX_ROWS = 2**15
+_WIDTH = 64
+"""Stories are sorted in tables of rows this many terms wide (or a multiple: see `_strongest`)."""
 _CHUNK_PAIRS = 100_000
 """Pairs whose cosines are computed at once (by one worker, where there are several chunks)."""
 _WORKERS_MIN_CHUNKS = 4
 """From this many chunks on, they are scored in worker processes (see `parallel`)."""
-"""Stories per chunk at most, so that their numbers sort as 16-bit keys (numpy's radix sort)."""
 
 
 def array_weights(
@@ -46,7 +46,7 @@ def array_weights(
     bounds = [0]  # chunks of stories with about `_CHUNK_ENTRIES` terms
     while bounds[-1] < len(counted):
         end = int(np.searchsorted(starts, starts[bounds[-1]] + _CHUNK_ENTRIES, side="right")) - 1
-        bounds.append(min(max(end, bounds[-1] + 1), len(counted), bounds[-1] + _RADIX_ROWS))
+        bounds.append(min(max(end, bounds[-1] + 1), len(counted)))
     frequency = np.zeros(0, np.int64)
     for first, last in pairwise(bounds):
         ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in counted[first:last]), np.intc)
@@ -61,39 +61,69 @@ def array_weights(
         ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in chunk), np.intc)
         counts = np.frombuffer(b"".join(counts.tobytes() for _, counts in chunk), np.float64)
         weighted = (np.log(counts) + 1.0) * idf[ids]
-        rows = np.repeat(np.arange(last - first, dtype=np.int16), lengths[first:last])
-        result.extend(_strongest(rows, ids, weighted, size))
+        result.extend(_strongest(ids, weighted, lengths[first:last], size))
     return result, int(np.count_nonzero(frequency))
 
 
 def _strongest(
-    rows: npt.NDArray[np.int16],
     ids: npt.NDArray[np.intc],
     weighted: npt.NDArray[np.float64],
+    lengths: npt.NDArray[np.int64],
     size: int,
 ) -> list[tuple[array[int], array[float]]]:
-    """The strongest `size` terms of each of some stories (`rows` numbers them from 0)."""
+    """The strongest `size` terms of each of some stories (`lengths`: each one's term count).
+
+    Each story's terms are sorted on their own, stories of about the same length at once, as
+    rows of a table padded to a multiple of `_WIDTH` (sorting short rows is far quicker than
+    sorting all terms by story and weight)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
-    stories = int(rows[-1]) + 1 if len(rows) else 0
-    # Stable sorts, strongest first, then by story: equal weights keep the story's term order.
-    by_weight = np.argsort(-weighted, kind="stable")
-    order = by_weight[np.argsort(rows[by_weight], kind="stable")]
-    lengths = np.bincount(rows, minlength=stories)
-    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    kept = order[np.arange(len(order)) - np.repeat(first, lengths) < size]
-    kept_rows, kept_weights = rows[kept], weighted[kept]
-    norms = np.sqrt(np.bincount(kept_rows, weights=kept_weights * kept_weights, minlength=stories))
-    unit = kept_weights / np.where(norms > 0, norms, 1.0)[kept_rows]
-    bounds = np.concatenate(([0], np.cumsum(np.minimum(lengths, size)))).tolist()
-    term_bytes, weight_bytes = ids[kept].tobytes(), unit.tobytes()
-    result = []
-    for start, stop in pairwise(bounds):
-        terms, weights = array("i"), array("d")
-        terms.frombytes(term_bytes[start * terms.itemsize : stop * terms.itemsize])
-        weights.frombytes(weight_bytes[start * weights.itemsize : stop * weights.itemsize])
-        result.append((terms, weights))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    widths = -(-np.maximum(lengths, 1) // _WIDTH) * _WIDTH
+    result: list[tuple[array[int], array[float]]] = [(array("i"), array("d"))] * len(lengths)
+    for width in np.unique(widths).tolist():
+        stories = np.flatnonzero(widths == width)
+        per_sort = max(1, _CHUNK_ENTRIES // width)
+        for first in range(0, len(stories), per_sort):
+            chosen = stories[first : first + per_sort]
+            kept, kept_lengths = _sorted_rows(
+                weighted, starts[chosen], lengths[chosen], width, size
+            )
+            rows = np.repeat(np.arange(len(chosen)), kept_lengths)
+            strongest = weighted[kept]
+            # Sums of squares in order, strongest first (bincount adds in order).
+            norms = np.sqrt(np.bincount(rows, weights=strongest * strongest, minlength=len(chosen)))
+            unit = strongest / np.where(norms > 0, norms, 1.0)[rows]
+            bounds = np.concatenate(([0], np.cumsum(kept_lengths))).tolist()
+            term_bytes, weight_bytes = ids[kept].tobytes(), unit.tobytes()
+            for story, start, stop in zip(chosen.tolist(), bounds, bounds[1:], strict=False):
+                terms, weights = array("i"), array("d")
+                terms.frombytes(term_bytes[start * terms.itemsize : stop * terms.itemsize])
+                weights.frombytes(weight_bytes[start * weights.itemsize : stop * weights.itemsize])
+                result[story] = (terms, weights)
     return result
+
+
+def _sorted_rows(
+    weighted: npt.NDArray[np.float64],
+    starts: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    width: int,
+    size: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The entries of some stories (each at most `width` long), each story's strongest `size`
+    first (a stable sort: equal weights keep the story's term order); and how many each keeps."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    table = np.full((len(starts), width), np.inf)
+    rows = np.repeat(np.arange(len(starts)), lengths)
+    columns = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    entries = np.repeat(starts, lengths) + columns
+    table[rows, columns] = -weighted[entries]  # padding (infinity) sorts last
+    order = np.argsort(table, axis=1, kind="stable")[:, :size]
+    kept_lengths = np.minimum(lengths, size)
+    kept = np.arange(order.shape[1]) < kept_lengths[:, None]
+    return (starts[:, None] + order)[kept], kept_lengths
 
 
 def array_cosines(
