@@ -28,6 +28,10 @@ def story(title: str, outlet: str, day: int, body: str) -> str:
     return f"---\ntitle: {title}\noutlet: {outlet}\ndate: 2026-04-{day:02d}\n---\n{body}\n"
 
 
+BODY_OF_DAM = (
+    "The Kessel dam opened a second spillway on Friday, engineers said.\n\n"
+    "The spillway can release 900 cubic metres of water a second during floods.\n"
+)
 SOURCES: dict[str, str | bytes] = {
     "dam.md": story(
         "Valley dam opens its new spillway",
@@ -146,6 +150,22 @@ def test_cached_builds_write_byte_identical_sites(make_site: MakeSite, tmp_path:
     pages = [page.read_text() for page in config.output_dir.glob("stories/*.html")]
     assert any("45,000 euros" in page for page in pages)
     assert not any("40,000 euros" in page for page in pages)
+
+
+def test_metadata_a_copy_lends_its_story_reaches_the_rebuilt_pages(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    config = make_site({**SOURCES, "dam-copy.md": "---\nlayout: post\n---\n" + BODY_OF_DAM})
+    build(config, cache=BuildCache(config.cache_dir))
+    copy = config.sources_dir / "dam-copy.md"
+    copy.write_text("---\nlayout: post\nurl: https://example.org/kessel-dam\n---\n" + BODY_OF_DAM)
+    build(config, cache=BuildCache(config.cache_dir))
+    fresh = replace(config, output=str(tmp_path / "fresh"))
+    build(fresh)
+    assert same_tree(config.output_dir, fresh.output_dir)
+    dam_pages = [p for p in config.output_dir.glob("stories/*.html") if "Kessel" in p.read_text()]
+    assert len(dam_pages) == 1
+    assert 'href="https://example.org/kessel-dam"' in dam_pages[0].read_text()
 
 
 def test_an_unchanged_rebuild_reuses_the_output_until_it_is_touched(make_site: MakeSite) -> None:

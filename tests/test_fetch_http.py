@@ -115,9 +115,10 @@ def test_a_slow_server_is_given_up_after_the_timeout(server: LocalServer) -> Non
 
 
 def test_requests_to_one_host_are_limited(server: LocalServer) -> None:
+    # Long enough that a second request is surely in flight on a loaded machine (0.15 s was not).
     for number in range(6):
-        server.routes[f"/p{number}"] = Answer(body=b"ok", delay=0.15)
-    client = Client(SETTINGS)
+        server.routes[f"/p{number}"] = Answer(body=b"ok", delay=0.4)
+    client = Client(replace(SETTINGS, timeout=5.0))
     with ThreadPoolExecutor(max_workers=6) as pool:
         bodies = list(pool.map(lambda n: client.get(server.url(f"/p{n}")).body, range(6)))
     assert bodies == [b"ok"] * 6

@@ -105,6 +105,7 @@ class BuildCache:
         self._scan: _Scan | None = None
         self._extra_keys: list[str] = []
         self._key_of: dict[int, str] = {}  # id() of a loaded record -> its key
+        self._key_by_path: dict[str, str | None] = {}  # None: more than one record has the path
         self._output_scan: tuple[Path, Manifest] | None = None
         self._old_memos: dict[str, dict[str, object]] = {}
         self._memos: Memos | None = None  # read on first use
@@ -146,7 +147,7 @@ class BuildCache:
         parsed = load_files([Path(path) for path in misses], sources_dir, max_bytes)
         records: list[Record] = []
         diagnostics: list[Diagnostic] = []
-        self._key_of = {}
+        self._key_of, self._key_by_path = {}, {}
         for done, (path, name, key) in enumerate(scan.files, start=1):
             loaded = scan.uncached[path] if key is None else old.get(key) or next(parsed)
             if key is not None and key not in old and _file_key(path, name) != key:
@@ -158,7 +159,7 @@ class BuildCache:
             if record is not None:
                 records.append(record)
                 diagnostics.extend(record.warnings)
-                self._key_of[id(record)] = key or _loaded_key(loaded)
+                self._remember_key(record, key or _loaded_key(loaded))
             progress("load", done, len(scan.files))
         if self._data.records.keys() != old.keys():
             self._data_changed = True  # files were added, changed or removed: keep the live ones
@@ -168,7 +169,12 @@ class BuildCache:
         """Count records loaded elsewhere (not parsed through the cache) in the analysis key."""
         for record in records:
             self._extra_keys.append(digest(repr(record)))
-            self._key_of[id(record)] = self._extra_keys[-1]
+            self._remember_key(record, self._extra_keys[-1])
+
+    def _remember_key(self, record: Record, key: str) -> None:
+        self._key_of[id(record)] = key
+        known = self._key_by_path.get(record.path, key)
+        self._key_by_path[record.path] = key if known == key else None
 
     def analysis_key(self, config: Config) -> str:
         """The key of the analysis of the sources just scanned under this configuration."""
@@ -212,9 +218,14 @@ class BuildCache:
         parts = [event.id, event.slug]
         for story in event.stories:
             for record in (story.record, *story.copies):
-                # A record the cache did not load (dedupe completes a merged story's records
-                # from its copies) is keyed by its whole content.
-                key = self._key_of.get(id(record)) or digest(repr(record))
+                # Dedupe completes a merged story's records from its copies: such a record is
+                # a function of the story's loaded records, all keyed here, so its loaded one's
+                # key stands for it (and where there is none, its whole content).
+                key = (
+                    self._key_of.get(id(record))
+                    or self._key_by_path.get(record.path)
+                    or digest(repr(record))
+                )
                 parts += [story.id, key]
         return digest(*parts)
 
