@@ -297,10 +297,9 @@ class PeopleIndex:
         """Words the texts write in lower case (so a capitalised one opens a sentence)."""
         full: dict[str, dict[str, int]] = {}
         self._person_words_of: dict[str, tuple[str, bool]] = {}
-        self._runs = {text: sentence.runs for text, sentence in distinct.items()}
         # each distinct run once, with how often it is written (a run written both opening a
         # sentence and not is read twice: the counts add up the same)
-        written = Counter(chain.from_iterable(self._runs.values()))
+        written = Counter(chain.from_iterable(sentence.runs for sentence in distinct.values()))
         for (run, _, speaking, _), count in written.items():
             # a person is named after a post or before a verb of saying: a run with neither
             # names nobody, and its words need not be read (most runs)
@@ -336,11 +335,6 @@ class PeopleIndex:
             found = filter(None, map(self._names.get, _keys_last_first(run)))
             resolved = self._resolved[run] = next(found, None)
             return resolved
-
-    def runs(self, text: str) -> tuple[NameRun, ...]:
-        """The capitalised runs of one of the indexed texts (or of any other text)."""
-        found = self._runs.get(text)
-        return found if found is not None else read_runs(text)
 
     def first_person(self, text: str) -> str | None:
         """The first known person a text names."""
