@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 from itertools import chain
+from operator import attrgetter
 
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
@@ -35,6 +36,7 @@ HEADLINE_WORDS = 14
 """A headline taken from a lead sentence is cut at a phrase boundary near this many words."""
 PARALLEL_MIN_EVENTS = 200
 """Sites with this many events are briefed in worker processes (fewer: forking costs more)."""
+_terms = attrgetter("terms")
 _BREADCRUMB = re.compile(r"\s(?:>|»|›|/)\s")
 _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because|following|despite)\s")
 
@@ -94,7 +96,8 @@ def headline(event: Event, passages: list[Passage]) -> str:
     terms_of = {story.id: title_terms(story.record.title) for story in titled}
     headlines_using = Counter(chain.from_iterable(terms_of.values()))
     in_titles = frozenset(headlines_using)
-    body_terms = Counter(chain.from_iterable(p.terms & in_titles for p in passages))
+    # C-level maps: an event has hundreds of sentences
+    body_terms = Counter(chain.from_iterable(map(in_titles.intersection, map(_terms, passages))))
 
     def representativeness(story: Story) -> tuple[float, float, str]:
         terms = terms_of[story.id]

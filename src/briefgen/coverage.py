@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import compress
+from itertools import compress, groupby
+from operator import attrgetter
 
 from briefgen.passages import EventTerms, Passage, event_terms, outlet_name
 from briefgen.records import Coverage, Event
 
+_story_id = attrgetter("story.id")
 ONLY_HERE_MAX = 3
 """Sentences listed per outlet as reported by it alone."""
 MIN_NEW_TERMS = 3
@@ -26,8 +28,8 @@ def coverage(
     already.
     """
     by_story: dict[str, list[Passage]] = {story.id: [] for story in event.stories}
-    for passage in passages:
-        by_story[passage.story.id].append(passage)
+    for story_id, sentences in groupby(passages, key=_story_id):  # passages come story by story
+        by_story[story_id].extend(sentences)
     only_one: frozenset[str] = frozenset()
     if len(event.stories) > 1:
         stories_using = (terms if terms is not None else event_terms(passages)).stories_using

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from itertools import chain, compress, repeat
-from operator import sub
+from itertools import chain, compress, groupby, repeat
+from operator import attrgetter, sub
 
 from briefgen.passages import (
     READ_CACHE,
@@ -55,6 +55,8 @@ PERSONAL_VOICE = 0.6
 """Score kept by a question or a sentence in the first or second person (opinion, not report)."""
 _QUOTE_MARKS = ('"', "“", "”")
 _PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
+_story_id = attrgetter("story.id")
+_terms = attrgetter("terms")
 __all__ = ["SUMMARY_MAX", "SUMMARY_MIN", "is_whole_sentence", "summarize"]
 
 
@@ -125,7 +127,7 @@ class SupportIndex:
         self._postings: dict[str, list[int]] = {}
         self._similar_to: dict[frozenset[str], list[tuple[float, Passage]]] = {}
         # sentences of one story support nothing: an event of one story needs no index
-        self._one_story = len({p.story.id for p in passages}) < 2
+        self._one_story = len(set(map(_story_id, passages))) < 2
 
     def add_terms(self, terms: frozenset[str]) -> None:
         """Index the sentences holding these terms (only the terms asked about are indexed)."""
@@ -137,8 +139,8 @@ class SupportIndex:
         postings = self._postings
         for term in missing:
             postings[term] = []
-        for index, passage in enumerate(self._passages):
-            for term in passage.terms & missing:
+        for index, found in enumerate(map(missing.intersection, map(_terms, self._passages))):
+            for term in found:
                 postings[term].append(index)
 
     def supporters(self, passage: Passage) -> list[Passage]:
@@ -198,7 +200,8 @@ def _term_gains(passages: list[Passage], terms: EventTerms) -> dict[str, int]:
     if len(terms.by_story) < 2:
         return {}
     stories_using = terms.stories_using.copy()
-    for story in {p.story.id: p.story for p in passages}.values():
+    stories = {story_id: next(group).story for story_id, group in groupby(passages, _story_id)}
+    for story in stories.values():
         if not story.record.title_from_body:
             stories_using.update(title_terms(story.record.title) - terms.by_story[story.id])
     # count * count - 1 by C-level maps (an event has thousands of terms); whole numbers, so
@@ -287,7 +290,7 @@ def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
 
 
 def _story_ids(passages: list[Passage]) -> list[str]:
-    return list(dict.fromkeys(p.story.id for p in passages))
+    return list(dict.fromkeys(map(_story_id, passages)))
 
 
 def _summary_sentence(passage: Passage, support: list[Passage]) -> SummarySentence:
