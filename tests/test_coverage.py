@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefgen.coverage import coverage
-from briefgen.passages import content_terms, story_terms
+from briefgen.passages import content_terms, event_terms, story_terms
 from events import event_of, passages_of
 
 EVENT = event_of(
@@ -35,10 +35,14 @@ def test_each_story_is_listed_with_what_only_it_reports() -> None:
     )
 
 
-def test_story_terms_are_each_storys_body_words_read_once() -> None:
+def test_story_terms_are_each_storys_body_words_and_how_many_stories_use_each() -> None:
     terms = story_terms(passages_of(EVENT))
     assert list(terms) == [story.id for story in EVENT.stories]
     for story in EVENT.stories:
         said = " ".join(story.record.paragraphs)
         assert terms[story.id] == content_terms(said)
-    assert coverage(EVENT, passages_of(EVENT), terms) == coverage(EVENT, passages_of(EVENT))
+    vocabulary = event_terms(passages_of(EVENT))
+    assert vocabulary.by_story == terms
+    assert vocabulary.stories_using["flood"] == 2
+    assert vocabulary.stories_using["insurer"] == 1
+    assert coverage(EVENT, passages_of(EVENT), vocabulary) == coverage(EVENT, passages_of(EVENT))

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 from itertools import chain
+from operator import attrgetter
 
 from briefgen.coverage import coverage
 from briefgen.disagreements import disagreements
@@ -19,10 +20,10 @@ from briefgen.parallel import ordered_map
 from briefgen.passages import (
     MATCH_PER_STORY,
     Passage,
-    content_terms,
     event_passages,
+    event_terms,
     story_outlets,
-    story_terms,
+    title_terms,
 )
 from briefgen.people import PeopleIndex
 from briefgen.quotes import quotes
@@ -35,6 +36,7 @@ HEADLINE_WORDS = 14
 """A headline taken from a lead sentence is cut at a phrase boundary near this many words."""
 PARALLEL_MIN_EVENTS = 200
 """Sites with this many events are briefed in worker processes (fewer: forking costs more)."""
+_terms = attrgetter("terms")
 _BREADCRUMB = re.compile(r"\s(?:>|»|›|/)\s")
 _PHRASE_BREAK = re.compile(r"[,;:—–]\s|\s(?:after|as|amid|while|when|because|following|despite)\s")
 
@@ -64,14 +66,14 @@ def brief(event: Event) -> Brief:
     matched = [p for p in passages if p.position < MATCH_PER_STORY]
     dated = dated_passages(event, matched)
     dates = sorted(story.record.published for story in event.stories if story.record.published)
-    body_terms = story_terms(passages)
+    terms = event_terms(passages)
     return Brief(
         event=event,
         headline=headline(event, passages),
-        summary=summarize(passages, _dates_given(dated), body_terms),
+        summary=summarize(passages, _dates_given(dated), terms),
         quotes=quotes(matched, people),
         timeline=timeline(dated),
-        coverage=coverage(event, passages, body_terms),
+        coverage=coverage(event, passages, terms),
         disagreements=disagreements(dated, matched),
         entities=entities(passages, people),
         reactions=reactions(event),
@@ -91,13 +93,14 @@ def headline(event: Event, passages: list[Passage]) -> str:
         return shorten_lead(_lead_sentence(event.stories[0]) or event.stories[0].record.title)
     if len(titled) == 1:
         return titled[0].record.title
-    title_terms = {story.id: content_terms(story.record.title) for story in titled}
-    headlines_using = Counter(chain.from_iterable(title_terms.values()))
+    terms_of = {story.id: title_terms(story.record.title) for story in titled}
+    headlines_using = Counter(chain.from_iterable(terms_of.values()))
     in_titles = frozenset(headlines_using)
-    body_terms = Counter(chain.from_iterable(p.terms & in_titles for p in passages))
+    # C-level maps: an event has hundreds of sentences
+    body_terms = Counter(chain.from_iterable(map(in_titles.intersection, map(_terms, passages))))
 
     def representativeness(story: Story) -> tuple[float, float, str]:
-        terms = title_terms[story.id]
+        terms = terms_of[story.id]
         shared = sum(headlines_using[term] - 1 for term in terms) / math.sqrt(len(terms) or 1)
         central = sum(body_terms[term] for term in terms) / (len(terms) or 1)
         return (shared, central, story.id)

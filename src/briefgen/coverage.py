@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from itertools import chain, compress
+from itertools import compress, groupby
+from operator import attrgetter
 
-from briefgen.passages import Passage, outlet_name, story_terms
+from briefgen.passages import EventTerms, Passage, event_terms, outlet_name
 from briefgen.records import Coverage, Event
 
+_story_id = attrgetter("story.id")
 ONLY_HERE_MAX = 3
 """Sentences listed per outlet as reported by it alone."""
 MIN_NEW_TERMS = 3
@@ -20,20 +20,19 @@ NEW_SHARE = 0.5
 def coverage(
     event: Event,
     passages: list[Passage],
-    body_terms: Mapping[str, frozenset[str]] | None = None,
+    terms: EventTerms | None = None,
 ) -> tuple[Coverage, ...]:
     """One entry per story, earliest first, with the sentences no other story matches.
 
-    `body_terms`: each story's body terms (`briefgen.passages.story_terms`), where the caller
-    has them already.
+    `terms`: the event's vocabulary (`briefgen.passages.event_terms`), where the caller has it
+    already.
     """
     by_story: dict[str, list[Passage]] = {story.id: [] for story in event.stories}
-    for passage in passages:
-        by_story[passage.story.id].append(passage)
+    for story_id, sentences in groupby(passages, key=_story_id):  # passages come story by story
+        by_story[story_id].extend(sentences)
     only_one: frozenset[str] = frozenset()
     if len(event.stories) > 1:
-        terms = story_terms(passages) if body_terms is None else body_terms
-        stories_using = Counter(chain.from_iterable(terms.values()))
+        stories_using = (terms if terms is not None else event_terms(passages)).stories_using
         only_one = frozenset(compress(stories_using, map((1).__eq__, stories_using.values())))
     return tuple(
         Coverage(

@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, compress
+from itertools import chain, compress, groupby
+from operator import attrgetter
 
 from briefgen.passages import READ_CACHE, Passage, stem, word_term
 from briefgen.records import Claim, Disagreement, SourceRef
@@ -75,6 +76,9 @@ _DATE_WORDS = frozenset(
 _COUNT = re.compile(r"\b(?P<number>\d[\d,.]*)\s+(?P<noun>[A-Za-z][a-z\-]+)")
 _WORD = re.compile(r"\w+")
 _NUMBER_WORDS = re.compile(r"^(?:19|20)\d\d$")
+_may_date = attrgetter("may_date")
+_passage = attrgetter("passage")
+_story_id = attrgetter("story.id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,7 @@ class _Value:
 
 def disagreements(dated: list[DatedPassage], passages: list[Passage]) -> tuple[Disagreement, ...]:
     """Facts on which the event's outlets give different values, each value with its outlets."""
-    sources = _sources(chain((d.passage for d in dated), passages))
+    sources = _sources(chain(map(_passage, dated), passages))
     dates = [_Value(d.value.isoformat(), d.passage, d.passage.terms - _DATE_WORDS) for d in dated]
     found = [_disagreement(group, "date") for group in _conflicts(dates, sources)]
     for noun, values in _counts(passages).items():
@@ -193,9 +197,9 @@ _Source = tuple[str, frozenset[str]]
 def _sources(passages: Iterable[Passage]) -> dict[str, _Source]:
     """Each story's source, by story id (`Story.outlets` is computed anew at each reading)."""
     found: dict[str, _Source] = {}
-    for passage in passages:
-        if passage.story.id not in found:
-            found[passage.story.id] = (passage.story.id, frozenset(passage.story.outlets))
+    for story_id, sentences in groupby(passages, key=_story_id):  # a story's come together
+        if story_id not in found:
+            found[story_id] = (story_id, frozenset(next(sentences).story.outlets))
     return found
 
 
@@ -242,9 +246,7 @@ def _surface(term: str, text: str) -> str:
 
 def _counts(passages: list[Passage]) -> dict[str, list[_Value]]:
     found: dict[str, list[_Value]] = {}
-    for passage in passages:
-        if not passage.may_date:  # no digit: no count (and most sentences have none)
-            continue
+    for passage in filter(_may_date, passages):  # no digit: no count (most sentences have none)
         for number, noun in count_mentions(passage.text):
             found.setdefault(noun, []).append(_Value(number, passage, passage.terms - {noun}))
     return found

@@ -33,60 +33,56 @@ _runs = attrgetter("runs")
 class _Tally:
     spellings: dict[str, int]
     """How often each spelling is written (plain dicts: a Counter each costs far more)."""
-    kinds: dict[str, int]
-    """How often the name is read as each kind."""
-
-    def add(self, spelling: str, kind: str, count: int) -> None:
-        self.spellings[spelling] = self.spellings.get(spelling, 0) + count
-        self.kinds[kind] = self.kinds.get(kind, 0) + count
+    kinds: set[str]
+    """The kinds the name is read as."""
 
     def absorb(self, other: _Tally) -> None:
         for spelling, count in other.spellings.items():
             self.spellings[spelling] = self.spellings.get(spelling, 0) + count
-        for kind, count in other.kinds.items():
-            self.kinds[kind] = self.kinds.get(kind, 0) + count
+        self.kinds |= other.kinds
 
 
 def entities(passages: list[Passage], people: PeopleIndex) -> tuple[Entity, ...]:
     """The event's most named people, organisations and places."""
-    tallies: dict[str, _Tally] = {}
-    full_name = people.full_name
-    for (named, after_place_word), count in _names_written(passages, people.lowercase).items():
-        person = full_name(named)
-        if person:
-            key, kind = name_key(person), "person"
-        else:
-            key, kind = _key(named), _kind(named, after_place_word)
-        tally = tallies.get(key)
-        if tally is None:
-            tally = tallies[key] = _Tally({}, {})
-        tally.add(named if person is None or " " in named else person, kind, count)
-    merged = _merge_acronyms(tallies)
+    merged = _merge_acronyms(_tallies(passages, people))
     found = [_entity(tally) for tally in _most_named(list(merged.values()))]
     found.sort(key=lambda e: (-e.mentions, e.name))
     return tuple(found[:ENTITIES_MAX])
 
 
-def _names_written(
-    passages: list[Passage], lowercase: frozenset[str]
-) -> dict[tuple[str, bool], int]:
-    """How often each name is written, and whether after a place word, in first-seen order
-    (which the acronym merge depends on).
+def _tallies(passages: list[Passage], people: PeopleIndex) -> dict[str, _Tally]:
+    """Each thing named, by its matching form: how often each spelling is written and what
+    kinds it is read as, in first-seen order (which the acronym merge depends on).
 
     The same runs recur all through an event, written in many ways that name one thing (opening
-    a sentence or not, before a verb of saying or not): each distinct run is read once.
+    a sentence or not, before a verb of saying or not): each distinct run is read once, in one
+    loop (an event has hundreds of runs).
     """
     written = Counter(chain.from_iterable(map(_runs, passages)))
+    lowercase = people.lowercase
+    full_name = people.full_name
     names: dict[tuple[str, bool], str | None] = {}
-    counts: dict[tuple[str, bool], int] = {}
+    tallies: dict[str, _Tally] = {}
     for (text, opening, _, after_place_word), count in written.items():
         named = names.get((text, opening), "")
         if named == "":  # not read yet ("" is no name: a name has a word)
             named = names[text, opening] = _name(text, opening, lowercase)
-        if named is not None:
-            key = (named, after_place_word)
-            counts[key] = counts.get(key, 0) + count
-    return counts
+        if named is None:
+            continue
+        person = full_name(named)
+        if person:
+            key, kind = name_key(person), "person"
+            spelling = named if " " in named else person
+        else:
+            key, kind = _key_and_kind(named, after_place_word)
+            spelling = named
+        tally = tallies.get(key)
+        if tally is None:
+            tallies[key] = _Tally({spelling: count}, {kind})
+        else:
+            tally.spellings[spelling] = tally.spellings.get(spelling, 0) + count
+            tally.kinds.add(kind)
+    return tallies
 
 
 def _most_named(tallies: list[_Tally]) -> list[_Tally]:
@@ -166,20 +162,13 @@ def _has_person_post(tokens: list[str]) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _key(name: str) -> str:
-    return " ".join(words(name.replace(".", "")))
-
-
-def _kind(name: str, after_place_word: bool) -> str:
-    """What a name (not a known person's) names: from its words, else from the word before it."""
-    if _names_organisation(name):
-        return "organisation"
-    return "place" if after_place_word else "other"
-
-
-@lru_cache(maxsize=65536)
-def _names_organisation(name: str) -> bool:
-    return any(word in ORGANISATION_WORDS for word in words(name))
+def _key_and_kind(name: str, after_place_word: bool) -> tuple[str, str]:
+    """The matching form of a name (not a known person's), and what it names: from its words,
+    else from the word before it (cached: names recur across events)."""
+    key = " ".join(words(name.replace(".", "")))
+    if any(word in ORGANISATION_WORDS for word in words(name)):
+        return key, "organisation"
+    return key, "place" if after_place_word else "other"
 
 
 def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
@@ -199,7 +188,7 @@ def _merge_acronyms(tallies: dict[str, _Tally]) -> dict[str, _Tally]:
 def _entity(tally: _Tally) -> Entity:
     spellings = sorted(tally.spellings, key=lambda s: (-tally.spellings[s], -len(s), s))
     kind = next(
-        (k for k in ("person", "organisation", "place") if tally.kinds.get(k)),
+        (k for k in ("person", "organisation", "place") if k in tally.kinds),
         "other",
     )
     return Entity(

@@ -10,8 +10,9 @@ distinct text (a bounded cache): wire copy and stock phrases recur across storie
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -121,6 +122,21 @@ def story_terms(passages: list[Passage]) -> dict[str, frozenset[str]]:
     }
 
 
+class EventTerms(NamedTuple):
+    """An event's vocabulary by story, read once per event for the summary and the coverage."""
+
+    by_story: dict[str, frozenset[str]]
+    """Each story's body terms, in story order (see `story_terms`)."""
+    stories_using: Counter[str]
+    """Per term, how many stories' bodies use it."""
+
+
+def event_terms(passages: list[Passage]) -> EventTerms:
+    """Each story's body terms and the number of stories using each term."""
+    by_story = story_terms(passages)
+    return EventTerms(by_story, Counter(chain.from_iterable(by_story.values())))
+
+
 @lru_cache(maxsize=PARAGRAPH_CACHE)
 def read_paragraph(paragraph: str) -> tuple[tuple[str, Reading], ...]:
     """A paragraph's sentences, each with its reading."""
@@ -166,6 +182,12 @@ def _ends_sentence(text: str) -> bool:
 def content_terms(text: str) -> frozenset[str]:
     """The topic-bearing words of a text: folded, without function words, lightly stemmed."""
     return frozenset(map(_term, WORD.findall(text.casefold()))) - _NOT_A_TERM
+
+
+@lru_cache(maxsize=READ_CACHE)
+def title_terms(title: str) -> frozenset[str]:
+    """`content_terms` of a headline (cached: the headline and the summary both read it)."""
+    return content_terms(title)
 
 
 def _written_terms(tokens: list[str]) -> frozenset[str]:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple, Protocol
 
 from briefgen.normalize import fold
@@ -114,6 +115,8 @@ _ORGANISATION_WORDS = """department ministry agency army navy force forces comma
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 """Words that make a capitalised run an organisation's name."""
 _INITIALS = re.compile(r"(?:^|-)(?:\w\.)+$")
+_text = attrgetter("text")
+_lower_words = attrgetter("lower_words")
 _PLACE_WORDS = ("in", "at", "near", "from", "to", "across", "outside", "inside")
 UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0400-\u042f"
 """Capital letters (Latin, Latin-1, Latin Extended-A, Greek, Cyrillic) a name may start with."""
@@ -292,15 +295,15 @@ class PeopleIndex:
 
     def __init__(self, sentences: Iterable[ReadSentence]) -> None:
         # each distinct sentence once: a sentence two stories carry names nobody twice
-        distinct = {sentence.text: sentence for sentence in sentences}
-        self.lowercase = frozenset().union(*(s.lower_words for s in distinct.values()))
+        read = list(sentences)
+        distinct = dict(zip(map(_text, read), read, strict=True))
+        self.lowercase = frozenset().union(*map(_lower_words, distinct.values()))
         """Words the texts write in lower case (so a capitalised one opens a sentence)."""
         full: dict[str, dict[str, int]] = {}
         self._person_words_of: dict[str, tuple[str, bool]] = {}
-        self._runs = {text: sentence.runs for text, sentence in distinct.items()}
         # each distinct run once, with how often it is written (a run written both opening a
         # sentence and not is read twice: the counts add up the same)
-        written = Counter(chain.from_iterable(self._runs.values()))
+        written = Counter(chain.from_iterable(sentence.runs for sentence in distinct.values()))
         for (run, _, speaking, _), count in written.items():
             # a person is named after a post or before a verb of saying: a run with neither
             # names nobody, and its words need not be read (most runs)
@@ -336,11 +339,6 @@ class PeopleIndex:
             found = filter(None, map(self._names.get, _keys_last_first(run)))
             resolved = self._resolved[run] = next(found, None)
             return resolved
-
-    def runs(self, text: str) -> tuple[NameRun, ...]:
-        """The capitalised runs of one of the indexed texts (or of any other text)."""
-        found = self._runs.get(text)
-        return found if found is not None else read_runs(text)
 
     def first_person(self, text: str) -> str | None:
         """The first known person a text names."""

@@ -7,14 +7,16 @@ and punctuation) match closely, or one is a stretch of the other; the fullest wo
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, groupby, repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 from briefgen.normalize import words
-from briefgen.passages import MATCH_PER_STORY, READ_CACHE, Passage, story_outlets
+from briefgen.passages import MATCH_PER_STORY, READ_CACHE, Passage
 from briefgen.people import UPPER, PeopleIndex, name_runs, strip_titles
 from briefgen.records import Quote, SourceRef, Story
 
@@ -36,6 +38,7 @@ _BEFORE_SPEECH = re.compile(rf"\b{_SPEECH}\b[^“\"]*$|:\s*$")
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she)\b", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 _SENTENCE_START = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“\"])")
+_story_id = attrgetter("story.id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +48,28 @@ class _Found:
     words: frozenset[str]
     speaker: str | None
     story: Story
+    outlets: tuple[str, ...]
     paragraph: int
+
+
+class _Paragraph(NamedTuple):
+    story: Story
+    outlets: tuple[str, ...]
+    number: int
+    """0-based index into the story record's `paragraphs`."""
+    text: str
 
 
 def quotes(passages: list[Passage], people: PeopleIndex) -> tuple[Quote, ...]:
     """Every quotation of the event, merged across sources, most carried first."""
     found: list[_Found] = []
     per_story: Counter[str] = Counter()
-    for story, index, text in _paragraphs(passages):
-        room = MATCH_PER_STORY - per_story[story.id]
+    for paragraph in _paragraphs(passages):
+        story_id = paragraph.story.id
+        room = MATCH_PER_STORY - per_story[story_id]
         if room > 0:
-            quoted = _in_paragraph(story, index, text, people, room)
-            per_story[story.id] += len(quoted)
+            quoted = _in_paragraph(paragraph, people, room)
+            per_story[story_id] += len(quoted)
             found += quoted
     groups: list[list[_Found]] = []
     # word -> the groups whose first quotation holds it: only groups sharing enough words (the
@@ -95,31 +108,36 @@ def quote_key(text: str) -> tuple[str, ...]:
     return tuple(words(text.replace("[", " ").replace("]", " ")))
 
 
-def _paragraphs(passages: list[Passage]) -> list[tuple[Story, int, str]]:
-    """The paragraphs the passages stand in that hold a quotation mark, in reading order."""
-    seen: dict[tuple[str, int], tuple[Story, int, str]] = {}
-    paragraphs: dict[str, tuple[str, ...]] = {}  # `record.paragraphs` builds a new tuple per call
-    for passage in passages:
-        key = (passage.story.id, passage.paragraph)
-        if key in seen:
-            continue
-        if passage.story.id not in paragraphs:
-            paragraphs[passage.story.id] = passage.story.record.paragraphs
-        text = paragraphs[passage.story.id][passage.paragraph]
-        seen[key] = (passage.story, passage.paragraph, text)
-    return [found for found in seen.values() if "“" in found[2] or '"' in found[2]]
+def _paragraphs(passages: list[Passage]) -> list[_Paragraph]:
+    """The paragraphs the passages stand in that hold a quotation mark, in reading order, each
+    with its story and the story's outlets.
+
+    `passages`: each story's sentences from its first one on, story by story (as
+    `briefgen.passages.event_passages` gives them, or the first so many of each story), so a
+    story's paragraphs are those up to its last passage's: read per story, not per sentence.
+    """
+    found: list[_Paragraph] = []
+    for _, sentences in groupby(passages, key=_story_id):
+        last = deque(sentences, maxlen=1)[0]
+        story, outlets = last.story, last.outlets
+        texts = story.record.paragraphs[: last.paragraph + 1]
+        found.extend(
+            _Paragraph(story, outlets, number, text)
+            for number, text in enumerate(texts)
+            if "“" in text or '"' in text
+        )
+    return found
 
 
-def _in_paragraph(
-    story: Story, index: int, text: str, people: PeopleIndex, limit: int
-) -> list[_Found]:
+def _in_paragraph(paragraph: _Paragraph, people: PeopleIndex, limit: int) -> list[_Found]:
     """The paragraph's first `limit` quotations (a bound: finding a speaker reads back)."""
+    story, outlets, index, text = paragraph
     found: list[_Found] = []
     last_speaker: str | None = None
     for inner, key, key_words, start, end in _quotations(text)[:limit]:
         speaker = _speaker(text, start, end, people, last_speaker)
         last_speaker = speaker or last_speaker
-        found.append(_Found(inner, key, key_words, speaker, story, index))
+        found.append(_Found(inner, key, key_words, speaker, story, outlets, index))
     return found
 
 
@@ -203,7 +221,7 @@ def _merge(group: list[_Found]) -> Quote:
     _, fullest = max(enumerate(group), key=lambda item: (len(item[1].key), -item[0]))
     speakers = Counter(q.speaker for q in group if q.speaker)
     refs = tuple(dict.fromkeys(SourceRef(q.story.id, q.paragraph) for q in group))
-    outlets = tuple(sorted({o for q in group for o in story_outlets(q.story)}))
+    outlets = tuple(sorted({o for q in group for o in q.outlets}))
     return Quote(
         text=fullest.text,
         speaker=speakers.most_common(1)[0][0] if speakers else None,

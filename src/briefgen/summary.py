@@ -14,16 +14,17 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
-from itertools import chain, compress, repeat
-from operator import sub
+from itertools import chain, compress, groupby, repeat
+from operator import attrgetter, sub
 
 from briefgen.passages import (
     READ_CACHE,
+    EventTerms,
     Passage,
-    content_terms,
+    event_terms,
     is_whole_sentence,
     overlap,
-    story_terms,
+    title_terms,
 )
 from briefgen.records import SourceRef, SummarySentence
 
@@ -54,27 +55,29 @@ PERSONAL_VOICE = 0.6
 """Score kept by a question or a sentence in the first or second person (opinion, not report)."""
 _QUOTE_MARKS = ('"', "“", "”")
 _PERSONAL = re.compile(r"\b(?:I|we|We|you|You|my|My|our|Our|us)\b|\?[\"'”’]?$")
+_story_id = attrgetter("story.id")
+_terms = attrgetter("terms")
 __all__ = ["SUMMARY_MAX", "SUMMARY_MIN", "is_whole_sentence", "summarize"]
 
 
 def summarize(
     passages: list[Passage],
     dates: Mapping[int, frozenset[date]] | None = None,
-    body_terms: Mapping[str, frozenset[str]] | None = None,
+    terms: EventTerms | None = None,
 ) -> tuple[SummarySentence, ...]:
     """3 to 5 source sentences: central, corroborated, early, and not repeating each other.
 
     `dates` maps a passage's `id()` to the dates it gives: sentences giving different dates do
-    not support each other, however many words they share. `body_terms`: each story's body
-    terms (`briefgen.passages.story_terms`), where the caller has them already.
+    not support each other, however many words they share. `terms`: the event's vocabulary
+    (`briefgen.passages.event_terms`), where the caller has it already.
     """
     read = [p for p in passages if p.position < READ_PER_STORY]
     quoted = _inside_quotations(read)
     candidates = [p for p in read if p.whole and id(p) not in quoted] or read
     if not candidates:
         return ()
-    gains = _term_gains(passages, story_terms(passages) if body_terms is None else body_terms)
-    alone = {id(p): _alone(p, gains) for p in candidates}
+    gains = _term_gains(passages, terms if terms is not None else event_terms(passages))
+    alone = _alone_scores(candidates, gains)
     # Corroboration re-ranks the strongest candidates; the weakest cannot climb into a summary.
     strongest = sorted(candidates, key=lambda p: -alone[id(p)])[:CORROBORATION_POOL]
     index = SupportIndex(read, dates or {})
@@ -124,7 +127,7 @@ class SupportIndex:
         self._postings: dict[str, list[int]] = {}
         self._similar_to: dict[frozenset[str], list[tuple[float, Passage]]] = {}
         # sentences of one story support nothing: an event of one story needs no index
-        self._one_story = len({p.story.id for p in passages}) < 2
+        self._one_story = len(set(map(_story_id, passages))) < 2
 
     def add_terms(self, terms: frozenset[str]) -> None:
         """Index the sentences holding these terms (only the terms asked about are indexed)."""
@@ -136,8 +139,8 @@ class SupportIndex:
         postings = self._postings
         for term in missing:
             postings[term] = []
-        for index, passage in enumerate(self._passages):
-            for term in passage.terms & missing:
+        for index, found in enumerate(map(missing.intersection, map(_terms, self._passages))):
+            for term in found:
                 postings[term].append(index)
 
     def supporters(self, passage: Passage) -> list[Passage]:
@@ -186,9 +189,7 @@ class SupportIndex:
         return found
 
 
-def _term_gains(
-    passages: list[Passage], body_terms: Mapping[str, frozenset[str]]
-) -> dict[str, int]:
+def _term_gains(passages: list[Passage], terms: EventTerms) -> dict[str, int]:
     """Per term, its weight squared less one; a term's weight is the number of stories using it.
 
     Words used by several stories weigh more: they are what the event is about (a word of one
@@ -196,32 +197,42 @@ def _term_gains(
     the words of its headline too (where it has a real one, not one taken from its body): a word
     one outlet puts in its headline and another in its text is shared news.
     """
-    if len(body_terms) < 2:
+    if len(terms.by_story) < 2:
         return {}
-    stories = {p.story.id: p.story for p in passages}
-    story_terms = [
-        terms | content_terms(story.record.title) if not story.record.title_from_body else terms
-        for terms, story in zip(body_terms.values(), stories.values(), strict=True)
-    ]
-    stories_using = Counter(chain.from_iterable(story_terms))
+    stories_using = terms.stories_using.copy()
+    stories = {story_id: next(group).story for story_id, group in groupby(passages, _story_id)}
+    for story in stories.values():
+        if not story.record.title_from_body:
+            stories_using.update(title_terms(story.record.title) - terms.by_story[story.id])
     # count * count - 1 by C-level maps (an event has thousands of terms); whole numbers, so
     # their sums are exact whatever the order
     squares = map(pow, stories_using.values(), repeat(2))
     return dict(zip(stories_using, map(sub, squares, repeat(1)), strict=True))
 
 
-def _alone(passage: Passage, gains: dict[str, int]) -> float:
-    """A sentence's score before corroboration: central, early, and in the reporter's voice.
+def _alone_scores(candidates: list[Passage], gains: dict[str, int]) -> dict[int, float]:
+    """Each candidate's score before corroboration, by `id()`: central, early, and in the
+    reporter's voice. `gains`: per term, its weight squared less one (a word of one story adds
+    nothing). One loop, not a call per sentence: an event has hundreds."""
+    weight = gains.__getitem__
+    scores: dict[int, float] = {}
+    for passage in candidates:
+        terms = passage.terms
+        if not terms:
+            scores[id(passage)] = 0.0
+            continue
+        shared = sum(map(weight, terms)) if gains else 0
+        centrality = shared / _damping(len(terms))
+        lead = LEAD_WEIGHT / (1 + passage.position)
+        voice = PERSONAL_VOICE if personal_voice(passage.text) else 1.0
+        scores[id(passage)] = (centrality + 1) * (1 + lead) * voice
+    return scores
 
-    `gains`: per term, its weight squared less one (a word of one story adds nothing).
-    """
-    if not passage.terms:
-        return 0.0
-    shared = sum(map(gains.__getitem__, passage.terms)) if gains else 0
-    centrality = shared / math.pow(len(passage.terms), LENGTH_DAMPING)
-    lead = LEAD_WEIGHT / (1 + passage.position)
-    voice = PERSONAL_VOICE if personal_voice(passage.text) else 1.0
-    return (centrality + 1) * (1 + lead) * voice
+
+@lru_cache(maxsize=256)
+def _damping(term_count: int) -> float:
+    """What a sentence's summed term weight is divided by: its term count ** LENGTH_DAMPING."""
+    return math.pow(term_count, LENGTH_DAMPING)
 
 
 @lru_cache(maxsize=READ_CACHE)
@@ -279,7 +290,7 @@ def _pick(ranked: list[Passage], scores: dict[int, float]) -> list[Passage]:
 
 
 def _story_ids(passages: list[Passage]) -> list[str]:
-    return list(dict.fromkeys(p.story.id for p in passages))
+    return list(dict.fromkeys(map(_story_id, passages)))
 
 
 def _summary_sentence(passage: Passage, support: list[Passage]) -> SummarySentence:

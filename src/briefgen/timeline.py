@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from briefgen.dates import all_dates, find_dates, to_date
 from briefgen.passages import Passage, outlet_name, overlap
 from briefgen.records import Event, Story, TimelineEntry
 
+_may_date = attrgetter("may_date")
 SAME_HAPPENING = 0.5
 """Share of terms two same-day sentences must share to be one timeline entry."""
 
@@ -36,7 +38,7 @@ def dated_passages(event: Event, passages: list[Passage]) -> list[DatedPassage]:
     found: list[DatedPassage] = []
     anchors: dict[str, date | None] = {}
     texts: dict[str, list[str]] = {}
-    dating = [passage for passage in passages if passage.may_date]
+    dating = list(filter(_may_date, passages))
     for passage in dating:
         texts.setdefault(passage.story.id, []).append(passage.text)
     references = {
