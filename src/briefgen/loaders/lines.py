@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from briefgen.dates import find_dates
-from briefgen.loaders.line_shape import caps_share, has_unspaced, inner_punctuation, word_size
+from briefgen.loaders.line_shape import caps_share, inner_punctuation, word_size
 from briefgen.normalize import fold
 from briefgen.records import RemovedKind
 
@@ -118,9 +118,11 @@ STAMP_MAX_SIZE = 12
 STAMPED_POSTS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One non-blank line of a copied page, with the features the classifier uses."""
+class Line(NamedTuple):
+    """One non-blank line of a copied page, with the features the classifier uses.
+
+    A named tuple rather than a frozen dataclass: as immutable, and several times cheaper to
+    make (a page has many lines)."""
 
     number: int
     """1-based line number in the source."""
@@ -167,21 +169,26 @@ def split_lines(text: str) -> list[Line]:
         # written.
         keys.append(folded if line.size < REPEATED_MAX_SIZE else stripped)
     counts = Counter(keys)
-    # Most lines are neither furniture nor repeated: they keep the record made above (a frozen
-    # record is slow to make, and a page has many lines).
+    # Most lines are neither furniture nor repeated: they keep the record made above.
     shaped = [
         (line, furniture_kind(line), counts[key]) for line, key in zip(lines, keys, strict=True)
     ]
     return [
-        replace(line, kind=kind, repeats=repeats) if kind is not None or repeats > 1 else line
+        line._replace(kind=kind, repeats=repeats) if kind is not None or repeats > 1 else line
         for line, kind, repeats in shaped
     ]
 
 
 def _features(number: int, text: str, group: int) -> tuple[Line, str]:
     """A line's own features (not yet its kind or repeats), and its folded text."""
-    folded = fold(text)
-    size = word_size(text)
+    if text.isascii():
+        # `fold` and `word_size` of ASCII text, from one split (most lines are ASCII).
+        split = text.split()
+        size = float(len(split))
+        folded = " ".join(split).replace("`", "'").lower()
+    else:
+        size = word_size(text)
+        folded = fold(text)
     terminal = _ends_like_sentence(text)
     punctuation = inner_punctuation(text[:-1])
     caps = caps_share(text, size)
@@ -245,22 +252,14 @@ def _is_related(line: Line) -> bool:
 def _is_glued_teaser(line: Line) -> bool:
     """A card of a story list copied without a line break: a title-cased headline run into its
     teaser ("Storm Hits The CoastHeavy rain fell on...")."""
-    glue = _GLUE.search(line.text, 0, _headline_reach(line.text))
+    # The first glue of the whole line: one past the first TEASER_HEADLINE_MAX_SIZE words would
+    # make too long a headline, and so fails the size test below.
+    glue = _GLUE.search(line.text)
     if glue is None:
         return False
     headline = line.text[: glue.start()]
     size = word_size(headline)
     return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and caps_share(headline, size) >= PROSE_MAX_CAPS
-
-
-def _headline_reach(text: str) -> int:
-    """How far into the line a glued headline can end: a glue past the first
-    TEASER_HEADLINE_MAX_SIZE words would make too long a headline (scripts without spaces:
-    anywhere)."""
-    parts = text.split(maxsplit=TEASER_HEADLINE_MAX_SIZE)
-    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or (not text.isascii() and has_unspaced(text)):
-        return len(text)
-    return len(text) - len(parts[-1])
 
 
 def _is_caption(line: Line) -> bool:
@@ -271,11 +270,12 @@ def _is_caption(line: Line) -> bool:
     return line.words <= 40 and "/" in text and bool(AGENCY_CREDIT.search(text))
 
 
-# In order: the first test a line passes gives its kind.
+# In order: the first test a line passes gives its kind. Run for every line, so patterns are
+# guarded by a cheap test of a character they need (a vote ends in a bracket, a credit has a colon).
 _FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
-    ("comment", lambda line: bool(SCORE.match(line.text))),
+    ("comment", lambda line: line.text[-1] == ")" and bool(SCORE.match(line.text))),
     ("copyright", lambda line: line.words <= 15 and bool(COPYRIGHT.search(line.text))),
-    ("credit", lambda line: bool(CREDIT_LINE.match(line.text))),
+    ("credit", lambda line: ":" in line.text and bool(CREDIT_LINE.match(line.text))),
     ("breadcrumb", lambda line: not line.terminal and bool(BREADCRUMB.search(line.text))),
     ("related-links", _is_related),
     ("related-links", _is_glued_teaser),

@@ -153,6 +153,8 @@ class _Page:
         Site banners ("official website" notices, cookie lines) are prose too, so the densest run
         can begin with them; the article is what the rest of the run talks about.
         """
+        if start >= stop - 3 or self._shares_later_words(start, stop):
+            return start  # the usual case, found without counting every word of the article
         # Word counts of lines[start + 3 : stop + 1], kept up to date as start moves (linear).
         later = Counter(w for line in self.lines[start + 3 : stop + 1] for w in line.topic_words)
         while start < stop - 3:
@@ -166,6 +168,19 @@ class _Page:
             later.subtract(self.lines[start + 3].topic_words)
             start += 1
         return start
+
+    def _shares_later_words(self, start: int, stop: int) -> bool:
+        """The test of `_skip_off_topic_lead` for its first line, stopping at the first later
+        lines that hold enough of its words."""
+        own = self.lines[start].topic_words
+        if not own:
+            return True
+        missing = own
+        for line in self.lines[start + 3 : stop + 1]:
+            missing = missing - line.topic_words  # not `-=`: this walks the smaller set
+            if (len(own) - len(missing)) / len(own) >= _LEAD_TOPICAL:
+                return True
+        return False
 
     def _words_of(self, first: int, last: int) -> frozenset[str]:
         return frozenset().union(*(line.topic_words for line in self.lines[first : last + 1]))
@@ -189,10 +204,6 @@ class _Page:
         if _BYLINE.match(line.text):
             return not self.people
         return not self.published and self._is_meta(line)
-
-    @staticmethod
-    def _has_paragraph(blocks: list[Block]) -> bool:
-        return any(block.kind == "paragraph" for block in blocks)
 
     def _is_meta(self, line: Line) -> bool:
         return (bool(find_dates(line.text)) and line.words <= 8) or bool(_BYLINE.match(line.text))
@@ -260,6 +271,7 @@ class _Page:
         if photo_groups and not _groups_are_paragraphs(self.lines):
             photo_groups = set()
         blocks: list[Block] = []
+        has_paragraph = False
         for index, line in enumerate(lines):
             self._note_outlet(line)
             kind = self._kind(line)
@@ -269,11 +281,12 @@ class _Page:
                 self._add_caption(line, kind)
             elif kind is not None:
                 self.removed.append(Removed(kind, line.text, line.number))
-            elif not self._has_paragraph(blocks) and self._is_header_meta(line):
+            elif not has_paragraph and self._is_header_meta(line):
                 # A byline or date line between the headline and the first paragraph.
                 self._read_meta(line)
             elif is_sentence(line) or line.words > 25:
                 blocks.append(Block("paragraph", self._without_promo(line)))
+                has_paragraph = True
             elif is_headline(line) and _next_is_prose(lines, index):
                 blocks.append(Block("heading", line.text))
             elif _ALL_CAPS_PLACE.match(line.text) and not blocks and not self.dateline:
