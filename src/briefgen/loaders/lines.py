@@ -30,8 +30,6 @@ _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # The match is the capital (the glue's end); it leads the pattern so that the regex engine can
 # skip ahead to capitals (several times faster than leading with the lower-case letters).
 _GLUE = re.compile(r"[A-Z](?=[a-z])(?:(?<=[a-z]{3}[A-Z])|(?<=[?!][A-Z]))")
-# Words of more than three letters (whole `\w+` runs): the ones that carry a line's topic.
-_TOPIC_WORD = re.compile(r"\w{4,}")
 
 SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
 COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
@@ -138,8 +136,8 @@ class Line(NamedTuple):
     """Share of the line's words that begin with a capital letter."""
     group: int
     """Index of the blank-line-separated group the line is in."""
-    topic_words: frozenset[str] = frozenset()
-    """Its folded words of more than three letters: the ones that carry its topic."""
+    folded: str = ""
+    """The line folded for matching (`normalize.fold`)."""
     prose: bool = False
     """Shaped like a sentence of prose (see `is_sentence`)."""
     kind: RemovedKind | None = None
@@ -192,9 +190,8 @@ def _features(number: int, text: str, group: int) -> tuple[Line, str]:
     terminal = _ends_like_sentence(text)
     punctuation = inner_punctuation(text[:-1])
     caps = caps_share(text, size)
-    topic = frozenset(_TOPIC_WORD.findall(folded))
     prose = _is_sentence_shape(text, size, terminal, punctuation, caps)
-    return Line(number, text, size, terminal, punctuation, caps, group, topic, prose), folded
+    return Line(number, text, size, terminal, punctuation, caps, group, folded, prose), folded
 
 
 def _ends_like_sentence(text: str) -> bool:
