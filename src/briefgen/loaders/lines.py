@@ -43,6 +43,9 @@ INLINE_CREDIT = re.compile(
     r"(?P<credit>[^()]{2,80}?)\)?\s*$",
     re.IGNORECASE,
 )
+# What every match of INLINE_CREDIT and of PREFERRED_SOURCE holds, in lower case.
+_CREDIT_WORDS = ("image", "photo", "picture", "credit")
+_SOURCE_WORD = ("source",)
 AGENCY_CREDIT = re.compile(r"(?P<credit>\b[A-Z]{2,}(?: Photo)?/[A-Z][\w.\- ]{2,40})\s*$")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
@@ -237,13 +240,28 @@ def furniture_kind(line: Line) -> RemovedKind | None:
 
 
 def _is_promo(line: Line) -> bool:
-    if "source" in line.text.casefold() and PREFERRED_SOURCE.search(line.text):
+    if _may_hold(line, _SOURCE_WORD) and PREFERRED_SOURCE.search(line.text):
         return True
     return line.words <= 12 and bool(CALL_TO_ACTION.match(line.text)) and not is_sentence(line)
 
 
 def _is_related(line: Line) -> bool:
     return bool(_URL_ONLY.match(line.text) or (RELATED.match(line.text) and line.words <= 6))
+
+
+def _may_hold(line: Line, words: tuple[str, ...]) -> bool:
+    """False where the line is ASCII and holds none of the lower-case words: a test, cheaper
+    than a scan by the case-blind pattern needing one of them (those scan slowly), that the
+    line may match it. Other scripts fold case in more ways: for them, always True."""
+    return not line.text.isascii() or any(word in line.folded for word in words)
+
+
+def _is_copyright(line: Line) -> bool:
+    if line.text.isascii() and not (
+        line.folded.startswith(("(c)", "copyright")) or "all rights reserved" in line.folded
+    ):
+        return False  # as `_may_hold`: none of what the pattern needs
+    return bool(COPYRIGHT.search(line.text))
 
 
 def _is_glued_teaser(line: Line) -> bool:
@@ -262,7 +280,8 @@ def _is_glued_teaser(line: Line) -> bool:
 def _is_caption(line: Line) -> bool:
     text = line.text
     # Cheap character tests first: each credit pattern needs its colon, bracket or slash.
-    if (":" in text or "(" in text) and INLINE_CREDIT.search(text):
+    marked = ":" in text or "(" in text
+    if marked and _may_hold(line, _CREDIT_WORDS) and INLINE_CREDIT.search(text):
         return True
     return line.words <= 40 and "/" in text and bool(AGENCY_CREDIT.search(text))
 
@@ -271,7 +290,7 @@ def _is_caption(line: Line) -> bool:
 # guarded by a cheap test of a character they need (a vote ends in a bracket, a credit has a colon).
 _FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
     ("comment", lambda line: line.text[-1] == ")" and bool(SCORE.match(line.text))),
-    ("copyright", lambda line: line.words <= 15 and bool(COPYRIGHT.search(line.text))),
+    ("copyright", lambda line: line.words <= 15 and _is_copyright(line)),
     ("credit", lambda line: ":" in line.text and bool(CREDIT_LINE.match(line.text))),
     ("breadcrumb", lambda line: not line.terminal and bool(BREADCRUMB.search(line.text))),
     ("related-links", _is_related),
