@@ -46,3 +46,15 @@ def test_held_counts_the_words_standing_whole_in_the_lines(
     topics: TopicWords, words: set[str], first: int, last: int, held: int
 ) -> None:
     assert topics.held(frozenset(words), first, last) == held
+
+
+@pytest.mark.parametrize(
+    ("share", "holds"),
+    [(0.5, True), (0.75, True), (0.76, False), (1.0, False)],
+)
+def test_hold_share_agrees_with_the_count_held(
+    topics: TopicWords, share: float, holds: bool
+) -> None:
+    words = frozenset({"harbour", "reopens", "after", "storm"})  # 3 of 4 held by lines 1-3
+    assert topics.hold_share(words, 1, 3, share) is holds
+    assert (topics.held(words, 1, 3) / len(words) >= share) is holds

@@ -158,7 +158,7 @@ class _Page:
         if start >= stop - 3:
             return start
         own = self.topics.of(start)
-        if not own or self.topics.held(own, start + 3, stop) / len(own) >= _LEAD_TOPICAL:
+        if not own or self.topics.hold_share(own, start + 3, stop, _LEAD_TOPICAL):
             return start  # the usual case, found without counting every word of the article
         # Word counts of lines[start + 3 : stop + 1], kept up to date as start moves (linear).
         later = Counter(w for index in range(start + 3, stop + 1) for w in self.topics.of(index))
@@ -182,7 +182,7 @@ class _Page:
         for index in range(start, title):
             line = self.lines[index]
             own = self.topics.of(index) if is_sentence(line) else frozenset()
-            if own and self.topics.held(own, title + 1, stop) / len(own) >= _TOPICAL:
+            if own and self.topics.hold_share(own, title + 1, stop, _TOPICAL):
                 lead.append(line)
         return lead
 

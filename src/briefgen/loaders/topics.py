@@ -37,11 +37,30 @@ class TopicWords:
         """How many of the words lines[first : last + 1] hold (as whole words)."""
         if not words or first > last:
             return 0
+        text = self._text(first, last)
+        return sum(1 for word in words if _holds_word(text, word))
+
+    def hold_share(self, words: frozenset[str], first: int, last: int, share: float) -> bool:
+        """`held(words, first, last) / len(words) >= share`, found without looking further than
+        needed (a long line's words are many, and most pages pass)."""
+        if not words or first > last:
+            return share <= 0
+        text = self._text(first, last)
+        found = 0
+        for word in words:
+            if _holds_word(text, word):
+                found += 1
+                if found / len(words) >= share:
+                    return True
+        return found / len(words) >= share
+
+    def _text(self, first: int, last: int) -> str:
+        """The folded lines[first : last + 1], a line break between each."""
         text = self._texts.get((first, last))
         if text is None:
             text = "\n".join(line.folded for line in self._lines[first : last + 1])
             self._texts[first, last] = text
-        return sum(1 for word in words if _holds_word(text, word))
+        return text
 
 
 def _holds_word(text: str, word: str) -> bool:
