@@ -256,7 +256,7 @@ def _may_hold(line: Line, words: tuple[str, ...]) -> bool:
     if not line.text.isascii():
         return True
     folded = line.folded
-    for word in words:  # a plain loop: run for most lines, and cheaper than any()
+    for word in words:  # noqa: SIM110  (run for most lines: a plain loop is cheaper than any())
         if word in folded:
             return True
     return False
