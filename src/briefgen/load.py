@@ -158,7 +158,7 @@ def load_file(
 ) -> tuple[Record | None, list[Diagnostic]]:
     """Load one file; returns the record (or None where unusable) and problems met."""
     name = relative_name(path, sources_dir)
-    source, problem = _read_source(path, sources_dir, max_bytes)
+    source, problem = _read_source(path, name, sources_dir, max_bytes)
     if source is None:
         return None, [Diagnostic(name, None, "warning", f"skipped: {problem}")]
     file_format = sniff(source.text, EXTENSIONS[path.suffix.lower()])
@@ -174,8 +174,10 @@ def load_file(
     return record, []
 
 
-def _read_source(path: Path, sources_dir: Path, max_bytes: int) -> tuple[SourceText | None, str]:
-    """The file decoded, or None and why it cannot be used."""
+def _read_source(
+    path: Path, name: str, sources_dir: Path, max_bytes: int
+) -> tuple[SourceText | None, str]:
+    """The file (shown as `name`) decoded, or None and why it cannot be used."""
     if path.suffix.lower() not in EXTENSIONS:
         return None, f"'{path.suffix or path.name}' is not a source format (.txt, .md, .html)"
     if path.is_symlink() and not _inside(path.resolve(), sources_dir.resolve()):
@@ -183,7 +185,7 @@ def _read_source(path: Path, sources_dir: Path, max_bytes: int) -> tuple[SourceT
     data, problem = _read_bytes(path, max_bytes)
     if data is None:
         return None, problem
-    source, why_not = decode(relative_name(path, sources_dir), data)
+    source, why_not = decode(name, data)
     if source is None:
         return None, why_not or "not text"
     if not source.text.strip():
@@ -194,10 +196,11 @@ def _read_source(path: Path, sources_dir: Path, max_bytes: int) -> tuple[SourceT
 def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
     """The file's bytes, unless it is over the size limit or unreadable."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit"
-        return path.read_bytes(), ""
+        with path.open("rb") as file:  # one open and one stat of the open file, per file
+            size = os.fstat(file.fileno()).st_size
+            if size > max_bytes:
+                return None, f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit"
+            return file.read(), ""
     except OSError as err:
         return None, f"cannot read: {err.strerror or err}"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from briefgen.dates import find_dates
-from briefgen.loaders.line_shape import caps_share, has_unspaced, inner_punctuation, word_size
+from briefgen.loaders.line_shape import caps_share, inner_punctuation, word_size
 from briefgen.normalize import fold
 from briefgen.records import RemovedKind
 
@@ -30,8 +30,6 @@ _TIME_OF_DAY = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
 # The match is the capital (the glue's end); it leads the pattern so that the regex engine can
 # skip ahead to capitals (several times faster than leading with the lower-case letters).
 _GLUE = re.compile(r"[A-Z](?=[a-z])(?:(?<=[a-z]{3}[A-Z])|(?<=[?!][A-Z]))")
-# Words of more than three letters (whole `\w+` runs): the ones that carry a line's topic.
-_TOPIC_WORD = re.compile(r"\w{4,}")
 
 SCORE = re.compile(r"^[-+\u2212]?\d+\s*\(\s*\+\d+\s*/\s*[-\u2212]\d+\s*\)$")
 COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.IGNORECASE)
@@ -45,6 +43,9 @@ INLINE_CREDIT = re.compile(
     r"(?P<credit>[^()]{2,80}?)\)?\s*$",
     re.IGNORECASE,
 )
+# What every match of INLINE_CREDIT and of PREFERRED_SOURCE holds, in lower case.
+_CREDIT_WORDS = ("image", "photo", "picture", "credit")
+_SOURCE_WORD = ("source",)
 AGENCY_CREDIT = re.compile(r"(?P<credit>\b[A-Z]{2,}(?: Photo)?/[A-Z][\w.\- ]{2,40})\s*$")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 BREADCRUMB = re.compile(r"\s(?:>|\u203a|\u00bb|\u2192)\s")
@@ -118,9 +119,11 @@ STAMP_MAX_SIZE = 12
 STAMPED_POSTS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One non-blank line of a copied page, with the features the classifier uses."""
+class Line(NamedTuple):
+    """One non-blank line of a copied page, with the features the classifier uses.
+
+    A named tuple rather than a frozen dataclass: as immutable, and several times cheaper to
+    make (a page has many lines)."""
 
     number: int
     """1-based line number in the source."""
@@ -136,8 +139,8 @@ class Line:
     """Share of the line's words that begin with a capital letter."""
     group: int
     """Index of the blank-line-separated group the line is in."""
-    topic_words: frozenset[str] = frozenset()
-    """Its folded words of more than three letters: the ones that carry its topic."""
+    folded: str = ""
+    """The line folded for matching (`normalize.fold`)."""
     prose: bool = False
     """Shaped like a sentence of prose (see `is_sentence`)."""
     kind: RemovedKind | None = None
@@ -167,27 +170,31 @@ def split_lines(text: str) -> list[Line]:
         # written.
         keys.append(folded if line.size < REPEATED_MAX_SIZE else stripped)
     counts = Counter(keys)
-    # Most lines are neither furniture nor repeated: they keep the record made above (a frozen
-    # record is slow to make, and a page has many lines).
+    # Most lines are neither furniture nor repeated: they keep the record made above.
     shaped = [
         (line, furniture_kind(line), counts[key]) for line, key in zip(lines, keys, strict=True)
     ]
     return [
-        replace(line, kind=kind, repeats=repeats) if kind is not None or repeats > 1 else line
+        line._replace(kind=kind, repeats=repeats) if kind is not None or repeats > 1 else line
         for line, kind, repeats in shaped
     ]
 
 
 def _features(number: int, text: str, group: int) -> tuple[Line, str]:
     """A line's own features (not yet its kind or repeats), and its folded text."""
-    folded = fold(text)
-    size = word_size(text)
+    if text.isascii():
+        # `fold` and `word_size` of ASCII text, from one split (most lines are ASCII).
+        split = text.split()
+        size = float(len(split))
+        folded = " ".join(split).replace("`", "'").lower()
+    else:
+        size = word_size(text)
+        folded = fold(text)
     terminal = _ends_like_sentence(text)
     punctuation = inner_punctuation(text[:-1])
     caps = caps_share(text, size)
-    topic = frozenset(_TOPIC_WORD.findall(folded))
     prose = _is_sentence_shape(text, size, terminal, punctuation, caps)
-    return Line(number, text, size, terminal, punctuation, caps, group, topic, prose), folded
+    return Line(number, text, size, terminal, punctuation, caps, group, folded, prose), folded
 
 
 def _ends_like_sentence(text: str) -> bool:
@@ -233,7 +240,7 @@ def furniture_kind(line: Line) -> RemovedKind | None:
 
 
 def _is_promo(line: Line) -> bool:
-    if "source" in line.text.casefold() and PREFERRED_SOURCE.search(line.text):
+    if _may_hold(line, _SOURCE_WORD) and PREFERRED_SOURCE.search(line.text):
         return True
     return line.words <= 12 and bool(CALL_TO_ACTION.match(line.text)) and not is_sentence(line)
 
@@ -242,10 +249,33 @@ def _is_related(line: Line) -> bool:
     return bool(_URL_ONLY.match(line.text) or (RELATED.match(line.text) and line.words <= 6))
 
 
+def _may_hold(line: Line, words: tuple[str, ...]) -> bool:
+    """False where the line is ASCII and holds none of the lower-case words: a test, cheaper
+    than a scan by the case-blind pattern needing one of them (those scan slowly), that the
+    line may match it. Other scripts fold case in more ways: for them, always True."""
+    if not line.text.isascii():
+        return True
+    folded = line.folded
+    for word in words:  # noqa: SIM110  (run for most lines: a plain loop is cheaper than any())
+        if word in folded:
+            return True
+    return False
+
+
+def _is_copyright(line: Line) -> bool:
+    if line.text.isascii() and not (
+        line.folded.startswith(("(c)", "copyright")) or "all rights reserved" in line.folded
+    ):
+        return False  # as `_may_hold`: none of what the pattern needs
+    return bool(COPYRIGHT.search(line.text))
+
+
 def _is_glued_teaser(line: Line) -> bool:
     """A card of a story list copied without a line break: a title-cased headline run into its
     teaser ("Storm Hits The CoastHeavy rain fell on...")."""
-    glue = _GLUE.search(line.text, 0, _headline_reach(line.text))
+    # The first glue of the whole line: one past the first TEASER_HEADLINE_MAX_SIZE words would
+    # make too long a headline, and so fails the size test below.
+    glue = _GLUE.search(line.text)
     if glue is None:
         return False
     headline = line.text[: glue.start()]
@@ -253,29 +283,21 @@ def _is_glued_teaser(line: Line) -> bool:
     return 4 <= size <= TEASER_HEADLINE_MAX_SIZE and caps_share(headline, size) >= PROSE_MAX_CAPS
 
 
-def _headline_reach(text: str) -> int:
-    """How far into the line a glued headline can end: a glue past the first
-    TEASER_HEADLINE_MAX_SIZE words would make too long a headline (scripts without spaces:
-    anywhere)."""
-    parts = text.split(maxsplit=TEASER_HEADLINE_MAX_SIZE)
-    if len(parts) <= TEASER_HEADLINE_MAX_SIZE or (not text.isascii() and has_unspaced(text)):
-        return len(text)
-    return len(text) - len(parts[-1])
-
-
 def _is_caption(line: Line) -> bool:
     text = line.text
     # Cheap character tests first: each credit pattern needs its colon, bracket or slash.
-    if (":" in text or "(" in text) and INLINE_CREDIT.search(text):
+    marked = ":" in text or "(" in text
+    if marked and _may_hold(line, _CREDIT_WORDS) and INLINE_CREDIT.search(text):
         return True
     return line.words <= 40 and "/" in text and bool(AGENCY_CREDIT.search(text))
 
 
-# In order: the first test a line passes gives its kind.
+# In order: the first test a line passes gives its kind. Run for every line, so patterns are
+# guarded by a cheap test of a character they need (a vote ends in a bracket, a credit has a colon).
 _FURNITURE_TESTS: tuple[tuple[RemovedKind, Callable[[Line], bool]], ...] = (
-    ("comment", lambda line: bool(SCORE.match(line.text))),
-    ("copyright", lambda line: line.words <= 15 and bool(COPYRIGHT.search(line.text))),
-    ("credit", lambda line: bool(CREDIT_LINE.match(line.text))),
+    ("comment", lambda line: line.text[-1] == ")" and bool(SCORE.match(line.text))),
+    ("copyright", lambda line: line.words <= 15 and _is_copyright(line)),
+    ("credit", lambda line: ":" in line.text and bool(CREDIT_LINE.match(line.text))),
     ("breadcrumb", lambda line: not line.terminal and bool(BREADCRUMB.search(line.text))),
     ("related-links", _is_related),
     ("related-links", _is_glued_teaser),

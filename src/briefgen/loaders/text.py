@@ -30,6 +30,7 @@ from briefgen.loaders.lines import (
     line_scores,
     split_lines,
 )
+from briefgen.loaders.topics import TopicWords
 from briefgen.records import Block, Byline, Caption, Comment, Record, Removed, RemovedKind
 from briefgen.sentences import split_sentences
 
@@ -61,6 +62,7 @@ class _Page:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.lines = split_lines(source.text)
+        self.topics = TopicWords(self.lines)
         self.removed: list[Removed] = []
         self.captions: list[Caption] = []
         self.comments: list[Comment] = []
@@ -139,9 +141,9 @@ class _Page:
                 break
             if not is_headline(line) or self._kind(line) is not None or self._is_meta(line):
                 continue
-            body_words = self._words_of(max(start, index + 1), stop)
-            own = line.topic_words
-            topical = len(own & body_words) / len(own) if own else 0.0
+            own = self.topics.of(index)
+            held = self.topics.held(own, max(start, index + 1), stop)
+            topical = held / len(own) if own else 0.0
             score = topical - 0.02 * abs(index - start)
             if topical >= _TOPICAL and score > best_score:
                 best, best_score = index, score
@@ -153,32 +155,34 @@ class _Page:
         Site banners ("official website" notices, cookie lines) are prose too, so the densest run
         can begin with them; the article is what the rest of the run talks about.
         """
+        if start >= stop - 3:
+            return start
+        own = self.topics.of(start)
+        if not own or self.topics.hold_share(own, start + 3, stop, _LEAD_TOPICAL):
+            return start  # the usual case, found without counting every word of the article
         # Word counts of lines[start + 3 : stop + 1], kept up to date as start moves (linear).
-        later = Counter(w for line in self.lines[start + 3 : stop + 1] for w in line.topic_words)
+        later = Counter(w for index in range(start + 3, stop + 1) for w in self.topics.of(index))
         while start < stop - 3:
-            own = self.lines[start].topic_words
+            own = self.topics.of(start)
             if not own:
                 return start
             # Skip the next two lines: a banner's own lines share its words.
             shared = sum(1 for w in own if later[w] > 0) / len(own)
             if shared >= _LEAD_TOPICAL:
                 return start
-            later.subtract(self.lines[start + 3].topic_words)
+            later.subtract(self.topics.of(start + 3))
             start += 1
         return start
-
-    def _words_of(self, first: int, last: int) -> frozenset[str]:
-        return frozenset().union(*(line.topic_words for line in self.lines[first : last + 1]))
 
     def _lead_before_title(self, title: int | None, start: int, stop: int) -> list[Line]:
         """Prose between the body's start and a title found inside it that is on topic: a lead."""
         if title is None or title < start:
             return []
-        after = self._words_of(title + 1, stop)
         lead: list[Line] = []
-        for line in self.lines[start:title]:
-            own = line.topic_words
-            if is_sentence(line) and own and len(own & after) / len(own) >= _TOPICAL:
+        for index in range(start, title):
+            line = self.lines[index]
+            own = self.topics.of(index) if is_sentence(line) else frozenset()
+            if own and self.topics.hold_share(own, title + 1, stop, _TOPICAL):
                 lead.append(line)
         return lead
 
@@ -189,10 +193,6 @@ class _Page:
         if _BYLINE.match(line.text):
             return not self.people
         return not self.published and self._is_meta(line)
-
-    @staticmethod
-    def _has_paragraph(blocks: list[Block]) -> bool:
-        return any(block.kind == "paragraph" for block in blocks)
 
     def _is_meta(self, line: Line) -> bool:
         return (bool(find_dates(line.text)) and line.words <= 8) or bool(_BYLINE.match(line.text))
@@ -260,6 +260,7 @@ class _Page:
         if photo_groups and not _groups_are_paragraphs(self.lines):
             photo_groups = set()
         blocks: list[Block] = []
+        has_paragraph = False
         for index, line in enumerate(lines):
             self._note_outlet(line)
             kind = self._kind(line)
@@ -269,11 +270,12 @@ class _Page:
                 self._add_caption(line, kind)
             elif kind is not None:
                 self.removed.append(Removed(kind, line.text, line.number))
-            elif not self._has_paragraph(blocks) and self._is_header_meta(line):
+            elif not has_paragraph and self._is_header_meta(line):
                 # A byline or date line between the headline and the first paragraph.
                 self._read_meta(line)
             elif is_sentence(line) or line.words > 25:
                 blocks.append(Block("paragraph", self._without_promo(line)))
+                has_paragraph = True
             elif is_headline(line) and _next_is_prose(lines, index):
                 blocks.append(Block("heading", line.text))
             elif _ALL_CAPS_PLACE.match(line.text) and not blocks and not self.dateline:
