@@ -70,37 +70,3 @@ def test_page_without_article_text_warns() -> None:
     assert [str(item) for item in record.warnings] == [
         "page.html: warning: no article text in the page"
     ]
-
-
-# Metadata only in the page's body, JSON-LD and links: what trafilatura finds beyond the head.
-BODY_META_PAGE = f"""<!DOCTYPE html>
-<html><head><title>Harbour reopens - portnews</title>
-<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Harbour reopens",
-"datePublished": "2024-06-01"}}</script>
-<link rel="canonical" href="https://portnews.example/harbour"></head><body>
-<article><p class="author">Sam Lee</p><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>
-<div class="tags"><a href="/tag/harbours/">Harbours</a></div>
-<div class="categories"><a href="/category/local/">Local</a></div></article>
-<footer><a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY</a></footer>
-</body></html>
-"""
-
-
-def test_metadata_fields_read_are_those_trafilatura_gives() -> None:
-    from trafilatura.metadata import extract_metadata  # noqa: PLC0415  (only this test)
-    from trafilatura.utils import load_html as parse  # noqa: PLC0415
-
-    from briefgen.loaders.html import _meta, _metadata  # noqa: PLC0415
-
-    fields = ("title", "url", "author", "sitename", "date", "tags")
-    for page in (PAGE, BODY_META_PAGE):
-        theirs, ours = extract_metadata(parse(page)), _metadata(parse(page))
-        assert [_meta(ours, name) for name in fields] == [_meta(theirs, name) for name in fields]
-    record = load_html(BODY_META_PAGE)
-    assert (record.title, record.byline.people, record.published) == (
-        "Harbour reopens",
-        ("Sam Lee",),
-        "2024-06-01",
-    )
-    assert (record.url, record.outlet) == ("https://portnews.example/harbour", "portnews.example")
-    assert record.tags == ("Harbours",)

@@ -8,7 +8,6 @@ cleaning its output with the copied-text line classifier did not help. Fast mode
 
 from __future__ import annotations
 
-import contextlib
 import re
 from functools import cache
 from typing import Any
@@ -74,7 +73,8 @@ def _extract(html: str) -> tuple[str, Any]:
 
     The page is parsed once: trafilatura's extraction works on a copy of the tree it is given
     (a copy is several times cheaper than a parse), the metadata on the tree itself."""
-    from trafilatura.utils import load_html  # noqa: PLC0415  (heavy; HTML only)
+    from trafilatura.metadata import extract_metadata  # noqa: PLC0415  (heavy; HTML only)
+    from trafilatura.utils import load_html  # noqa: PLC0415
 
     tree = load_html(html)
     if tree is None:
@@ -82,40 +82,7 @@ def _extract(html: str) -> tuple[str, Any]:
     text = _main_text(tree, fast=True)
     if len(text) < _FAST_MIN_CHARS:
         text = _main_text(tree, fast=False)
-    return text, _metadata(tree)
-
-
-def _metadata(tree: Any) -> Any:
-    """trafilatura's `extract_metadata`, in its order and by its rules, for the fields read here
-    (title, author, url, site name, date, tags): without the categories and licence it also
-    looks for, a third of its time on article pages, that briefgen does not use."""
-    from htmldate import find_date  # noqa: PLC0415  (see `_extract`)
-    from trafilatura import metadata  # noqa: PLC0415
-    from trafilatura.settings import set_date_params  # noqa: PLC0415
-
-    document = metadata.examine_meta(tree)
-    if document.author and " " not in document.author:
-        document.author = None
-    # As trafilatura does: a failure of its JSON-LD reading loses only what that would add.
-    with contextlib.suppress(Exception):
-        document = metadata.extract_meta_json(tree, document)
-    document.title = document.title or metadata.extract_title(tree)
-    document.author = document.author or metadata.extract_author(tree)
-    document.url = document.url or metadata.extract_url(tree)
-    document.date = find_date(tree, **{**set_date_params(extensive=True), "url": document.url})
-    document.sitename = document.sitename or metadata.extract_sitename(tree)
-    if document.sitename:
-        document.sitename = document.sitename.lstrip("@")
-        name = document.sitename
-        if name and "." not in name and not name[0].isupper():
-            document.sitename = name.title()
-    elif document.url:
-        from_url = metadata.META_URL.match(document.url)
-        if from_url:
-            document.sitename = from_url[1]
-    document.tags = document.tags or metadata.extract_catstags("tag", tree)
-    document.clean_and_trim()
-    return document
+    return text, extract_metadata(tree)
 
 
 def _main_text(tree: Any, *, fast: bool) -> str:
