@@ -8,10 +8,11 @@ is the writer's job.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
-from collections.abc import Collection, Iterable
-from contextlib import suppress
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__
 from briefgen.pagination import paginate
+from briefgen.parallel import ordered_map
 from briefgen.records import Block, Brief, SourceRef, Story
 from briefgen.settings import DEFAULT_EVENTS_PER_PAGE, DEFAULT_FEED_ITEMS
 from briefgen.source_pages import by_outlet, outlet_paths
@@ -30,6 +32,8 @@ from briefgen.theme import RenderError, default_templates_dir
 __all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
 
 ASSETS = ("assets/style.css", "assets/favicon.svg")
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 400
 _AUTOESCAPE = ("html", "xml")
 # The Environment settings that change what a template compiles to.
 _CODE_SHAPING = (
@@ -267,59 +271,116 @@ def render_site(
     *,
     code_cache: Path | None = None,
     skip: Collection[str] = (),
+    workers_from: int = PARALLEL_MIN_PAGES,
 ) -> dict[str, bytes]:
     """Every file of the site, by path; with `code_cache`, compiled templates are kept in that
     folder for the next build (the pages are the same either way). Event and story pages whose
     path is in `skip` are left out (the output folder holds them already), but still listed in
-    the sitemap."""
+    the sitemap. A site of at least `workers_from` pages is rendered in worker processes."""
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
-
-    labels: dict[str, tuple[str, str]] = {}
-
-    def cite(refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
-        return citations(refs, stories, labels)
-
-    def page(template: str, path: str, **context: object) -> tuple[str, bytes]:
-        # 404.html is served by the host at any depth, so its links start from the site's root.
-        root = site.base_path if path == "404.html" else "../" * path.count("/")
-        url = site.base_url + ("" if path == "index.html" else path)
-        try:
-            html = environment.get_template(template).render(
-                site=site, cite=cite, root=root, page_path=path, page_url=url, **context
-            )
-        except jinja2.TemplateError as err:
-            raise RenderError(_template_problem(template, path, err)) from err
-        return path, html.encode("utf-8")
-
-    outlets = by_outlet(briefs)
-    outlet_pages = outlet_paths(name for name, _ in outlets)
-    files = dict(
-        [
-            *(
-                page("index.html", pager.path, briefs=pager.items, pager=pager)
-                for pager in paginate(briefs, site.events_per_page)
-            ),
-            page("sources.html", "sources.html", outlets=outlets, outlet_pages=outlet_pages),
-            *(
-                page("outlet.html", outlet_pages[outlet], outlet=outlet, items=items)
-                for outlet, items in outlets
-            ),
-            page("404.html", "404.html"),
-        ]
-    )
-    for b in briefs:
-        if event_path(b) not in skip:
-            files.update([page("event.html", event_path(b), brief=b)])
-        for story in b.event.stories:
-            if story_path(story) not in skip:
-                files.update([page("story.html", story_path(story), story=story, brief=b)])
+    pages = _pages(briefs, site.events_per_page, skip)
+    renderer = _PageRenderer(environment, site, stories)
+    with _collector_frozen():
+        for template in dict.fromkeys(page.template for page in pages):
+            renderer.load(template)  # compiled once, here, rather than in every worker
+        files = dict(ordered_map(renderer.render, pages, min_items=workers_from, chunk_size=16))
     files["sitemap.xml"] = _sitemap(environment, site, [*files, *skip])
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
     files[".nojekyll"] = b""
     for asset in ASSETS:
         files[asset] = _read_asset(asset, user_templates)
     return files
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """One page to render: its template, its path in the site and what its template shows."""
+
+    template: str
+    path: str
+    context: dict[str, object]
+
+
+def _pages(briefs: tuple[Brief, ...], per_page: int, skip: Collection[str]) -> list[_Page]:
+    """Every page of the site but the sitemap, in the order they are listed."""
+    outlets = by_outlet(briefs)
+    outlet_pages = outlet_paths(name for name, _ in outlets)
+    pages = [
+        _Page("index.html", pager.path, {"briefs": pager.items, "pager": pager})
+        for pager in paginate(briefs, per_page)
+    ]
+    pages.append(
+        _Page("sources.html", "sources.html", {"outlets": outlets, "outlet_pages": outlet_pages})
+    )
+    pages += [
+        _Page("outlet.html", outlet_pages[outlet], {"outlet": outlet, "items": items})
+        for outlet, items in outlets
+    ]
+    pages.append(_Page("404.html", "404.html", {}))
+    for b in briefs:
+        if event_path(b) not in skip:
+            pages.append(_Page("event.html", event_path(b), {"brief": b}))
+        pages += [
+            _Page("story.html", story_path(story), {"story": story, "brief": b})
+            for story in b.event.stories
+            if story_path(story) not in skip
+        ]
+    return pages
+
+
+class _PageRenderer:
+    """Renders pages of one site: pure (a page's bytes depend on the page only), so pages can
+    be rendered in forked worker processes."""
+
+    def __init__(
+        self, environment: jinja2.Environment, site: SiteInfo, stories: dict[str, Story]
+    ) -> None:
+        self._environment = environment
+        self._site = site
+        self._stories = stories
+        # Each story's escaped page path and name: a build cites each story from many lines.
+        self._labels: dict[str, tuple[str, str]] = {}
+
+    def load(self, template: str) -> jinja2.Template:
+        """The template, compiled; a RenderError where it cannot be."""
+        try:
+            return self._environment.get_template(template)
+        except jinja2.TemplateError as err:
+            raise RenderError(_template_problem(template, template, err)) from err
+
+    def cite(self, refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
+        """The `cite` of the templates: `citations` with this build's labels."""
+        return citations(refs, self._stories, self._labels)
+
+    def render(self, page: _Page) -> tuple[str, bytes]:
+        """The page's path and its bytes."""
+        site, path = self._site, page.path
+        # 404.html is served by the host at any depth, so its links start from the site's root.
+        root = site.base_path if path == "404.html" else "../" * path.count("/")
+        url = site.base_url + ("" if path == "index.html" else path)
+        try:
+            html = self._environment.get_template(page.template).render(
+                site=site, cite=self.cite, root=root, page_path=path, page_url=url, **page.context
+            )
+        except jinja2.TemplateError as err:
+            raise RenderError(_template_problem(page.template, path, err)) from err
+        return path, html.encode("utf-8")
+
+
+@contextmanager
+def _collector_frozen() -> Iterator[None]:
+    """The objects that exist now (the whole analysis) left out of garbage collection for the
+    block: rendering makes many short-lived objects, and each full collection would otherwise
+    walk the analysis again; forked workers then also leave its memory unwritten (shared)."""
+    if gc.get_freeze_count():  # frozen already, by whoever called: theirs to undo
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _template_problem(template: str, path: str, err: jinja2.TemplateError) -> str:
