@@ -19,17 +19,39 @@ from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.bccache
-from markupsafe import Markup, escape
 
 from briefgen import __version__
+from briefgen.brief_html import BriefHtml, coverage_items
+from briefgen.page_html import (
+    Citation,
+    CitationLinks,
+    citation_links,
+    citations,
+    event_path,
+    numbered_paragraphs,
+    outlet_name,
+    removed_lines,
+    story_body,
+    story_path,
+)
 from briefgen.pagination import paginate
 from briefgen.parallel import ordered_map
-from briefgen.records import Block, Brief, SourceRef, Story
+from briefgen.records import Brief
 from briefgen.settings import DEFAULT_EVENTS_PER_PAGE, DEFAULT_FEED_ITEMS
 from briefgen.source_pages import by_outlet, outlet_paths
 from briefgen.theme import RenderError, default_templates_dir
 
-__all__ = ["RenderError", "SiteInfo", "default_templates_dir", "render_site"]
+__all__ = [
+    "Citation",
+    "RenderError",
+    "SiteInfo",
+    "citations",
+    "default_templates_dir",
+    "event_path",
+    "outlet_name",
+    "render_site",
+    "story_path",
+]
 
 ASSETS = ("assets/style.css", "assets/favicon.svg")
 # Below this many pages, starting worker processes costs more than it saves.
@@ -78,20 +100,6 @@ class SiteInfo:
         """The site's root as a path on its host (`/briefing/`): links that work at any depth."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """The paragraphs of one story that a line of a brief cites, as links."""
-
-    story: Story
-    """The story cited."""
-    paragraphs: tuple[int, ...]
-    """1-based paragraph numbers, matching the story page's `#pN` anchors."""
-    page: str
-    """The story page's path in the site, HTML-escaped."""
-    name: str
-    """What links to the story are called (`outlet_name`), HTML-escaped."""
 
 
 class _TemplateCodeCache(jinja2.FileSystemBytecodeCache):
@@ -154,6 +162,8 @@ def _environment(user_dir: Path | None, code_cache: Path | None) -> jinja2.Envir
         citation_links=citation_links,
         numbered_paragraphs=numbered_paragraphs,
         story_body=story_body,
+        removed_lines=removed_lines,
+        coverage_items=coverage_items,
         version=__version__,
     )
     return environment
@@ -174,96 +184,6 @@ def date_label(value: str | None) -> str:
     return value[:10] if value else ""
 
 
-def event_path(brief: Brief) -> str:
-    """The event page's path in the site."""
-    return f"events/{brief.event.slug}.html"
-
-
-def story_path(story: Story) -> str:
-    """The story page's path in the site."""
-    return f"stories/{story.id}.html"
-
-
-def outlet_name(story: Story) -> str:
-    """What a link to the story is called: its outlet, else its source file."""
-    # story.outlets[0] without building the whole tuple: called for every citation link.
-    if story.record.outlet:
-        return story.record.outlet
-    return next((copy.outlet for copy in story.copies if copy.outlet), story.record.path)
-
-
-def citations(
-    refs: Iterable[SourceRef],
-    stories: dict[str, Story],
-    labels: dict[str, tuple[str, str]] | None = None,
-) -> tuple[Citation, ...]:
-    """Source references grouped by story, in first-cited order, each paragraph once.
-
-    `labels` keeps each story's escaped page path and name across calls: a build cites each
-    story from many lines, and escaping them once is enough."""
-    grouped: dict[str, list[int]] = {}
-    for ref in refs:
-        numbers = grouped.setdefault(ref.story_id, [])
-        if ref.paragraph + 1 not in numbers:
-            numbers.append(ref.paragraph + 1)
-    known = {} if labels is None else labels
-    cited: list[Citation] = []
-    for sid, numbers in grouped.items():
-        story = stories[sid]
-        label = known.get(sid)
-        if label is None:
-            label = known[sid] = (str(escape(story_path(story))), str(escape(outlet_name(story))))
-        cited.append(Citation(story, tuple(sorted(numbers)), *label))
-    return tuple(cited)
-
-
-def numbered_paragraphs(body: Iterable[Block]) -> list[tuple[Block, int]]:
-    """Each block with its 1-based paragraph number (the `#pN` anchors); 0 for headings."""
-    numbered: list[tuple[Block, int]] = []
-    count = 0
-    for block in body:
-        if block.kind == "paragraph":
-            count += 1
-        numbered.append((block, count if block.kind == "paragraph" else 0))
-    return numbered
-
-
-def story_body(body: Iterable[Block]) -> Markup:
-    """The article's blocks as HTML lines: paragraphs with their `#pN` anchors, headings as h2.
-
-    Python rather than a template loop, like `citation_links`: a story page is mostly its body,
-    and one escape per block here replaces a template's several outputs per block."""
-    lines: list[str] = []
-    count = 0
-    for block in body:
-        if block.kind == "paragraph":
-            count += 1
-            lines.append(f'<p id="p{count}">{escape(block.text)}</p>\n')
-        else:
-            lines.append(f"<h2>{escape(block.text)}</h2>\n")
-    return Markup("".join(lines))
-
-
-def citation_links(citations: Iterable[Citation], root: str) -> Markup:
-    """A line's citations as links, `Outlet, ¶2, ¶5; Other, ¶1` (behind the `cite_links` macro).
-
-    Python rather than a template loop: event pages call it for every line, and as a macro it
-    was most of the render stage's time."""
-    groups: list[str] = []
-    escaped_root = str(escape(root))
-    for citation in citations:
-        href = escaped_root + citation.page
-        name = citation.name
-        first, *rest = citation.paragraphs
-        links = [f'<a href="{href}#p{first}">{name}, ¶{first}</a>']
-        links += [
-            f'<a href="{href}#p{number}" aria-label="{name}, paragraph {number}">¶{number}</a>'
-            for number in rest
-        ]
-        groups.append(f'<span class="cite">{", ".join(links)}</span>')
-    return Markup("; ".join(groups))
-
-
 def render_site(
     briefs: tuple[Brief, ...],
     site: SiteInfo,
@@ -280,7 +200,8 @@ def render_site(
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
     pages = _pages(briefs, site.events_per_page, skip)
-    renderer = _PageRenderer(environment, site, stories)
+    _add_build_globals(environment, CitationLinks(stories))
+    renderer = _PageRenderer(environment, site)
     with _collector_frozen():
         for template in dict.fromkeys(page.template for page in pages):
             renderer.load(template)  # compiled once, here, rather than in every worker
@@ -291,6 +212,19 @@ def render_site(
     for asset in ASSETS:
         files[asset] = _read_asset(asset, user_templates)
     return files
+
+
+def _add_build_globals(environment: jinja2.Environment, citations: CitationLinks) -> None:
+    """The template functions that keep state for one build (each story's escaped labels)."""
+    parts = BriefHtml(citations)
+    environment.globals.update(
+        cite=citations.cite,
+        source_links=citations.links,
+        summary_items=parts.summary_items,
+        quote_figures=parts.quote_figures,
+        timeline_items=parts.timeline_items,
+        claim_items=parts.claim_items,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,14 +267,9 @@ class _PageRenderer:
     """Renders pages of one site: pure (a page's bytes depend on the page only), so pages can
     be rendered in forked worker processes."""
 
-    def __init__(
-        self, environment: jinja2.Environment, site: SiteInfo, stories: dict[str, Story]
-    ) -> None:
+    def __init__(self, environment: jinja2.Environment, site: SiteInfo) -> None:
         self._environment = environment
         self._site = site
-        self._stories = stories
-        # Each story's escaped page path and name: a build cites each story from many lines.
-        self._labels: dict[str, tuple[str, str]] = {}
 
     def load(self, template: str) -> jinja2.Template:
         """The template, compiled; a RenderError where it cannot be."""
@@ -348,10 +277,6 @@ class _PageRenderer:
             return self._environment.get_template(template)
         except jinja2.TemplateError as err:
             raise RenderError(_template_problem(template, template, err)) from err
-
-    def cite(self, refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
-        """The `cite` of the templates: `citations` with this build's labels."""
-        return citations(refs, self._stories, self._labels)
 
     def render(self, page: _Page) -> tuple[str, bytes]:
         """The page's path and its bytes."""
@@ -361,7 +286,11 @@ class _PageRenderer:
         url = site.base_url + ("" if path == "index.html" else path)
         try:
             html = self._environment.get_template(page.template).render(
-                site=site, cite=self.cite, root=root, page_path=path, page_url=url, **page.context
+                site=site,
+                root=root,
+                page_path=path,
+                page_url=url,
+                **page.context,
             )
         except jinja2.TemplateError as err:
             raise RenderError(_template_problem(page.template, path, err)) from err
