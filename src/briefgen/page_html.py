@@ -131,7 +131,7 @@ def citation_links(citations: Iterable[Citation], root: str) -> Markup:
 
     Python rather than a template loop: event pages call it for every line, and as a macro it
     was most of the render stage's time."""
-    escaped_root = str(escape(root))
+    escaped_root = escaped(root)
     return Markup(
         "; ".join(
             _cite_span(escaped_root + citation.page, citation.name, citation.paragraphs)
@@ -167,6 +167,7 @@ class CitationLinks:
     def __init__(self, stories: dict[str, Story]) -> None:
         self._stories = stories
         self._labels: dict[str, tuple[str, str]] = {}
+        self._roots: dict[str, str] = {}  # each page depth's escaped root
 
     def cite(self, refs: Iterable[SourceRef]) -> tuple[Citation, ...]:
         """`citations` of the refs (the templates' `cite`)."""
@@ -174,12 +175,14 @@ class CitationLinks:
 
     def links(self, refs: Iterable[SourceRef], root: str) -> Markup:
         """`citation_links(cite(refs), root)`, without making the Citation objects."""
-        escaped_root = str(escape(root))
-        groups: list[str] = []
+        escaped_root = self._roots.get(root)
+        if escaped_root is None:
+            escaped_root = self._roots[root] = escaped(root)
+        spans: list[str] = []
         for sid, numbers in _paragraphs_by_story(refs).items():
             label = self._labels.get(sid)
             if label is None:
                 label = self._labels[sid] = _label(self._stories[sid])
             numbers.sort()
-            groups.append(_cite_span(escaped_root + label[0], label[1], numbers))
-        return Markup("; ".join(groups))
+            spans.append(_cite_span(escaped_root + label[0], label[1], numbers))
+        return Markup("; ".join(spans))
