@@ -41,6 +41,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "briefgen"
 # The site stages: editing them does not change the analysis.
 SITE_MODULES = {
     "render.py",
+    "page_html.py",
+    "brief_html.py",
     "feeds.py",
     "write.py",
     "theme.py",

@@ -8,8 +8,10 @@ import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import jinja2.runtime
 import pytest
 
 import briefgen.build
@@ -300,13 +302,13 @@ def test_a_one_file_change_renders_only_its_events_pages(
     config = make_site(SOURCES)
     build(config, cache=BuildCache(config.cache_dir))
     rendered: list[str] = []
-    real = jinja2.Template.render
+    real = jinja2.Template.new_context  # each page rendered starts one
 
-    def render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+    def new_context(self: jinja2.Template, *args: Any, **kwargs: Any) -> jinja2.runtime.Context:
         rendered.append(str(self.name))
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(jinja2.Template, "render", render)
+    monkeypatch.setattr(jinja2.Template, "new_context", new_context)
     library = config.sources_dir / "library.md"
     library.write_text(library.read_text().replace("two evening staff", "three evening staff"))
     result = build(config, cache=BuildCache(config.cache_dir))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +11,14 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 
 from briefgen.pagination import paginate
-from briefgen.render import SiteInfo, citations, default_templates_dir, render_site, safe_url
+from briefgen.render import (
+    RenderError,
+    SiteInfo,
+    citations,
+    default_templates_dir,
+    render_site,
+    safe_url,
+)
 from briefgen.source_pages import outlet_paths
 from sitekit import Page, dated_briefs, parse_page, rich_briefs
 
@@ -445,3 +453,21 @@ def test_outlet_paths_are_readable_and_unique(names: list[str], patterns: list[s
         assert re.fullmatch(pattern, paths[name]), paths[name]
     assert len(set(paths.values())) == len(names)
     assert outlet_paths(reversed(names)) == paths
+
+
+def test_a_big_site_rendered_in_worker_processes_is_the_same_site() -> None:
+    briefs = dated_briefs(40)
+    here = render_site(briefs, SITE, None)  # fewer pages than PARALLEL_MIN_PAGES
+    in_workers = render_site(briefs, SITE, None, workers_from=1)
+    assert len(here) > 80
+    assert list(in_workers) == list(here)  # the same pages, in the same order
+    assert in_workers == here
+    assert gc.get_freeze_count() == 0  # the analysis is collectable again afterwards
+
+
+def test_a_template_error_on_a_page_rendered_in_a_worker_names_template_and_page(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "story.html").write_text("{{ story.no_such_field }}", encoding="utf-8")
+    with pytest.raises(RenderError, match=r"story\.html \(rendering stories/"):
+        render_site(dated_briefs(40), SITE, tmp_path, workers_from=1)
