@@ -22,3 +22,18 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def collector_frozen() -> Iterator[None]:
+    """The objects that exist now (the whole analysis) left out of garbage collection for the
+    block: rendering makes many short-lived objects, and each full collection would otherwise
+    walk the analysis again; forked workers then also leave its memory unwritten (shared)."""
+    if gc.get_freeze_count():  # frozen already, by whoever called: theirs to undo
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -8,11 +8,10 @@ is the writer's job.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import pickle
-from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Collection, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ import jinja2.bccache
 
 from briefgen import __version__
 from briefgen.brief_html import BriefHtml, coverage_items
+from briefgen.collector import collector_frozen
 from briefgen.page_html import (
     Citation,
     CitationLinks,
@@ -204,7 +204,7 @@ def render_site(
     pages = _pages(briefs, site.events_per_page, skip)
     _add_build_globals(environment, CitationLinks(stories))
     renderer = _PageRenderer(environment, site)
-    with _collector_frozen():
+    with collector_frozen():
         for template in dict.fromkeys(page.template for page in pages):
             renderer.load(template)  # compiled once, here, rather than in every worker
         files = dict(ordered_map(renderer.render, pages, min_items=workers_from, chunk_size=16))
@@ -311,21 +311,6 @@ class _PageRenderer:
             return self._environment.concat(template.root_render_func(context))
         except Exception:  # as Template.render: raised again, its traceback in template lines
             self._environment.handle_exception()
-
-
-@contextmanager
-def _collector_frozen() -> Iterator[None]:
-    """The objects that exist now (the whole analysis) left out of garbage collection for the
-    block: rendering makes many short-lived objects, and each full collection would otherwise
-    walk the analysis again; forked workers then also leave its memory unwritten (shared)."""
-    if gc.get_freeze_count():  # frozen already, by whoever called: theirs to undo
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _template_problem(template: str, path: str, err: jinja2.TemplateError) -> str:
