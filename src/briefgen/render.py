@@ -201,10 +201,10 @@ def render_site(
     the sitemap. A site of at least `workers_from` pages is rendered in worker processes."""
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
-    pages = _pages(briefs, site.events_per_page, skip)
     _add_build_globals(environment, CitationLinks(stories))
     renderer = _PageRenderer(environment, site)
     with collector_frozen():
+        pages = _pages(briefs, site.events_per_page, skip)
         for template in dict.fromkeys(page.template for page in pages):
             renderer.load(template)  # compiled once, here, rather than in every worker
         files = dict(ordered_map(renderer.render, pages, min_items=workers_from, chunk_size=16))
