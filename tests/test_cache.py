@@ -324,6 +324,35 @@ def test_a_one_file_change_renders_only_its_events_pages(
     assert any("three evening staff" in page.read_text() for page in pages)
 
 
+def test_listing_pages_are_rendered_again_only_where_their_events_changed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = make_site(SOURCES, config="events_per_page: 1")
+    first = build(config, cache=BuildCache(config.cache_dir))
+    index_pages = sorted(p.name for p in (config.output_dir / "page").glob("*.html"))
+    assert len(index_pages) == len(first.analysis.events) - 1 >= 2
+    rendered: list[str] = []
+    real = jinja2.Template.new_context
+
+    def new_context(self: jinja2.Template, *args: Any, **kwargs: Any) -> jinja2.runtime.Context:
+        variables = args[0] if args else None
+        if variables and "page_path" in variables:
+            rendered.append(f"{self.name} {variables['page_path']}")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "new_context", new_context)
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "three evening staff"))
+    build(config, cache=BuildCache(config.cache_dir))
+    listings = [page for page in rendered if page.startswith(("index.html", "outlet.html"))]
+    # The library story is the newest event (page 1) and the River Post's; no other listing.
+    assert sorted(listings) == ["index.html index.html", "outlet.html sources/river-post.html"]
+    assert "three evening staff" in (config.output_dir / "index.html").read_text()
+    fresh = replace(config, output=str(tmp_path / "fresh"))
+    build(fresh)
+    assert same_tree(config.output_dir, fresh.output_dir)
+
+
 def test_a_one_file_change_rewrites_few_cache_files(make_site: MakeSite) -> None:
     config = make_site(SOURCES)
     build(config, cache=BuildCache(config.cache_dir))

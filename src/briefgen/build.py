@@ -112,7 +112,10 @@ def build(
         seconds = time.perf_counter() - started
         count = state.files_written
         return BuildResult(analysis.summary, count, seconds, timings, True, cache.save(), analysis)
-    plan = cache.page_plan(rendering, analysis.briefs, config.output_dir)
+    from briefgen.render import listing_pages  # noqa: PLC0415  (Jinja: only builds that render)
+
+    listings = listing_pages(analysis.briefs, config.events_per_page)
+    plan = cache.page_plan(rendering, analysis.briefs, config.output_dir, listings)
     written = _render_and_write(config, analysis, clock, cache=True, reuse=plan.reusable)
     cache.remember_output(key, config.output_dir, plan, written)
     problem = cache.save()

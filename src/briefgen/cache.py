@@ -24,9 +24,10 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from typing import cast
 
 from briefgen import cache_store
 from briefgen.cache_data import CacheData, Loaded, read_data, read_memos, write_data, write_memos
@@ -44,6 +45,7 @@ RACY_NS = 2_000_000_000
 
 FileStat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 Manifest = dict[str, tuple[int, int, int]]  # relative path -> size, mtime_ns, inode
+Listing = tuple[str, tuple[str, ...]]  # a listing page's shape, the ids of the events it lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +58,22 @@ class OutputState:
     """Every file of the output folder: relative path -> (size, mtime in ns, inode)."""
     render_key: str
     """Hash of the templates, settings and code the pages were rendered with."""
-    page_briefs: dict[str, str]
-    """The brief key each event and story page was rendered from, by path."""
+    page_keys: dict[str, str]
+    """The key each page it may reuse was rendered from, by path (see `PagePlan`)."""
     files_written: int
     """How many files the build wrote."""
 
 
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """Which event and story pages this build must render, and which it can link unchanged."""
+    """Which pages this build must render, and which it can link unchanged."""
 
     render_key: str
     """Hash of the templates, settings and code this build renders with."""
-    page_briefs: dict[str, str]
-    """The brief key of each event and story page, by path, where the cache knows it."""
+    page_keys: dict[str, str]
+    """What each page shows, as a key, by path, where the cache knows it: an event's and its
+    stories' pages have its brief key; a listing page (see `page_plan`) a hash of its shape and
+    of its events' brief keys."""
     reusable: frozenset[str]
     """Pages the output folder already holds, rendered from the same key."""
 
@@ -255,25 +259,40 @@ class BuildCache:
             return None
         return state if self._scan_output(output_dir) == state.manifest else None
 
-    def page_plan(self, render_key: str, briefs: Iterable[Brief], output_dir: Path) -> PagePlan:
-        """The event and story pages' inputs, and the pages the output folder holds already."""
-        page_briefs: dict[str, str] = {}
+    def page_plan(
+        self,
+        render_key: str,
+        briefs: Iterable[Brief],
+        output_dir: Path,
+        listings: Mapping[str, Listing] | None = None,
+    ) -> PagePlan:
+        """The pages' inputs, and the pages the output folder holds already rendered from them.
+
+        `listings`: pages that list events (the index pages, an outlet's page), each with its
+        shape (what it shows besides its events: its page number, its outlet) and the ids of
+        the events it lists, in order."""
+        page_keys: dict[str, str] = {}
+        brief_keys = self._data.brief_keys
         for b in briefs:
-            brief_key = self._data.brief_keys.get(b.event.id)
+            brief_key = brief_keys.get(b.event.id)
             if brief_key is not None:
-                page_briefs.update(dict.fromkeys(_pages_of(b), brief_key))
+                page_keys.update(dict.fromkeys(_pages_of(b), brief_key))
+        for path, (shape, event_ids) in (listings or {}).items():
+            keys = [brief_keys.get(event_id) for event_id in event_ids]
+            if None not in keys:
+                page_keys[path] = digest(shape, *cast("list[str]", keys))
         old = self._old_state.output
         if old is None or old.render_key != render_key:
-            return PagePlan(render_key, page_briefs, frozenset())
+            return PagePlan(render_key, page_keys, frozenset())
         present = self._scan_output(output_dir)
         reusable = frozenset(
             path
-            for path, brief_key in page_briefs.items()
-            if old.page_briefs.get(path) == brief_key
+            for path, page_key in page_keys.items()
+            if old.page_keys.get(path) == page_key
             and path in present
             and present[path] == old.manifest.get(path)
         )
-        return PagePlan(render_key, page_briefs, reusable)
+        return PagePlan(render_key, page_keys, reusable)
 
     def remember_output(
         self, key: str, output_dir: Path, plan: PagePlan, written: Iterable[str]
@@ -289,7 +308,7 @@ class BuildCache:
             manifest[path] = (found.st_size, found.st_mtime_ns, found.st_ino)
         self._output_scan = None
         files = len(manifest)
-        self._state.output = OutputState(key, manifest, plan.render_key, plan.page_briefs, files)
+        self._state.output = OutputState(key, manifest, plan.render_key, plan.page_keys, files)
         self._state_changed = True
 
     def save(self) -> str | None:

@@ -196,9 +196,10 @@ def render_site(
     workers_from: int = PARALLEL_MIN_PAGES,
 ) -> dict[str, bytes]:
     """Every file of the site, by path; with `code_cache`, compiled templates are kept in that
-    folder for the next build (the pages are the same either way). Event and story pages whose
-    path is in `skip` are left out (the output folder holds them already), but still listed in
-    the sitemap. A site of at least `workers_from` pages is rendered in worker processes."""
+    folder for the next build (the pages are the same either way). Event, story and listing
+    pages (see `listing_pages`) whose path is in `skip` are left out (the output folder holds
+    them already), but still listed in the sitemap. A site of at least `workers_from` pages is
+    rendered in worker processes."""
     environment = _environment(user_templates, code_cache)
     stories = {story.id: story for b in briefs for story in b.event.stories}
     _add_build_globals(environment, CitationLinks(stories))
@@ -239,7 +240,8 @@ class _Page:
 
 
 def _pages(briefs: tuple[Brief, ...], per_page: int, skip: Collection[str]) -> list[_Page]:
-    """Every page of the site but the sitemap, in the order they are listed."""
+    """Every page of the site but the sitemap, in the order they are listed, but those in
+    `skip` (event, story and listing pages the output folder holds already)."""
     outlets = by_outlet(briefs)
     outlet_pages = outlet_paths(name for name, _ in outlets)
     pages = [
@@ -255,14 +257,33 @@ def _pages(briefs: tuple[Brief, ...], per_page: int, skip: Collection[str]) -> l
     ]
     pages.append(_Page("404.html", "404.html", {}))
     for b in briefs:
-        if event_path(b) not in skip:
-            pages.append(_Page("event.html", event_path(b), {"brief": b}))
+        pages.append(_Page("event.html", event_path(b), {"brief": b}))
         pages += [
             _Page("story.html", story_path(story), {"story": story, "brief": b})
             for story in b.event.stories
-            if story_path(story) not in skip
         ]
-    return pages
+    return [page for page in pages if page.path not in skip]
+
+
+def listing_pages(
+    briefs: tuple[Brief, ...], per_page: int
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The pages that list events (index pages, outlets' pages), each with its shape (all it
+    shows besides its events' briefs: its place among the index pages, its outlet) and the ids
+    of the events it lists, in order: two builds giving a page the same shape and the same
+    briefs render the same page."""
+    listings = {
+        pager.path: (
+            f"index {pager.number} {pager.count} {pager.first_item} {pager.total}",
+            tuple(b.event.id for b in pager.items),
+        )
+        for pager in paginate(briefs, per_page)
+    }
+    outlets = by_outlet(briefs)
+    outlet_pages = outlet_paths(name for name, _ in outlets)
+    for outlet, items in outlets:
+        listings[outlet_pages[outlet]] = (f"outlet {outlet}", tuple(b.event.id for *_, b in items))
+    return listings
 
 
 class _PageRenderer:
