@@ -67,14 +67,16 @@ def make_site(tmp_path: Path) -> MakeSite:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m briefgen ARGS` in a folder, as a user would; colour off."""
+    """Run `python -m briefgen ARGS` in a folder, as a user would; colour off, output buffered
+    as a user's is (whatever this environment says)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
     return subprocess.run(
         [sys.executable, "-m", "briefgen", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**env, "NO_COLOR": "1"},
     )
 
 

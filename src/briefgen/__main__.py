@@ -1,7 +1,5 @@
-"""`python -m briefgen`."""
+"""`python -m briefgen`: the `briefgen` command."""
 
-import sys
+from briefgen.cli import run
 
-from briefgen.cli import main
-
-sys.exit(main())
+run()

@@ -8,6 +8,7 @@ Exit status: 0 success, 1 build or check failure (or any warning with --strict),
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import os
 import signal
@@ -16,7 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from briefgen import __version__
 from briefgen.config import Config, ConfigError, load_config, with_overrides
@@ -33,6 +34,22 @@ if TYPE_CHECKING:
     from briefgen.serve import Rebuild
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def run() -> NoReturn:
+    """The `briefgen` command: `main`, then an exit that skips tearing down every object.
+
+    A big build ends holding millions of objects that the system takes back at once when the
+    process ends; freeing them one by one first took 0.5 s of a 10,000-story rebuild (mypy
+    exits the same way). The output streams are flushed first; under a profiler or a tracer
+    (coverage) the exit is the normal one, so that they can write their results."""
+    code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to keep
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
