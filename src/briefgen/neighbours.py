@@ -118,14 +118,17 @@ def array_neighbour_pairs(
     size = weights.blocking_terms
     lengths = np.fromiter((min(len(v.terms), size) for v in vectors), np.int64, len(vectors))
     rows = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths)
-    terms = np.fromiter((t for v in vectors for t in v.terms[:size]), np.int64, len(rows))
-    values = np.fromiter((w for v in vectors for w in v.weights[:size]), np.float64, len(rows))
+    terms = np.frombuffer(b"".join([v.terms[:size].tobytes() for v in vectors]), np.intc)
+    terms = terms.astype(np.int64)
+    values = np.frombuffer(b"".join([v.weights[:size].tobytes() for v in vectors]), np.float64)
     calendar = Calendar.of(days)
     # Postings: each term's entries, undated stories first, then by day (then story: stable).
     by_term = np.lexsort((calendar.keys[rows], terms))
     postings = Postings(rows[by_term], values[by_term], len(vectors))
     posting_keys = terms[by_term] * calendar.span + calendar.keys[postings.rows]
-    entries = _entries(rows, values, terms, posting_keys, calendar=calendar, window=window_days)
+    entries = _entries(
+        rows, values, terms, posting_keys, by_term, calendar=calendar, window=window_days
+    )
     del by_term, terms, posting_keys
     fanout = np.where(entries.fanout <= weights.max_postings, entries.fanout, 0)
     entries = entries._replace(fanout=fanout)
@@ -141,7 +144,8 @@ def array_neighbour_pairs(
     ]
     best = partial(_best_in_chunk, entries=entries, postings=postings, keep=weights.neighbours)
     found = list(ordered_map(best, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1))
-    keys = np.unique(np.concatenate([np.zeros(0, np.int64), *found]))
+    keys = np.sort(np.concatenate([np.zeros(0, np.int64), *found]))
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
     return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
 
 
@@ -173,6 +177,7 @@ def _entries(
     values: npt.NDArray[np.float64],
     terms: npt.NDArray[np.int64],
     posting_keys: npt.NDArray[np.int64],
+    posting_order: npt.NDArray[np.int64],
     *,
     calendar: Calendar,
     window: float,
@@ -180,7 +185,9 @@ def _entries(
     """Each entry's partners in its term's posting: the undated ones, then those in its window.
 
     `posting_keys` (term times `calendar.span` plus day number, in posting order) is sorted, so
-    one binary search finds a window's ends in any posting.
+    one binary search finds a window's ends in any posting. The entries are looked up in posting
+    order (`posting_order`: the entries in that order), where the window ends only grow: each
+    search starts where the last ended, in memory just read (several times quicker).
     """
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
@@ -194,8 +201,11 @@ def _entries(
     low = np.ceil(np.clip(day - window, calendar.first, last + 1)).astype(np.int64)
     high = np.floor(np.clip(day + window, calendar.first - 1, last)).astype(np.int64)
     base = terms * calendar.span - calendar.first + 1
-    window_start = np.searchsorted(posting_keys, base + low, side="left")
-    window_end = np.maximum(window_start, np.searchsorted(posting_keys, base + high, side="right"))
+    order = posting_order
+    window_start, window_end = np.empty_like(rows), np.empty_like(rows)
+    window_start[order] = np.searchsorted(posting_keys, (base + low)[order], side="left")
+    window_end[order] = np.searchsorted(posting_keys, (base + high)[order], side="right")
+    window_end = np.maximum(window_start, window_end)
     everyone = keys == 0  # an undated story meets every dated one
     window_start = np.where(everyone, starts[terms] + undated, window_start)
     window_end = np.where(everyone, starts[terms] + counts[terms], window_end)
