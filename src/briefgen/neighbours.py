@@ -118,9 +118,10 @@ def array_neighbour_pairs(
     size = weights.blocking_terms
     lengths = np.fromiter((min(len(v.terms), size) for v in vectors), np.int64, len(vectors))
     rows = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths)
-    terms = np.frombuffer(b"".join([v.terms[:size].tobytes() for v in vectors]), np.intc)
-    terms = terms.astype(np.int64)
-    values = np.frombuffer(b"".join([v.weights[:size].tobytes() for v in vectors]), np.float64)
+    term_bytes = b"".join([vector.terms[:size].tobytes() for vector in vectors])
+    terms = np.frombuffer(term_bytes, np.intc).astype(np.int64)
+    weight_bytes = b"".join([vector.weights[:size].tobytes() for vector in vectors])
+    values = np.frombuffer(weight_bytes, np.float64)
     calendar = Calendar.of(days)
     # Postings: each term's entries, undated stories first, then by day (then story: stable).
     by_term = np.lexsort((calendar.keys[rows], terms))
