@@ -6,6 +6,7 @@ import math
 import random
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 import briefgen.similarity
@@ -69,7 +70,8 @@ def test_numpy_cosines_match_plain_python() -> None:
         cosine(dict(zip(vectors[left].terms, vectors[left].weights, strict=True)), vectors[right])
         for left, right in pairs
     ]
-    found = array_cosines(pairs, [(vector.terms, vector.weights) for vector in vectors])
+    lefts, rights = (np.array(side, np.int64) for side in zip(*pairs, strict=True))
+    found = array_cosines(lefts, rights, [(vector.terms, vector.weights) for vector in vectors])
     assert max(expected) > 0.1
     assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(expected, found, strict=True))
 
@@ -82,11 +84,13 @@ def test_cosines_scored_in_chunks_by_workers_are_the_same_floats(
     vectors, _ = profile(stories, Weights())
     packed = [(vector.terms, vector.weights) for vector in vectors]
     pairs = [(left, right) for left in range(60) for right in range(left + 1, 60, 2)]
-    whole = array_cosines(pairs, packed)
+    lefts, rights = (np.array(side, np.int64) for side in zip(*pairs, strict=True))
+    whole = array_cosines(lefts, rights, packed).tolist()
     monkeypatch.setattr("briefgen.term_weights._CHUNK_PAIRS", 40)  # about twenty chunks
-    assert array_cosines(pairs, packed) == whole
+    assert array_cosines(lefts, rights, packed).tolist() == whole
     assert max(whole) > 0.1
-    assert array_cosines([], packed) == []
+    nothing = np.zeros(0, np.int64)
+    assert array_cosines(nothing, nothing, packed).tolist() == []
 
 
 def test_stories_read_in_workers_give_the_same_vectors_and_times(

@@ -113,6 +113,14 @@ def array_neighbour_pairs(
     vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
 ) -> list[tuple[int, int]]:
     """`neighbour_pairs` with numpy, some stories at a time (the same pairs as plain Python)."""
+    keys = array_neighbour_keys(vectors, weights, days, window_days)
+    return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
+
+
+def array_neighbour_keys(
+    vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
+) -> npt.NDArray[np.int64]:
+    """`array_neighbour_pairs` as one sorted array, each pair (i < j) coded `i * stories + j`."""
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
     size = weights.blocking_terms
@@ -146,8 +154,7 @@ def array_neighbour_pairs(
     best = partial(_best_in_chunk, entries=entries, postings=postings, keep=weights.neighbours)
     found = list(ordered_map(best, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1))
     keys = np.sort(np.concatenate([np.zeros(0, np.int64), *found]))
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-    return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 class Calendar(NamedTuple):

@@ -127,8 +127,10 @@ def _sorted_rows(
 
 
 def array_cosines(
-    pairs: Sequence[tuple[int, int]], vectors: Sequence[tuple[array[int], array[float]]]
-) -> list[float]:
+    lefts: npt.NDArray[np.int64],
+    rights: npt.NDArray[np.int64],
+    vectors: Sequence[tuple[array[int], array[float]]],
+) -> npt.NDArray[np.float64]:
     """The dot product of each pair of unit vectors (pairs sorted, left first).
 
     Pairs are scored in chunks of whole left stories, in worker processes when there are many
@@ -141,23 +143,21 @@ def array_cosines(
         np.frombuffer(b"".join(terms.tobytes() for terms, _ in vectors), np.intc),
         np.frombuffer(b"".join(weights.tobytes() for _, weights in vectors), np.float64),
         np.concatenate(([0], np.cumsum(lengths))),
-        np.fromiter((left for left, _ in pairs), np.int64, len(pairs)),
-        np.fromiter((right for _, right in pairs), np.int64, len(pairs)),
+        lefts,
+        rights,
     )
-    if not pairs:
-        return []
-    lefts = packed.lefts
+    if not len(lefts):
+        return np.zeros(0)
     group_starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
     bounds = [0]  # chunks of about `_CHUNK_PAIRS` pairs, cut where a left story's pairs start
-    for target in range(_CHUNK_PAIRS, len(pairs), _CHUNK_PAIRS):
+    for target in range(_CHUNK_PAIRS, len(lefts), _CHUNK_PAIRS):
         place = int(np.searchsorted(group_starts, target))
         if place < len(group_starts) and group_starts[place] > bounds[-1]:
             bounds.append(int(group_starts[place]))
-    chunks = [range(first, last) for first, last in pairwise([*bounds, len(pairs)])]
+    chunks = [range(first, last) for first, last in pairwise([*bounds, len(lefts)])]
     score = partial(_chunk_cosines, packed=packed)
     found = ordered_map(score, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1)
-    scores: list[float] = np.concatenate(list(found)).tolist()
-    return scores
+    return np.concatenate(list(found))
 
 
 class Packed(NamedTuple):
