@@ -177,23 +177,26 @@ def _chunk_cosines(chunk: range, packed: Packed) -> npt.NDArray[np.float64]:
 
     terms, weights, starts = packed.terms, packed.weights, packed.starts
     lefts, rights = packed.lefts[chunk.start : chunk.stop], packed.rights[chunk.start : chunk.stop]
-    lengths = np.diff(starts)
-    dense = np.zeros(int(terms.max()) + 1 if len(terms) else 0)
-    groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(lefts)]
     scores = np.zeros(len(lefts))
-    for first, last in pairwise(groups):
-        mine = slice(int(starts[lefts[first]]), int(starts[lefts[first] + 1]))
-        dense[terms[mine]] = weights[mine]  # the left vector, spread out: one lookup per term
-        others = rights[first:last]
-        sizes = lengths[others]
-        sums = np.zeros(len(others))
-        full = sizes > 0
-        if full.any():
-            others, sizes = others[full], sizes[full]
-            ends = np.cumsum(sizes)
-            entries = np.repeat(starts[others] - (ends - sizes), sizes) + np.arange(int(ends[-1]))
-            products = dense[terms[entries]] * weights[entries]
-            sums[full] = np.add.reduceat(products, ends - sizes)
-        scores[first:last] = sums
-        dense[terms[mine]] = 0.0
+    sizes = starts[rights + 1] - starts[rights]
+    full = np.flatnonzero(sizes > 0)  # an empty right vector scores 0 (reduceat: never empty)
+    lefts, rights, sizes = lefts[full], rights[full], sizes[full]
+    # The pairs' products end to end: a product's entry is its pair's shift plus its place.
+    begins = np.cumsum(sizes) - sizes
+    shifts = starts[rights] - begins
+    groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(lefts)]
+    places = [*begins[groups[:-1]].tolist(), int(begins[-1] + sizes[-1]) if len(sizes) else 0]
+    dense = np.zeros(int(terms.max()) + 1 if len(terms) else 0)
+    sums = np.zeros(len(lefts))
+    for first, last, low, high in zip(groups, groups[1:], places, places[1:], strict=False):
+        left = int(lefts[first])
+        mine = terms[starts[left] : starts[left + 1]]
+        dense[mine] = weights[starts[left] : starts[left + 1]]  # the left vector, spread out
+        entries = np.repeat(shifts[first:last], sizes[first:last])
+        entries += np.arange(low, high)
+        products = dense[terms[entries]]
+        products *= weights[entries]
+        sums[first:last] = np.add.reduceat(products, begins[first:last] - low)
+        dense[mine] = 0.0
+    scores[full] = sums
     return scores
