@@ -181,11 +181,13 @@ def _chunk_cosines(chunk: range, packed: Packed) -> npt.NDArray[np.float64]:
     sizes = starts[rights + 1] - starts[rights]
     full = np.flatnonzero(sizes > 0)  # an empty right vector scores 0 (reduceat: never empty)
     lefts, rights, sizes = lefts[full], rights[full], sizes[full]
+    if not len(lefts):
+        return scores
     # The pairs' products end to end: a product's entry is its pair's shift plus its place.
     begins = np.cumsum(sizes) - sizes
     shifts = starts[rights] - begins
     groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(lefts)]
-    places = [*begins[groups[:-1]].tolist(), int(begins[-1] + sizes[-1]) if len(sizes) else 0]
+    places = [*begins[groups[:-1]].tolist(), int(begins[-1] + sizes[-1])]
     dense = np.zeros(int(terms.max()) + 1 if len(terms) else 0)
     sums = np.zeros(len(lefts))
     for first, last, low, high in zip(groups, groups[1:], places, places[1:], strict=False):
