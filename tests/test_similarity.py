@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from array import array
 from dataclasses import replace
 
 import numpy as np
@@ -107,3 +108,12 @@ def test_stories_read_in_workers_give_the_same_vectors_and_times(
     in_workers = profile(stories, Weights())
     assert in_workers == here
     assert sum(len(vector.terms) for vector in here[0]) > 1000
+
+
+def test_pairs_with_a_story_without_terms_score_zero() -> None:
+    alike = (array("i", [1, 2]), array("d", [0.6, 0.8]))
+    empty: tuple[array[int], array[float]] = (array("i"), array("d"))
+    vectors = [alike, alike, empty, empty]
+    lefts, rights = np.array([0, 1, 2], np.int64), np.array([1, 2, 3], np.int64)
+    assert array_cosines(lefts, rights, vectors).tolist() == [1.0, 0.0, 0.0]
+    assert array_cosines(lefts[1:], rights[1:], vectors).tolist() == [0.0, 0.0]
