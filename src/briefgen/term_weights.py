@@ -24,8 +24,9 @@ _CHUNK_ENTRIES = 1_000_000
 """Term entries sorted at once: bounds the memory of the sort whatever the corpus size."""
 _WIDTH = 64
 """Stories are sorted in tables of rows this many terms wide (or a multiple: see `_strongest`)."""
-_CHUNK_PAIRS = 100_000
-"""Pairs whose cosines are computed at once (by one worker, where there are several chunks)."""
+_CHUNK_PAIRS = 25_000
+"""Pairs whose cosines are computed at once (by one worker, where there are several chunks): a
+site of 10,000 stories (about 100,000 pairs, half a second of work) already shares them out."""
 _WORKERS_MIN_CHUNKS = 4
 """From this many chunks on, they are scored in worker processes (see `parallel`)."""
 
