@@ -132,13 +132,14 @@ def array_neighbour_keys(
     values = np.frombuffer(weight_bytes, np.float64)
     calendar = Calendar.of(days)
     # Postings: each term's entries, undated stories first, then by day (then story: stable).
-    by_term = np.lexsort((calendar.keys[rows], terms))
+    entry_keys = terms * calendar.span + calendar.keys[rows]
+    by_term = np.argsort(entry_keys, kind="stable")
     postings = Postings(rows[by_term], values[by_term], len(vectors))
-    posting_keys = terms[by_term] * calendar.span + calendar.keys[postings.rows]
+    posting_keys = entry_keys[by_term]
     entries = _entries(
         rows, values, terms, posting_keys, by_term, calendar=calendar, window=window_days
     )
-    del by_term, terms, posting_keys
+    del by_term, terms, entry_keys, posting_keys
     fanout = np.where(entries.fanout <= weights.max_postings, entries.fanout, 0)
     entries = entries._replace(fanout=fanout)
     # Chunks of whole stories, each with about `_CHUNK_PRODUCTS` products.
