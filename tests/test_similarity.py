@@ -13,7 +13,7 @@ import pytest
 import briefgen.similarity
 from briefgen.records import Block, Byline, Record, Story
 from briefgen.similarity import Weights, cosine, profile, story_terms
-from briefgen.term_weights import array_cosines
+from briefgen.term_weights import array_cosines, pack_vectors, packed_vectors
 
 WORDS = "harbour bridge council mayor lorries cracks steel bank rate inflation port".split()
 
@@ -72,7 +72,7 @@ def test_numpy_cosines_match_plain_python() -> None:
         for left, right in pairs
     ]
     lefts, rights = (np.array(side, np.int64) for side in zip(*pairs, strict=True))
-    found = array_cosines(lefts, rights, [(vector.terms, vector.weights) for vector in vectors])
+    found = array_cosines(lefts, rights, packed_vectors(vectors))
     assert max(expected) > 0.1
     assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(expected, found, strict=True))
 
@@ -83,7 +83,7 @@ def test_cosines_scored_in_chunks_by_workers_are_the_same_floats(
     rng = random.Random(6)
     stories = [_story(number, rng) for number in range(60)]
     vectors, _ = profile(stories, Weights())
-    packed = [(vector.terms, vector.weights) for vector in vectors]
+    packed = packed_vectors(vectors)
     pairs = [(left, right) for left in range(60) for right in range(left + 1, 60, 2)]
     lefts, rights = (np.array(side, np.int64) for side in zip(*pairs, strict=True))
     whole = array_cosines(lefts, rights, packed).tolist()
@@ -115,5 +115,5 @@ def test_pairs_with_a_story_without_terms_score_zero() -> None:
     empty: tuple[array[int], array[float]] = (array("i"), array("d"))
     vectors = [alike, alike, empty, empty]
     lefts, rights = np.array([0, 1, 2], np.int64), np.array([1, 2, 3], np.int64)
-    assert array_cosines(lefts, rights, vectors).tolist() == [1.0, 0.0, 0.0]
-    assert array_cosines(lefts[1:], rights[1:], vectors).tolist() == [0.0, 0.0]
+    assert array_cosines(lefts, rights, pack_vectors(vectors)).tolist() == [1.0, 0.0, 0.0]
+    assert array_cosines(lefts[1:], rights[1:], pack_vectors(vectors)).tolist() == [0.0, 0.0]

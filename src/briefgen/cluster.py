@@ -17,7 +17,7 @@ import hashlib
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -81,7 +81,7 @@ Part = tuple[list[int], dict[tuple[int, int], float]]
 
 
 def _parts(
-    vectors: list[Vector], times: list[When], days: list[int | None], settings: ClusterSettings
+    vectors: Sequence[Vector], times: list[When], days: list[int | None], settings: ClusterSettings
 ) -> list[Part]:
     """The parts of the candidate graph joined by pairs reaching the threshold, in order of
     their first story, each with its pairs above similarity zero."""
@@ -96,7 +96,7 @@ def _parts(
 
 def _edges(
     pairs: list[tuple[int, int]],
-    vectors: list[Vector],
+    vectors: Sequence[Vector],
     times: list[When],
     published: list[bool],
     settings: ClusterSettings,

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from briefgen.similarity import Vector, Weights
+    from briefgen.term_weights import PackedVectors
 
 ARRAY_MIN_STORIES = 2000
 """From this many stories on, the numpy implementation is used."""
@@ -113,28 +114,31 @@ def array_neighbour_pairs(
     vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
 ) -> list[tuple[int, int]]:
     """`neighbour_pairs` with numpy, some stories at a time (the same pairs as plain Python)."""
-    keys = array_neighbour_keys(vectors, weights, days, window_days)
+    from briefgen.term_weights import packed_vectors  # noqa: PLC0415 (numpy: big sites only)
+
+    keys = array_neighbour_keys(packed_vectors(vectors), weights, days, window_days)
     return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
 
 
 def array_neighbour_keys(
-    vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
+    vectors: PackedVectors, weights: Weights, days: Sequence[int | None], window_days: float
 ) -> npt.NDArray[np.int64]:
     """`array_neighbour_pairs` as one sorted array, each pair (i < j) coded `i * stories + j`."""
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
-    size = weights.blocking_terms
-    lengths = np.fromiter((min(len(v.terms), size) for v in vectors), np.int64, len(vectors))
-    rows = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths)
-    term_bytes = b"".join([vector.terms[:size].tobytes() for vector in vectors])
-    terms = np.frombuffer(term_bytes, np.intc).astype(np.int64)
-    weight_bytes = b"".join([vector.weights[:size].tobytes() for vector in vectors])
-    values = np.frombuffer(weight_bytes, np.float64)
+    stories = len(vectors.starts) - 1
+    lengths = np.minimum(np.diff(vectors.starts), weights.blocking_terms)
+    rows = np.repeat(np.arange(stories, dtype=np.int64), lengths)
+    # Each story's strongest terms: the first of its entries.
+    entry = np.repeat(vectors.starts[:-1] - (np.cumsum(lengths) - lengths), lengths)
+    entry += np.arange(len(rows))
+    terms = vectors.terms[entry].astype(np.int64)
+    values = vectors.weights[entry]
     calendar = Calendar.of(days)
     # Postings: each term's entries, undated stories first, then by day (then story: stable).
     entry_keys = terms * calendar.span + calendar.keys[rows]
     by_term = np.argsort(entry_keys, kind="stable")
-    postings = Postings(rows[by_term], values[by_term], len(vectors))
+    postings = Postings(rows[by_term], values[by_term], stories)
     posting_keys = entry_keys[by_term]
     entries = _entries(
         rows, values, terms, posting_keys, by_term, calendar=calendar, window=window_days
@@ -146,9 +150,9 @@ def array_neighbour_keys(
     story_entry = np.concatenate(([0], np.cumsum(lengths)))
     work = np.concatenate(([0], np.cumsum(fanout)))[story_entry]
     bounds = [0]
-    while bounds[-1] < len(vectors):
+    while bounds[-1] < stories:
         end = int(np.searchsorted(work, work[bounds[-1]] + _CHUNK_PRODUCTS, side="right")) - 1
-        bounds.append(min(max(end, bounds[-1] + 1), len(vectors)))
+        bounds.append(min(max(end, bounds[-1] + 1), stories))
     chunks = [
         slice(int(story_entry[first]), int(story_entry[last])) for first, last in pairwise(bounds)
     ]

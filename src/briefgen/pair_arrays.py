@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.neighbours import array_neighbour_keys
 from briefgen.similarity import Vector, When, time_factor
-from briefgen.term_weights import array_cosines
+from briefgen.term_weights import array_cosines, packed_vectors
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,10 +34,11 @@ def array_parts(
     import numpy as np  # noqa: PLC0415 (imported already by the neighbours: a dictionary lookup)
 
     size = len(vectors)
-    keys = array_neighbour_keys(vectors, settings.weights, days, settings.window_days)
+    packed = packed_vectors(vectors)
+    keys = array_neighbour_keys(packed, settings.weights, days, settings.window_days)
     lefts, rights = keys // size, keys % size
     del keys
-    scores = array_cosines(lefts, rights, [(vector.terms, vector.weights) for vector in vectors])
+    scores = array_cosines(lefts, rights, packed)
     published = np.fromiter((day is not None for day in days), bool, size)
     # Neighbours published both are within the window, where time leaves them alike.
     for pair in np.flatnonzero(~(published[lefts] & published[rights])).tolist():

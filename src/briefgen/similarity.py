@@ -160,7 +160,7 @@ def _years_apart(left: frozenset[int], right: frozenset[int]) -> int:
 
 def profile(
     stories: Sequence[Story], weights: Weights, memos: Memos | None = None
-) -> tuple[list[Vector], list[When]]:
+) -> tuple[Sequence[Vector], list[When]]:
     """Each story's vector and time evidence, its text read once (or not at all where the memo
     holds what the last build read from the very same text)."""
     if memos is None or len(stories) < MEMO_MIN_STORIES:
@@ -254,16 +254,17 @@ class _Profiles:
             self.times[index] = when
             start = end
 
-    def vectors(self, weights: Weights) -> list[Vector]:
+    def vectors(self, weights: Weights) -> Sequence[Vector]:
         """Every story's vector (the term counts are let go on the way)."""
         counted = self.counted
         if len(counted) >= ARRAY_MIN_STORIES:
-            from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites)
+            # numpy: big sites only
+            from briefgen.term_weights import VectorTable, array_weights  # noqa: PLC0415
 
-            strongest, self.terms_used = array_weights(
+            packed, self.terms_used = array_weights(
                 counted, weights.background, weights.vector_terms
             )
-            return [Vector(*pair) for pair in strongest]
+            return VectorTable(packed)
         frequency = Counter(chain.from_iterable(ids for ids, _ in counted))
         self.terms_used = len(frequency)
         total = len(counted) + weights.background
