@@ -4,6 +4,7 @@ The same formula as `similarity`'s plain-Python vectors: sublinear term frequenc
 smoothed IDF, each story's strongest terms first (equal weights in the story's own term order),
 at most `size` of them, scaled to unit length. The floats may differ from plain Python's in the
 last bit (numpy's logarithm and sums are not libm's and `math.fsum`), never in anything larger.
+The vectors stay end to end in arrays (`VectorTable`), as the neighbours and cosines read them.
 """
 
 from __future__ import annotations
