@@ -13,7 +13,7 @@ import briefgen.similarity
 from briefgen.build import build
 from briefgen.cache import BuildCache
 from briefgen.cache_data import read_memos
-from briefgen.memo import Memo, Memos, Vocabulary
+from briefgen.memo import Memo, Memos, TextKeys, Vocabulary, text_key
 from briefgen.records import Record, Story
 from conftest import MakeSite
 
@@ -126,6 +126,14 @@ def test_a_memo_keeps_what_a_build_used_or_added() -> None:
     assert memos.table("table").get("x") == 9
     assert memos.table("other").get("x") is None
     assert memos.kept() == {"table": {"x": 9}, "other": {}}
+
+
+def test_keys_of_texts_with_a_shared_start_are_those_of_the_whole_texts() -> None:
+    key = TextKeys("lineage", "weights")
+    assert key("title", "body") == text_key("lineage", "weights", "title", "body")
+    assert key("title", "body") == key("title", "body")  # the shared start is not used up
+    assert key("title", "body") != key("titlebody", "")  # parts are kept apart
+    assert key("tïtle", "\ud800") == text_key("lineage", "weights", "tïtle", "\ud800")
 
 
 def test_stories_read_the_same_with_and_without_a_memo(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 import random
+from array import array
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 import briefgen.similarity
 from briefgen.records import Block, Byline, Record, Story
 from briefgen.similarity import Weights, cosine, profile, story_terms
-from briefgen.term_weights import array_cosines
+from briefgen.term_weights import array_cosines, pack_vectors, packed_vectors
 
 WORDS = "harbour bridge council mayor lorries cracks steel bank rate inflation port".split()
 
@@ -69,7 +71,8 @@ def test_numpy_cosines_match_plain_python() -> None:
         cosine(dict(zip(vectors[left].terms, vectors[left].weights, strict=True)), vectors[right])
         for left, right in pairs
     ]
-    found = array_cosines(pairs, [(vector.terms, vector.weights) for vector in vectors])
+    lefts, rights = (np.array(side, np.int64) for side in zip(*pairs, strict=True))
+    found = array_cosines(lefts, rights, packed_vectors(vectors))
     assert max(expected) > 0.1
     assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in zip(expected, found, strict=True))
 
@@ -80,13 +83,15 @@ def test_cosines_scored_in_chunks_by_workers_are_the_same_floats(
     rng = random.Random(6)
     stories = [_story(number, rng) for number in range(60)]
     vectors, _ = profile(stories, Weights())
-    packed = [(vector.terms, vector.weights) for vector in vectors]
+    packed = packed_vectors(vectors)
     pairs = [(left, right) for left in range(60) for right in range(left + 1, 60, 2)]
-    whole = array_cosines(pairs, packed)
+    lefts, rights = (np.array(side, np.int64) for side in zip(*pairs, strict=True))
+    whole = array_cosines(lefts, rights, packed).tolist()
     monkeypatch.setattr("briefgen.term_weights._CHUNK_PAIRS", 40)  # about twenty chunks
-    assert array_cosines(pairs, packed) == whole
+    assert array_cosines(lefts, rights, packed).tolist() == whole
     assert max(whole) > 0.1
-    assert array_cosines([], packed) == []
+    nothing = np.zeros(0, np.int64)
+    assert array_cosines(nothing, nothing, packed).tolist() == []
 
 
 def test_stories_read_in_workers_give_the_same_vectors_and_times(
@@ -103,3 +108,12 @@ def test_stories_read_in_workers_give_the_same_vectors_and_times(
     in_workers = profile(stories, Weights())
     assert in_workers == here
     assert sum(len(vector.terms) for vector in here[0]) > 1000
+
+
+def test_pairs_with_a_story_without_terms_score_zero() -> None:
+    alike = (array("i", [1, 2]), array("d", [0.6, 0.8]))
+    empty: tuple[array[int], array[float]] = (array("i"), array("d"))
+    vectors = [alike, alike, empty, empty]
+    lefts, rights = np.array([0, 1, 2], np.int64), np.array([1, 2, 3], np.int64)
+    assert array_cosines(lefts, rights, pack_vectors(vectors)).tolist() == [1.0, 0.0, 0.0]
+    assert array_cosines(lefts[1:], rights[1:], pack_vectors(vectors)).tolist() == [0.0, 0.0]

@@ -17,7 +17,7 @@ import hashlib
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -61,38 +61,54 @@ def cluster(
 
     `memos`: what the last build read from the stories' texts, to reuse (the same events)."""
     ordered = tuple(sorted(stories, key=lambda story: story.id))
-    weights = settings.weights
-    vectors, times = profile(ordered, weights, memos)
+    vectors, times = profile(ordered, settings.weights, memos)
     dates = [to_date(story.record.published) for story in ordered]
     # Stories published further apart than the window never share an event: never neighbours.
     days = [None if day is None else day.toordinal() for day in dates]
-    pairs = neighbour_pairs(vectors, weights, days, settings.window_days)
-    edges = _edges(pairs, vectors, times, [day is not None for day in days], settings)
-    del vectors, times, pairs  # the biggest memory of the stage, no longer needed
+    parts = _parts(vectors, times, days, settings)
+    del vectors, times  # the biggest memory of the stage, no longer needed
     groups: list[list[int]] = []
-    for part, part_edges in _parts(len(ordered), edges, settings.threshold):
-        local = {story: position for position, story in enumerate(part)}
-        renumbered = {(local[left], local[right]): score for left, right, score in part_edges}
-        local_groups = average_link(len(part), renumbered, [dates[i] for i in part], settings)
+    for part, edges in parts:
+        local_groups = average_link(len(part), edges, [dates[i] for i in part], settings)
         groups.extend([part[position] for position in members] for members in local_groups)
     events = [_event(tuple(ordered[i] for i in sorted(members))) for members in groups]
     return tuple(sorted(events, key=lambda event: (_latest(event), event.id), reverse=True))
 
 
 Edge = tuple[int, int, float]
+Part = tuple[list[int], dict[tuple[int, int], float]]
+"""A part's stories (ascending), and the similarity of its pairs by their places in it."""
+
+
+def _parts(
+    vectors: Sequence[Vector], times: list[When], days: list[int | None], settings: ClusterSettings
+) -> list[Part]:
+    """The parts of the candidate graph joined by pairs reaching the threshold, in order of
+    their first story, each with its pairs above similarity zero."""
+    if len(vectors) >= ARRAY_MIN_STORIES:
+        from briefgen.pair_arrays import array_parts  # noqa: PLC0415 (numpy: big sites only)
+
+        return array_parts(vectors, times, days, settings)
+    pairs = neighbour_pairs(vectors, settings.weights, days, settings.window_days)
+    edges = _edges(pairs, vectors, times, [day is not None for day in days], settings)
+    return list(_joined(len(vectors), edges, settings.threshold))
 
 
 def _edges(
     pairs: list[tuple[int, int]],
-    vectors: list[Vector],
+    vectors: Sequence[Vector],
     times: list[When],
     published: list[bool],
     settings: ClusterSettings,
 ) -> list[Edge]:
     """The similarity of each candidate pair (sorted, left first), where above zero."""
     edges: list[Edge] = []
-    for (left, right), similarity in zip(pairs, _cosines(pairs, vectors), strict=True):
-        score = similarity
+    left_index, left_terms = -1, {}
+    for left, right in pairs:
+        if left != left_index:
+            vector = vectors[left]
+            left_index, left_terms = left, dict(zip(vector.terms, vector.weights, strict=True))
+        score = cosine(left_terms, vectors[right])
         # Neighbours published both are within the window, where time leaves them alike.
         if not (published[left] and published[right]):
             score *= time_factor(times[left], times[right], settings.window_days, settings.weights)
@@ -101,24 +117,7 @@ def _edges(
     return edges
 
 
-def _cosines(pairs: list[tuple[int, int]], vectors: list[Vector]) -> Iterator[float]:
-    """The cosine similarity of each pair (sorted, left first)."""
-    if len(vectors) >= ARRAY_MIN_STORIES:
-        from briefgen.term_weights import array_cosines  # noqa: PLC0415 (numpy: big sites only)
-
-        yield from array_cosines(pairs, [(vector.terms, vector.weights) for vector in vectors])
-        return
-    left_index, left_terms = -1, {}
-    for left, right in pairs:
-        if left != left_index:
-            vector = vectors[left]
-            left_index, left_terms = left, dict(zip(vector.terms, vector.weights, strict=True))
-        yield cosine(left_terms, vectors[right])
-
-
-def _parts(
-    size: int, edges: list[Edge], threshold: float
-) -> Iterator[tuple[list[int], list[Edge]]]:
+def _joined(size: int, edges: list[Edge], threshold: float) -> Iterator[Part]:
     """The stories joined by edges reaching the threshold, each part with its edges."""
     parent = list(range(size))
 
@@ -142,7 +141,9 @@ def _parts(
         if root == find(edge[1]):
             inside[root].append(edge)
     for root, part in members.items():
-        yield part, inside.get(root, [])
+        local = {story: position for position, story in enumerate(part)}
+        renumbered = {(local[left], local[right]): score for left, right, score in inside[root]}
+        yield part, renumbered
 
 
 class _Groups:

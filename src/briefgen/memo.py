@@ -49,12 +49,28 @@ class Memo(Generic[V]):
 
 def text_key(*parts: str) -> str:
     """A digest of some texts (each length-prefixed, so no two sequences of parts collide)."""
-    hasher = hashlib.blake2b(digest_size=16)
+    return TextKeys()(*parts)
+
+
+class TextKeys:
+    """`text_key` of texts that all start with the same parts, those hashed once."""
+
+    def __init__(self, *first: str) -> None:
+        self._start = hashlib.blake2b(digest_size=16)
+        _feed(self._start, first)
+
+    def __call__(self, *rest: str) -> str:
+        """`text_key(*first, *rest)`."""
+        hasher = self._start.copy()
+        _feed(hasher, rest)
+        return hasher.hexdigest()
+
+
+def _feed(hasher: hashlib.blake2b, parts: tuple[str, ...]) -> None:
     for part in parts:
         data = part.encode("utf-8", "surrogatepass")
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
-    return hasher.hexdigest()
 
 
 class Memos:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from briefgen.similarity import Vector, Weights
+    from briefgen.term_weights import PackedVectors
 
 ARRAY_MIN_STORIES = 2000
 """From this many stories on, the numpy implementation is used."""
@@ -113,36 +114,52 @@ def array_neighbour_pairs(
     vectors: Sequence[Vector], weights: Weights, days: Sequence[int | None], window_days: float
 ) -> list[tuple[int, int]]:
     """`neighbour_pairs` with numpy, some stories at a time (the same pairs as plain Python)."""
+    from briefgen.term_weights import packed_vectors  # noqa: PLC0415 (numpy: big sites only)
+
+    keys = array_neighbour_keys(packed_vectors(vectors), weights, days, window_days)
+    return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
+
+
+def array_neighbour_keys(
+    vectors: PackedVectors, weights: Weights, days: Sequence[int | None], window_days: float
+) -> npt.NDArray[np.int64]:
+    """`array_neighbour_pairs` as one sorted array, each pair (i < j) coded `i * stories + j`."""
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
-    size = weights.blocking_terms
-    lengths = np.fromiter((min(len(v.terms), size) for v in vectors), np.int64, len(vectors))
-    rows = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths)
-    terms = np.fromiter((t for v in vectors for t in v.terms[:size]), np.int64, len(rows))
-    values = np.fromiter((w for v in vectors for w in v.weights[:size]), np.float64, len(rows))
+    stories = len(vectors.starts) - 1
+    lengths = np.minimum(np.diff(vectors.starts), weights.blocking_terms)
+    rows = np.repeat(np.arange(stories, dtype=np.int64), lengths)
+    # Each story's strongest terms: the first of its entries.
+    entry = np.repeat(vectors.starts[:-1] - (np.cumsum(lengths) - lengths), lengths)
+    entry += np.arange(len(rows))
+    terms = vectors.terms[entry].astype(np.int64)
+    values = vectors.weights[entry]
     calendar = Calendar.of(days)
     # Postings: each term's entries, undated stories first, then by day (then story: stable).
-    by_term = np.lexsort((calendar.keys[rows], terms))
-    postings = Postings(rows[by_term], values[by_term], len(vectors))
-    posting_keys = terms[by_term] * calendar.span + calendar.keys[postings.rows]
-    entries = _entries(rows, values, terms, posting_keys, calendar=calendar, window=window_days)
-    del by_term, terms, posting_keys
+    entry_keys = terms * calendar.span + calendar.keys[rows]
+    by_term = np.argsort(entry_keys, kind="stable")
+    postings = Postings(rows[by_term], values[by_term], stories)
+    posting_keys = entry_keys[by_term]
+    entries = _entries(
+        rows, values, terms, posting_keys, by_term, calendar=calendar, window=window_days
+    )
+    del by_term, terms, entry_keys, posting_keys
     fanout = np.where(entries.fanout <= weights.max_postings, entries.fanout, 0)
     entries = entries._replace(fanout=fanout)
     # Chunks of whole stories, each with about `_CHUNK_PRODUCTS` products.
     story_entry = np.concatenate(([0], np.cumsum(lengths)))
     work = np.concatenate(([0], np.cumsum(fanout)))[story_entry]
     bounds = [0]
-    while bounds[-1] < len(vectors):
+    while bounds[-1] < stories:
         end = int(np.searchsorted(work, work[bounds[-1]] + _CHUNK_PRODUCTS, side="right")) - 1
-        bounds.append(min(max(end, bounds[-1] + 1), len(vectors)))
+        bounds.append(min(max(end, bounds[-1] + 1), stories))
     chunks = [
         slice(int(story_entry[first]), int(story_entry[last])) for first, last in pairwise(bounds)
     ]
     best = partial(_best_in_chunk, entries=entries, postings=postings, keep=weights.neighbours)
     found = list(ordered_map(best, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1))
-    keys = np.unique(np.concatenate([np.zeros(0, np.int64), *found]))
-    return list(zip((keys // len(vectors)).tolist(), (keys % len(vectors)).tolist(), strict=True))
+    keys = np.sort(np.concatenate([np.zeros(0, np.int64), *found]))
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 class Calendar(NamedTuple):
@@ -173,6 +190,7 @@ def _entries(
     values: npt.NDArray[np.float64],
     terms: npt.NDArray[np.int64],
     posting_keys: npt.NDArray[np.int64],
+    posting_order: npt.NDArray[np.int64],
     *,
     calendar: Calendar,
     window: float,
@@ -180,7 +198,9 @@ def _entries(
     """Each entry's partners in its term's posting: the undated ones, then those in its window.
 
     `posting_keys` (term times `calendar.span` plus day number, in posting order) is sorted, so
-    one binary search finds a window's ends in any posting.
+    one binary search finds a window's ends in any posting. The entries are looked up in posting
+    order (`posting_order`: the entries in that order), where the window ends only grow: each
+    search starts where the last ended, in memory just read (several times quicker).
     """
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
@@ -194,8 +214,11 @@ def _entries(
     low = np.ceil(np.clip(day - window, calendar.first, last + 1)).astype(np.int64)
     high = np.floor(np.clip(day + window, calendar.first - 1, last)).astype(np.int64)
     base = terms * calendar.span - calendar.first + 1
-    window_start = np.searchsorted(posting_keys, base + low, side="left")
-    window_end = np.maximum(window_start, np.searchsorted(posting_keys, base + high, side="right"))
+    order = posting_order
+    window_start, window_end = np.empty_like(rows), np.empty_like(rows)
+    window_start[order] = np.searchsorted(posting_keys, (base + low)[order], side="left")
+    window_end[order] = np.searchsorted(posting_keys, (base + high)[order], side="right")
+    window_end = np.maximum(window_start, window_end)
     everyone = keys == 0  # an undated story meets every dated one
     window_start = np.where(everyone, starts[terms] + undated, window_start)
     window_end = np.where(everyone, starts[terms] + counts[terms], window_end)

@@ -32,7 +32,7 @@ from operator import add, mul, truediv
 from typing import NamedTuple
 
 from briefgen.dates import find_dates, to_date
-from briefgen.memo import Memo, Memos, Numbering, Vocabulary, text_key
+from briefgen.memo import Memo, Memos, Numbering, TextKeys, Vocabulary
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import fold, words
 from briefgen.parallel import ordered_map
@@ -160,7 +160,7 @@ def _years_apart(left: frozenset[int], right: frozenset[int]) -> int:
 
 def profile(
     stories: Sequence[Story], weights: Weights, memos: Memos | None = None
-) -> tuple[list[Vector], list[When]]:
+) -> tuple[Sequence[Vector], list[When]]:
     """Each story's vector and time evidence, its text read once (or not at all where the memo
     holds what the last build read from the very same text)."""
     if memos is None or len(stories) < MEMO_MIN_STORIES:
@@ -169,13 +169,13 @@ def profile(
         return found.vectors(weights), found.times
     memo: Memo[Reading] = memos.table("story-readings")
     vocabulary = Vocabulary(memos.table("story-reading-terms"))
-    keys = [_reading_key(story, weights, vocabulary.lineage) for story in stories]
+    keys = _reading_keys(stories, weights, vocabulary.lineage)
     readings = [memo.get(key) for key in keys]
     if any(reading.known > vocabulary.known for reading in readings if reading is not None):
         # Numbers beyond the saved vocabulary: the memos were saved only in part. Start over.
         memo.clear()
         vocabulary.restart()
-        keys = [_reading_key(story, weights, vocabulary.lineage) for story in stories]
+        keys = _reading_keys(stories, weights, vocabulary.lineage)
         readings = [None] * len(stories)
     found = _Profiles(len(stories), vocabulary.numbers)
     missing: list[int] = []
@@ -254,16 +254,17 @@ class _Profiles:
             self.times[index] = when
             start = end
 
-    def vectors(self, weights: Weights) -> list[Vector]:
+    def vectors(self, weights: Weights) -> Sequence[Vector]:
         """Every story's vector (the term counts are let go on the way)."""
         counted = self.counted
         if len(counted) >= ARRAY_MIN_STORIES:
-            from briefgen.term_weights import array_weights  # noqa: PLC0415 (numpy: big sites)
+            # numpy: big sites only
+            from briefgen.term_weights import VectorTable, array_weights  # noqa: PLC0415
 
-            strongest, self.terms_used = array_weights(
+            packed, self.terms_used = array_weights(
                 counted, weights.background, weights.vector_terms
             )
-            return [Vector(*pair) for pair in strongest]
+            return VectorTable(packed)
         frequency = Counter(chain.from_iterable(ids for ids, _ in counted))
         self.terms_used = len(frequency)
         total = len(counted) + weights.background
@@ -289,13 +290,18 @@ class Reading(NamedTuple):
 _NO_TIME = When(None, frozenset())
 
 
-def _reading_key(story: Story, weights: Weights, lineage: str) -> str:
-    """A digest of all that `story_terms` and `story_time` read, and of the vocabulary's lineage
+def _reading_keys(stories: Sequence[Story], weights: Weights, lineage: str) -> list[str]:
+    """Digests of all that `story_terms` and `story_time` read, and of the vocabulary's lineage
     (the numbers of the story's terms are that vocabulary's)."""
-    record = story.record
-    title = "" if record.title_from_body else record.title
-    text = " ".join(record.paragraphs)
-    return text_key(lineage, repr(weights), title, record.published or "", text)
+    key = TextKeys(lineage, repr(weights))
+    return [
+        key(
+            "" if story.record.title_from_body else story.record.title,
+            story.record.published or "",
+            " ".join(story.record.paragraphs),
+        )
+        for story in stories
+    ]
 
 
 class _ReadBatch(NamedTuple):

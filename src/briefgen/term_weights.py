@@ -4,6 +4,7 @@ The same formula as `similarity`'s plain-Python vectors: sublinear term frequenc
 smoothed IDF, each story's strongest terms first (equal weights in the story's own term order),
 at most `size` of them, scaled to unit length. The floats may differ from plain Python's in the
 last bit (numpy's logarithm and sums are not libm's and `math.fsum`), never in anything larger.
+The vectors stay end to end in arrays (`VectorTable`), as the neighbours and cosines read them.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from array import array
 from collections.abc import Sequence
 from functools import partial
 from itertools import pairwise
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from briefgen.parallel import ordered_map
+from briefgen.similarity import Vector
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,15 +26,70 @@ _CHUNK_ENTRIES = 1_000_000
 """Term entries sorted at once: bounds the memory of the sort whatever the corpus size."""
 _WIDTH = 64
 """Stories are sorted in tables of rows this many terms wide (or a multiple: see `_strongest`)."""
-_CHUNK_PAIRS = 100_000
-"""Pairs whose cosines are computed at once (by one worker, where there are several chunks)."""
+_CHUNK_PAIRS = 25_000
+"""Pairs whose cosines are computed at once (by one worker, where there are several chunks): a
+site of 10,000 stories (about 100,000 pairs, half a second of work) already shares them out."""
 _WORKERS_MIN_CHUNKS = 4
 """From this many chunks on, they are scored in worker processes (see `parallel`)."""
 
 
+class PackedVectors(NamedTuple):
+    """Stories' vectors end to end: story `i`'s are the entries `starts[i]` to `starts[i + 1]`."""
+
+    terms: npt.NDArray[np.intc]
+    weights: npt.NDArray[np.float64]
+    starts: npt.NDArray[np.int64]
+
+
+class VectorTable(Sequence[Vector]):
+    """Vectors held end to end in arrays (see `PackedVectors`), each one made only if asked
+    for: the numpy steps read the arrays themselves."""
+
+    def __init__(self, packed: PackedVectors) -> None:
+        self.packed = packed
+
+    def __len__(self) -> int:
+        return len(self.packed.starts) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Vector: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Vector]: ...
+
+    def __getitem__(self, index: int | slice) -> Vector | list[Vector]:
+        if isinstance(index, slice):
+            return [self[item] for item in range(len(self))[index]]
+        place = range(len(self))[index]  # IndexError as a list's
+        start, stop = int(self.packed.starts[place]), int(self.packed.starts[place + 1])
+        terms, weights = array("i"), array("d")
+        terms.frombytes(self.packed.terms[start:stop].tobytes())
+        weights.frombytes(self.packed.weights[start:stop].tobytes())
+        return Vector(terms, weights)
+
+
+def packed_vectors(vectors: Sequence[Vector]) -> PackedVectors:
+    """The vectors end to end (as they are, where a `VectorTable` holds them)."""
+    if isinstance(vectors, VectorTable):
+        return vectors.packed
+    return pack_vectors([(vector.terms, vector.weights) for vector in vectors])
+
+
+def pack_vectors(vectors: Sequence[tuple[array[int], array[float]]]) -> PackedVectors:
+    """Vectors (term ids and weights) end to end."""
+    import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
+
+    lengths = np.fromiter((len(terms) for terms, _ in vectors), np.int64, len(vectors))
+    return PackedVectors(
+        np.frombuffer(b"".join(terms.tobytes() for terms, _ in vectors), np.intc),
+        np.frombuffer(b"".join(weights.tobytes() for _, weights in vectors), np.float64),
+        np.concatenate(([0], np.cumsum(lengths))),
+    )
+
+
 def array_weights(
     counted: list[tuple[array[int], array[float]]], background: float, size: int
-) -> tuple[list[tuple[array[int], array[float]]], int]:
+) -> tuple[PackedVectors, int]:
     """Each story's strongest `size` term ids and unit-length weights, strongest first; and how
     many distinct terms the stories have.
 
@@ -54,15 +111,21 @@ def array_weights(
         frequency.resize(max(len(frequency), len(found)), refcheck=False)
         frequency[: len(found)] += found
     idf = np.log((len(counted) + background) / (0.5 + frequency))
-    result: list[tuple[array[int], array[float]]] = []
+    parts: list[PackedVectors] = []
     for first, last in pairwise(bounds):
         chunk = counted[first:last]
         counted[first:last] = [(array("i"), array("d"))] * (last - first)
         ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in chunk), np.intc)
         counts = np.frombuffer(b"".join(counts.tobytes() for _, counts in chunk), np.float64)
         weighted = (np.log(counts) + 1.0) * idf[ids]
-        result.extend(_strongest(ids, weighted, lengths[first:last], size))
-    return result, int(np.count_nonzero(frequency))
+        parts.append(_strongest(ids, weighted, lengths[first:last], size))
+    kept_lengths = np.minimum(lengths, size)
+    packed = PackedVectors(
+        np.concatenate([np.zeros(0, np.intc), *(part.terms for part in parts)]),
+        np.concatenate([np.zeros(0), *(part.weights for part in parts)]),
+        np.concatenate(([0], np.cumsum(kept_lengths))),
+    )
+    return packed, int(np.count_nonzero(frequency))
 
 
 def _strongest(
@@ -70,7 +133,7 @@ def _strongest(
     weighted: npt.NDArray[np.float64],
     lengths: npt.NDArray[np.int64],
     size: int,
-) -> list[tuple[array[int], array[float]]]:
+) -> PackedVectors:
     """The strongest `size` terms of each of some stories (`lengths`: each one's term count).
 
     Each story's terms are sorted on their own, stories of about the same length at once, as
@@ -80,7 +143,9 @@ def _strongest(
 
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     widths = -(-np.maximum(lengths, 1) // _WIDTH) * _WIDTH
-    result: list[tuple[array[int], array[float]]] = [(array("i"), array("d"))] * len(lengths)
+    places = np.concatenate(([0], np.cumsum(np.minimum(lengths, size))))
+    terms = np.zeros(int(places[-1]), np.intc)
+    weights = np.zeros(int(places[-1]))
     for width in np.unique(widths).tolist():
         stories = np.flatnonzero(widths == width)
         per_sort = max(1, _CHUNK_ENTRIES // width)
@@ -94,14 +159,11 @@ def _strongest(
             # Sums of squares in order, strongest first (bincount adds in order).
             norms = np.sqrt(np.bincount(rows, weights=strongest * strongest, minlength=len(chosen)))
             unit = strongest / np.where(norms > 0, norms, 1.0)[rows]
-            bounds = np.concatenate(([0], np.cumsum(kept_lengths))).tolist()
-            term_bytes, weight_bytes = ids[kept].tobytes(), unit.tobytes()
-            for story, start, stop in zip(chosen.tolist(), bounds, bounds[1:], strict=False):
-                terms, weights = array("i"), array("d")
-                terms.frombytes(term_bytes[start * terms.itemsize : stop * terms.itemsize])
-                weights.frombytes(weight_bytes[start * weights.itemsize : stop * weights.itemsize])
-                result[story] = (terms, weights)
-    return result
+            columns = np.arange(len(rows)) - (np.cumsum(kept_lengths) - kept_lengths)[rows]
+            places_kept = places[chosen][rows] + columns  # in story order, strongest first
+            terms[places_kept] = ids[kept]
+            weights[places_kept] = unit
+    return PackedVectors(terms, weights, places)
 
 
 def _sorted_rows(
@@ -127,8 +189,8 @@ def _sorted_rows(
 
 
 def array_cosines(
-    pairs: Sequence[tuple[int, int]], vectors: Sequence[tuple[array[int], array[float]]]
-) -> list[float]:
+    lefts: npt.NDArray[np.int64], rights: npt.NDArray[np.int64], vectors: PackedVectors
+) -> npt.NDArray[np.float64]:
     """The dot product of each pair of unit vectors (pairs sorted, left first).
 
     Pairs are scored in chunks of whole left stories, in worker processes when there are many
@@ -136,28 +198,19 @@ def array_cosines(
     """
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
-    lengths = np.fromiter((len(terms) for terms, _ in vectors), np.int64, len(vectors))
-    packed = Packed(
-        np.frombuffer(b"".join(terms.tobytes() for terms, _ in vectors), np.intc),
-        np.frombuffer(b"".join(weights.tobytes() for _, weights in vectors), np.float64),
-        np.concatenate(([0], np.cumsum(lengths))),
-        np.fromiter((left for left, _ in pairs), np.int64, len(pairs)),
-        np.fromiter((right for _, right in pairs), np.int64, len(pairs)),
-    )
-    if not pairs:
-        return []
-    lefts = packed.lefts
+    packed = Packed(vectors.terms, vectors.weights, vectors.starts, lefts, rights)
+    if not len(lefts):
+        return np.zeros(0)
     group_starts = np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]])
     bounds = [0]  # chunks of about `_CHUNK_PAIRS` pairs, cut where a left story's pairs start
-    for target in range(_CHUNK_PAIRS, len(pairs), _CHUNK_PAIRS):
+    for target in range(_CHUNK_PAIRS, len(lefts), _CHUNK_PAIRS):
         place = int(np.searchsorted(group_starts, target))
         if place < len(group_starts) and group_starts[place] > bounds[-1]:
             bounds.append(int(group_starts[place]))
-    chunks = [range(first, last) for first, last in pairwise([*bounds, len(pairs)])]
+    chunks = [range(first, last) for first, last in pairwise([*bounds, len(lefts)])]
     score = partial(_chunk_cosines, packed=packed)
     found = ordered_map(score, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1)
-    scores: list[float] = np.concatenate(list(found)).tolist()
-    return scores
+    return np.concatenate(list(found))
 
 
 class Packed(NamedTuple):
@@ -177,23 +230,28 @@ def _chunk_cosines(chunk: range, packed: Packed) -> npt.NDArray[np.float64]:
 
     terms, weights, starts = packed.terms, packed.weights, packed.starts
     lefts, rights = packed.lefts[chunk.start : chunk.stop], packed.rights[chunk.start : chunk.stop]
-    lengths = np.diff(starts)
-    dense = np.zeros(int(terms.max()) + 1 if len(terms) else 0)
-    groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(lefts)]
     scores = np.zeros(len(lefts))
-    for first, last in pairwise(groups):
-        mine = slice(int(starts[lefts[first]]), int(starts[lefts[first] + 1]))
-        dense[terms[mine]] = weights[mine]  # the left vector, spread out: one lookup per term
-        others = rights[first:last]
-        sizes = lengths[others]
-        sums = np.zeros(len(others))
-        full = sizes > 0
-        if full.any():
-            others, sizes = others[full], sizes[full]
-            ends = np.cumsum(sizes)
-            entries = np.repeat(starts[others] - (ends - sizes), sizes) + np.arange(int(ends[-1]))
-            products = dense[terms[entries]] * weights[entries]
-            sums[full] = np.add.reduceat(products, ends - sizes)
-        scores[first:last] = sums
-        dense[terms[mine]] = 0.0
+    sizes = starts[rights + 1] - starts[rights]
+    full = np.flatnonzero(sizes > 0)  # an empty right vector scores 0 (reduceat: never empty)
+    lefts, rights, sizes = lefts[full], rights[full], sizes[full]
+    if not len(lefts):
+        return scores
+    # The pairs' products end to end: a product's entry is its pair's shift plus its place.
+    begins = np.cumsum(sizes) - sizes
+    shifts = starts[rights] - begins
+    groups = [*np.flatnonzero(np.r_[True, lefts[1:] != lefts[:-1]]).tolist(), len(lefts)]
+    places = [*begins[groups[:-1]].tolist(), int(begins[-1] + sizes[-1])]
+    dense = np.zeros(int(terms.max()) + 1 if len(terms) else 0)
+    sums = np.zeros(len(lefts))
+    for first, last, low, high in zip(groups, groups[1:], places, places[1:], strict=False):
+        left = int(lefts[first])
+        mine = terms[starts[left] : starts[left + 1]]
+        dense[mine] = weights[starts[left] : starts[left + 1]]  # the left vector, spread out
+        entries = np.repeat(shifts[first:last], sizes[first:last])
+        entries += np.arange(low, high)
+        products = dense[terms[entries]]
+        products *= weights[entries]
+        sums[first:last] = np.add.reduceat(products, begins[first:last] - low)
+        dense[mine] = 0.0
+    scores[full] = sums
     return scores
