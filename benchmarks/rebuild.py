@@ -36,7 +36,7 @@ def main() -> None:
         print(f"corpus: {options.n} markdown articles in {site / 'sources'}")
         print(f"first build, filling cache:  {_timed_build(site)}")
         print(f"rebuild, nothing changed:    {_timed_build(site)}")
-        _change_one_file(site / "sources")
+        change_one_file(site / "sources")
         print(f"rebuild, one file changed:   {_timed_build(site)}")
         full = _timed_build(site, "--no-cache", "--out", str(site / "fresh"))
         print(f"full build, no cache:        {full}")
@@ -75,7 +75,8 @@ def _children_cpu() -> float:
     return times.children_user + times.children_system
 
 
-def _change_one_file(sources: Path) -> None:
+def change_one_file(sources: Path) -> None:
+    """Add a sentence to the middle markdown file of the folder (by name)."""
     path = sorted(sources.glob("*.md"))[len(list(sources.glob("*.md"))) // 2]
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "\nThe council will publish its full report next week.\n")
