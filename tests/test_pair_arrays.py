@@ -12,8 +12,9 @@ import briefgen.cluster
 from briefgen.cluster import ClusterSettings, Edge, _joined
 from briefgen.dates import to_date
 from briefgen.pair_arrays import _roots, _split
-from briefgen.records import Block, Byline, Record, Story
+from briefgen.records import Story
 from briefgen.similarity import profile, time_factor
+from events import record
 
 WORDS = "harbour council vote strike rail budget flood school court fire".split()
 
@@ -50,22 +51,10 @@ def _story(number: int, rng: random.Random) -> Story:
     )
     if number % 10 == 0:  # undated (see below), and the text tells a date years before the rest
         body += " It began on March 3, 2021."
-    record = Record(
-        id=f"s{number:04}",
-        path=f"s{number:04}.md",
-        format="md",
-        title=f"Story {number} {WORDS[topic % len(WORDS)]}{topic}",
-        outlet=None,
-        url=None,
-        published=None if number % 5 == 0 else f"2024-03-{1 + number % 28:02}",
-        byline=Byline(),
-        dateline=None,
-        section=None,
-        lang=None,
-        tags=(),
-        body=(Block("paragraph", body),),
-    )
-    return Story(id=record.id, record=record)
+    published = None if number % 5 == 0 else f"2024-03-{1 + number % 28:02}"
+    title = f"Story {number} {WORDS[topic % len(WORDS)]}{topic}"
+    made = record(number, [body], published=published, title=title)
+    return Story(id=made.id, record=made)
 
 
 def test_big_and_small_sites_part_their_stories_alike(monkeypatch: pytest.MonkeyPatch) -> None:

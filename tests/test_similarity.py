@@ -11,31 +11,18 @@ import numpy as np
 import pytest
 
 import briefgen.similarity
-from briefgen.records import Block, Byline, Record, Story
+from briefgen.records import Story
 from briefgen.similarity import Weights, cosine, profile, story_terms
 from briefgen.term_weights import array_cosines, pack_vectors, packed_vectors
+from events import record
 
 WORDS = "harbour bridge council mayor lorries cracks steel bank rate inflation port".split()
 
 
 def _story(number: int, rng: random.Random) -> Story:
     body = " ".join(rng.choice(WORDS) + str(rng.randint(0, 40)) for _ in range(rng.randint(0, 90)))
-    record = Record(
-        id=f"s{number:04}",
-        path=f"s{number:04}.md",
-        format="md",
-        title=f"Story {number}",
-        outlet=None,
-        url=None,
-        published=None,
-        byline=Byline(),
-        dateline=None,
-        section=None,
-        lang=None,
-        tags=(),
-        body=(Block("paragraph", body),) if body else (),
-    )
-    return Story(id=record.id, record=record)
+    made = record(number, [body] if body else [], published=None, title=f"Story {number}")
+    return Story(id=made.id, record=made)
 
 
 def test_title_and_lead_words_weigh_more_than_body_words() -> None:
