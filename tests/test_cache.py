@@ -399,3 +399,35 @@ def test_compiled_templates_are_shared_through_the_user_cache(
     assert sorted((user_cache / "briefgen" / "templates").iterdir()) == compiled
     assert [entry.stat().st_mtime_ns for entry in compiled] == stamps, "reused, not rewritten"
     assert same_tree(config.output_dir, other.output_dir)
+
+
+def test_a_saved_analysis_reads_back_equal_with_its_briefs_events_shared(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("10pm", "11pm"))
+    reads: list[str] = []
+    real_read = briefgen.cache.read_analysis
+
+    def read_analysis(folder: Path, data: Any, key: str) -> None:
+        reads.append(key)
+        real_read(folder, data, key)
+
+    monkeypatch.setattr(briefgen.cache, "read_analysis", read_analysis)
+    made = build(config, cache=BuildCache(config.cache_dir)).analysis
+    assert reads == []  # a new analysis was made: the saved one is not read
+    shutil.rmtree(config.output_dir)  # the output gone, the analysis is read from the cache
+
+    def no_dedupe(*args: object) -> None:
+        raise AssertionError("the analysis should come from the cache")
+
+    monkeypatch.setattr("briefgen.dedupe.dedupe", no_dedupe)
+    read = build(config, cache=BuildCache(config.cache_dir)).analysis
+    assert len(reads) == 1
+    assert read == made
+    assert [id(b.event) for b in read.briefs] == [id(event) for event in read.events]
+    in_events = {id(story) for event in read.events for story in event.stories}
+    assert {id(story) for story in read.stories} <= in_events
+    assert "until 11pm" in "".join(p.read_text() for p in config.output_dir.rglob("*.html"))

@@ -30,7 +30,15 @@ from pathlib import Path
 from typing import cast
 
 from briefgen import cache_store
-from briefgen.cache_data import CacheData, Loaded, read_data, read_memos, write_data, write_memos
+from briefgen.cache_data import (
+    CacheData,
+    Loaded,
+    read_analysis,
+    read_data,
+    read_memos,
+    write_data,
+    write_memos,
+)
 from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
 from briefgen.load import EXTENSIONS, discover_names, load_files
@@ -103,6 +111,8 @@ class BuildCache:
         self._old_state = old if isinstance(old, _State) else _State()
         self._state = _State(output=self._old_state.output)
         self._old_data: CacheData | None = None  # read on first use
+        # The key of the analysis the cache folder holds: the state's, until read.
+        self._saved_analysis_key = self._old_state.analysis_key
         self._data = CacheData()
         self._state_changed = False
         self._data_changed = False
@@ -202,6 +212,9 @@ class BuildCache:
     def analysis(self, key: str) -> Analysis | None:
         """The cached analysis for this key, if the last build computed it."""
         data = self._old()
+        if self._saved_analysis_key == key and data.analysis is None:
+            read_analysis(self.folder, data, key)
+            self._saved_analysis_key = data.analysis_key
         if data.analysis_key != key or data.analysis is None:
             return None
         self._data.briefs, self._data.brief_keys = dict(data.briefs), dict(data.brief_keys)
@@ -210,8 +223,7 @@ class BuildCache:
 
     def remember_analysis(self, key: str, analysis: Analysis) -> None:
         """Keep this analysis for the next build."""
-        old = self._old()
-        if old.analysis_key != key:
+        if self._saved_analysis_key != key:
             self._data_changed = True
         self._data.analysis_key, self._data.analysis = key, analysis
         self._state.analysis_key, self._state.summary = key, analysis.summary
@@ -315,7 +327,7 @@ class BuildCache:
         """Write what changed; returns a problem description where it could not."""
         try:
             if self._data_changed:
-                write_data(self.folder, self._data, self._old())
+                write_data(self.folder, self._data, self._old(), self._saved_analysis_key)
             if self._memos is not None:
                 write_memos(self.folder, self._memos.kept(), self._old_memos)
             if self._state_changed:
