@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from briefgen import cache_store
 from briefgen.records import Analysis, Brief, Diagnostic, Record
@@ -28,6 +28,7 @@ ANALYSIS_FILE = "analysis.pickle"
 
 Loaded = tuple[Record | None, list[Diagnostic]]
 _RECORD, _BRIEF, _EVENT, _STORY = "r", "b", "e", "s"
+_SavedAnalysis = tuple[str, Analysis, dict[str, str]]
 
 
 @dataclass(slots=True)
@@ -78,7 +79,7 @@ def read_analysis(folder: Path, data: CacheData, key: str) -> None:
     saved = cache_store.load(folder / ANALYSIS_FILE, resolve)
     valid = isinstance(saved, tuple) and len(saved) == 3 and isinstance(saved[1], Analysis)
     if valid and saved[0] == key:  # type: ignore[index]
-        data.analysis_key, data.analysis, data.brief_keys = saved
+        data.analysis_key, data.analysis, data.brief_keys = cast("_SavedAnalysis", saved)
 
 
 def write_data(folder: Path, new: CacheData, old: CacheData, old_analysis_key: str | None) -> None:
