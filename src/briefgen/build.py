@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.cache import BuildCache, output_key, render_key
-from briefgen.collector import collector_paused
+from briefgen.collector import collector_frozen, collector_paused
 from briefgen.config import Config, user_cache_dir
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
@@ -93,6 +93,12 @@ def build(
     config: Config, *, cache: BuildCache | None = None, progress: Progress = no_progress
 ) -> BuildResult:
     """Build the site into the configured output folder (with a cache: only what changed)."""
+    # What the build makes lives until it ends: no collection walks it (see collector_paused).
+    with collector_frozen():
+        return _build(config, cache, progress)
+
+
+def _build(config: Config, cache: BuildCache | None, progress: Progress) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     if cache is not None:
