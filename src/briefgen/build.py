@@ -93,7 +93,8 @@ def build(
     config: Config, *, cache: BuildCache | None = None, progress: Progress = no_progress
 ) -> BuildResult:
     """Build the site into the configured output folder (with a cache: only what changed)."""
-    # What the build makes lives until it ends: no collection walks it (see collector_paused).
+    # What the build reads and makes lives until it ends: no collection walks it, and nothing
+    # is left frozen after it (see collector_paused).
     with collector_frozen():
         return _build(config, cache, progress)
 
@@ -105,7 +106,8 @@ def _build(config: Config, cache: BuildCache | None, progress: Progress) -> Buil
         unchanged = _unchanged_site(config, cache, started)
         if unchanged is not None:
             return unchanged
-    analysis = analyse(config, timings, cache=cache, progress=progress)
+    with collector_paused(then_frozen=True):
+        analysis = analyse(config, timings, cache=cache, progress=progress)
     clock = _Clock(timings, progress)
     if cache is None:
         written = _render_and_write(config, analysis, clock)
