@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import write
-from briefgen.write import StagedSite, WriteError, write_site
+from briefgen.write import WriteError, write_site
 
 OLD = {"index.html": b"old index", "events/gone.html": b"stale", "assets/style.css": b"old"}
 NEW = {"index.html": b"new index", "events/kept.html": b"new event", "assets/style.css": b"new"}
@@ -133,27 +133,3 @@ def test_an_output_path_that_is_a_file_is_an_error_and_is_kept(tmp_path: Path) -
     with pytest.raises(WriteError, match="exists and is not a folder"):
         write_site(NEW, out)
     assert out.read_text(encoding="utf-8") == "not a folder"
-
-
-def test_a_staged_site_left_unfinished_keeps_the_old_site_and_leaves_nothing_behind(
-    tmp_path: Path,
-) -> None:
-    out = tmp_path / "build"
-    write_site(OLD, out)
-    with pytest.raises(RuntimeError), StagedSite(out, reuse=["events/gone.html"]):
-        raise RuntimeError("rendering failed")
-    assert tree(out) == OLD
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
-
-
-def test_a_staged_site_links_while_the_caller_works_and_swaps_on_finish(tmp_path: Path) -> None:
-    out = tmp_path / "build"
-    write_site(OLD, out)
-    kept = (out / "events" / "gone.html").stat()
-    with StagedSite(out, reuse=["events/gone.html", "assets/style.css"]) as staged:
-        assert tree(out) == OLD  # nothing visible changes before finish
-        assert staged.finish({"index.html": b"new index"}) == 3
-        assert tree(out) == {**OLD, "index.html": b"new index"}
-    now = (out / "events" / "gone.html").stat()
-    assert (now.st_ino, now.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # the old site deleted

@@ -18,7 +18,6 @@ from briefgen.theme import default_templates_dir
 
 if TYPE_CHECKING:
     from briefgen.render import SiteInfo
-    from briefgen.write import StagedSite
 
 __all__ = ["Analysis", "BuildResult", "analyse", "build", "load_all", "site_info"]
 
@@ -110,11 +109,8 @@ def _build(config: Config, cache: BuildCache | None, progress: Progress) -> Buil
     with collector_paused(then_frozen=True):
         analysis = analyse(config, timings, cache=cache, progress=progress)
     clock = _Clock(timings, progress)
-    from briefgen.write import StagedSite  # noqa: PLC0415
-
     if cache is None:
-        with StagedSite(config.output_dir) as staged:
-            written = _render_and_write(config, analysis, clock, staged)
+        written = _render_and_write(config, analysis, clock)
         seconds = time.perf_counter() - started
         return BuildResult(analysis.summary, len(written), seconds, timings, analysed=analysis)
     rendering = render_key(config, _template_dirs(config))
@@ -128,14 +124,9 @@ def _build(config: Config, cache: BuildCache | None, progress: Progress) -> Buil
 
     listings = listing_pages(analysis.briefs, config.events_per_page)
     plan = cache.page_plan(rendering, analysis.briefs, config.output_dir, listings)
-    # The reused pages are linked while the others are rendered, the old site deleted while
-    # the cache is saved (see StagedSite).
-    with StagedSite(config.output_dir, plan.reusable) as staged:
-        written = _render_and_write(
-            config, analysis, clock, staged, cache=True, reuse=plan.reusable
-        )
-        cache.remember_output(key, config.output_dir, plan, written)
-        problem = cache.save()
+    written = _render_and_write(config, analysis, clock, cache=True, reuse=plan.reusable)
+    cache.remember_output(key, config.output_dir, plan, written)
+    problem = cache.save()
     seconds = time.perf_counter() - started
     files = len(written) + len(plan.reusable)
     return BuildResult(analysis.summary, files, seconds, timings, False, problem, analysis)
@@ -171,15 +162,15 @@ def _render_and_write(
     config: Config,
     analysis: Analysis,
     clock: _Clock,
-    staged: StagedSite,
     *,
     cache: bool = False,
     reuse: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Render the site but the pages in `reuse` (which `staged` links from the current output),
-    and write it. Returns the paths written (the reused ones aside)."""
+    """Render and write the site; pages in `reuse` are linked from the current output.
+    Returns the paths written (the reused ones aside)."""
     from briefgen.feeds import render_feeds  # noqa: PLC0415
     from briefgen.render import render_site  # noqa: PLC0415
+    from briefgen.write import write_site  # noqa: PLC0415
 
     site = site_info(config)
     # Compiled templates are keyed by their source, so every site can share them: a new site
@@ -193,7 +184,10 @@ def _render_and_write(
         ),
     )
     files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
-    clock.run("write", lambda: staged.finish(files, keep_unchanged=cache))
+    clock.run(
+        "write",
+        lambda: write_site(files, config.output_dir, keep_unchanged=cache, reuse=reuse),
+    )
     return list(files)
 
 

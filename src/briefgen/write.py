@@ -7,10 +7,6 @@ builds that the new one does not produce do not survive. With `keep_unchanged`, 
 are the same as in the previous build is hard-linked from it instead of written again, so it keeps
 its modification time (what deploy and sync tools compare); the names in `reuse` (pages the
 build cache knows to be unchanged) are hard-linked from the current output without being compared.
-
-A build that renders opens a `StagedSite` first: the reused pages are linked in a background
-thread while the pages are rendered, and the old site is deleted in one while the build cache is
-saved (system calls, which leave the interpreter free for the other work).
 """
 
 from __future__ import annotations
@@ -19,11 +15,9 @@ import ctypes
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Collection, Mapping
 from functools import cache
 from pathlib import Path
-from types import TracebackType
 from typing import cast
 
 _AT_FDCWD = -100
@@ -43,89 +37,22 @@ def write_site(
 ) -> int:
     """Write every file under `output`, replacing what was there, with the `reuse` files of the
     current output kept as they are; returns the count of files in the new output."""
-    with StagedSite(output, reuse) as site:
-        return site.finish(files, keep_unchanged=keep_unchanged)
-
-
-class StagedSite:
-    """A new site made beside the output folder, then swapped in by `finish`; on leaving the
-    `with` block, whatever is left of it (and of the old site) is gone."""
-
-    def __init__(self, output: Path, reuse: Collection[str] = ()) -> None:
-        """Start the new site, linking the `reuse` files of the current output into it in the
-        background (WriteError where the folder cannot be made)."""
-        self.output = output.resolve()
-        self._reuse = reuse
-        _recover(self.output)
-        try:
-            self.output.parent.mkdir(parents=True, exist_ok=True)
-            prefix = f".{self.output.name}.new-"
-            self._staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
-        except OSError as err:
-            raise self._error(err) from err
-        self._linking = _Background(_link_all, reuse, self._staging, self.output)
-        self._removing: _Background | None = None
-        self._finished = False
-
-    def finish(self, files: Mapping[str, bytes], *, keep_unchanged: bool = False) -> int:
-        """Write the files (with `keep_unchanged`, linking those whose bytes the current output
-        has), then swap the new site in; returns the count of files in it."""
-        try:
-            self._linking.wait()
-            _write_all(files, self._staging, self.output if keep_unchanged else None)
-            self._staging.chmod(0o755)
-            old = _swap_into_place(self._staging, self.output)
-        except OSError as err:
-            shutil.rmtree(self._staging, ignore_errors=True)
-            raise self._error(err) from err
-        self._finished = True
-        if old is not None:
-            self._removing = _Background(shutil.rmtree, old, ignore_errors=True)
-        return len(files) + len(self._reuse)
-
-    def __enter__(self) -> StagedSite:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if not self._finished:
-            self._linking.join()
-            shutil.rmtree(self._staging, ignore_errors=True)
-        if self._removing is not None:
-            self._removing.join()
-
-    def _error(self, err: OSError) -> WriteError:
-        return WriteError(f"{self.output}: cannot write the site: {err.strerror or err}")
-
-
-class _Background:
-    """A function run in a thread; `wait` returns once it is done, raising what it raised."""
-
-    def __init__(self, function: Callable[..., object], *args: object, **kwargs: object) -> None:
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                function(*args, **kwargs)
-            except BaseException as err:  # handed to the thread that waits
-                self._error = err
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def join(self) -> None:
-        """Wait for the function to end, whatever it did."""
-        self._thread.join()
-
-    def wait(self) -> None:
-        """Wait for the function to end; raise what it raised."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+    output = output.resolve()
+    _recover(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    except OSError as err:
+        raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
+    try:
+        _write_all(files, staging, output if keep_unchanged else None)
+        _link_all(reuse, staging, output)
+        staging.chmod(0o755)
+        _swap_into_place(staging, output)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
+    return len(files) + len(reuse)
 
 
 def _write_all(files: Mapping[str, bytes], staging: Path, previous_site: Path | None) -> None:
@@ -198,21 +125,21 @@ def _link_if_same(previous: str, target: str, data: bytes) -> bool:
     return True
 
 
-def _swap_into_place(staging: Path, output: Path) -> Path | None:
-    """Put the staging folder in the output's place; returns where the old site now is."""
+def _swap_into_place(staging: Path, output: Path) -> None:
     if not output.exists():
         staging.rename(output)
-        return None
+        return
     if not output.is_dir():
         raise OSError(f"{output} exists and is not a folder")
     if _exchange(staging, output):
-        return staging
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     # Portable fallback: two renames; a crash between them is repaired by _recover next time.
     old = output.with_name(f".{output.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     output.rename(old)
     staging.rename(output)
-    return old
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @cache
