@@ -16,6 +16,7 @@ import pytest
 
 import briefgen.build
 import briefgen.cache
+import briefgen.feeds
 from briefgen.build import build
 from briefgen.cache import STATE_FILE, BuildCache
 from briefgen.cache_data import ANALYSIS_FILE, BRIEFS_DIR, RECORDS_DIR
@@ -431,3 +432,33 @@ def test_a_saved_analysis_reads_back_equal_with_its_briefs_events_shared(
     in_events = {id(story) for event in read.events for story in event.stories}
     assert {id(story) for story in read.stories} <= in_events
     assert "until 11pm" in "".join(p.read_text() for p in config.output_dir.rglob("*.html"))
+
+
+def test_feeds_are_made_again_only_when_the_events_they_carry_change(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = make_site(SOURCES, config="feed_items: 1")
+    build(config, cache=BuildCache(config.cache_dir))
+    made: list[int] = []
+    real = briefgen.feeds.render_feeds
+
+    def render_feeds(*args: Any) -> dict[str, bytes]:
+        made.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(briefgen.feeds, "render_feeds", render_feeds)
+    feed = config.output_dir / "feed.xml"
+    before = feed.stat().st_ino
+    dam = config.sources_dir / "dam.md"  # an older event than the one feed item (the library's)
+    dam.write_text(dam.read_text().replace("900 cubic metres", "950 cubic metres"))
+    build(config, cache=BuildCache(config.cache_dir))
+    assert made == []
+    assert feed.stat().st_ino == before  # linked from the last build
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "three evening staff"))
+    build(config, cache=BuildCache(config.cache_dir))
+    assert made == [1]
+    assert "three evening staff" in feed.read_text()
+    fresh = replace(config, output=str(tmp_path / "fresh"))
+    build(fresh)
+    assert same_tree(config.output_dir, fresh.output_dir)

@@ -120,9 +120,11 @@ def _build(config: Config, cache: BuildCache | None, progress: Progress) -> Buil
         seconds = time.perf_counter() - started
         count = state.files_written
         return BuildResult(analysis.summary, count, seconds, timings, True, cache.save(), analysis)
-    from briefgen.render import listing_pages  # noqa: PLC0415  (Jinja: only builds that render)
+    from briefgen.feeds import feed_listings  # noqa: PLC0415  (Jinja: only builds that render)
+    from briefgen.render import listing_pages  # noqa: PLC0415
 
     listings = listing_pages(analysis.briefs, config.events_per_page)
+    listings.update(feed_listings(analysis.briefs, config.feed_items))
     plan = cache.page_plan(rendering, analysis.briefs, config.output_dir, listings)
     written = _render_and_write(config, analysis, clock, cache=True, reuse=plan.reusable)
     cache.remember_output(key, config.output_dir, plan, written)
@@ -168,7 +170,7 @@ def _render_and_write(
 ) -> list[str]:
     """Render and write the site; pages in `reuse` are linked from the current output.
     Returns the paths written (the reused ones aside)."""
-    from briefgen.feeds import render_feeds  # noqa: PLC0415
+    from briefgen.feeds import FEED_FILES, render_feeds  # noqa: PLC0415
     from briefgen.render import render_site  # noqa: PLC0415
     from briefgen.write import write_site  # noqa: PLC0415
 
@@ -183,7 +185,9 @@ def _render_and_write(
             analysis.briefs, site, config.templates_dir, code_cache=code_cache, skip=reuse
         ),
     )
-    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
+    if not reuse.issuperset(FEED_FILES):  # else the last build's feeds are linked
+        feeds = clock.run("feeds", lambda: render_feeds(analysis.briefs, site))
+        files.update((path, data) for path, data in feeds.items() if path not in reuse)
     clock.run(
         "write",
         lambda: write_site(files, config.output_dir, keep_unchanged=cache, reuse=reuse),
