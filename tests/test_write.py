@@ -37,7 +37,11 @@ def test_rebuilding_replaces_the_site_and_removes_stale_files(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # no staging left behind
 
 
-def test_reused_files_are_linked_from_the_old_site_without_being_rewritten(tmp_path: Path) -> None:
+@pytest.mark.parametrize("link_at", [True, False], ids=["linkat", "plain-link"])
+def test_reused_files_are_linked_from_the_old_site_without_being_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link_at: bool
+) -> None:
+    monkeypatch.setattr(write, "_LINK_AT", link_at and write._LINK_AT)
     out = tmp_path / "build"
     write_site(OLD, out)
     kept = (out / "events" / "gone.html").stat()

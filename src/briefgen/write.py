@@ -17,6 +17,8 @@ import shutil
 import tempfile
 from collections.abc import Callable, Collection, Mapping
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
@@ -77,18 +79,34 @@ def _write_all(files: Mapping[str, bytes], staging: Path, previous_site: Path | 
 
 
 def _link_all(names: Collection[str], staging: Path, previous_site: Path) -> None:
-    """Hard-link each named file of the previous site into the staging folder."""
-    root = os.fspath(staging)
-    made: set[str] = set()
-    for name in sorted(names):
-        relative = _safe_relative(name)
-        folder = os.path.dirname(relative)  # noqa: PTH120  (str paths, as in _write_all)
-        if folder not in made:
-            os.makedirs(os.path.join(root, folder), exist_ok=True)  # noqa: PTH103, PTH118
-            made.add(folder)
-        os.link(os.path.join(previous_site, relative), os.path.join(root, relative))  # noqa: PTH118
+    """Hard-link each named file of the previous site into the staging folder.
+
+    Folder by folder, each link named relative to the two folders' descriptors: the system
+    then looks up one name per path rather than every folder of two absolute paths."""
+    root, previous = os.fspath(staging), os.fspath(previous_site)
+    by_folder = sorted(_safe_relative(name).rpartition(os.sep) for name in names)
+    for folder, entries in groupby(by_folder, key=itemgetter(0)):
+        target_folder = os.path.join(root, folder)  # noqa: PTH118  (str paths, as in _write_all)
+        os.makedirs(target_folder, exist_ok=True)  # noqa: PTH103
+        source_folder = os.path.join(previous, folder)  # noqa: PTH118
+        if not _LINK_AT:
+            for *_, name in entries:
+                os.link(os.path.join(source_folder, name), os.path.join(target_folder, name))  # noqa: PTH118
+            continue
+        source = os.open(source_folder, _FOLDER)
+        try:
+            target = os.open(target_folder, _FOLDER)
+            try:
+                for *_, name in entries:
+                    os.link(name, name, src_dir_fd=source, dst_dir_fd=target)
+            finally:
+                os.close(target)
+        finally:
+            os.close(source)
 
 
+_LINK_AT = os.link in os.supports_dir_fd
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
