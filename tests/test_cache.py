@@ -462,3 +462,25 @@ def test_feeds_are_made_again_only_when_the_events_they_carry_change(
     fresh = replace(config, output=str(tmp_path / "fresh"))
     build(fresh)
     assert same_tree(config.output_dir, fresh.output_dir)
+
+
+def test_successive_rebuilds_from_the_spare_site_equal_full_builds(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    library = config.sources_dir / "library.md"
+    edits = [
+        lambda: library.write_text(library.read_text().replace("10pm", "9pm")),
+        (config.sources_dir / "page.txt").unlink,  # an event and its pages go
+        lambda: library.write_text(library.read_text().replace("9pm", "8pm")),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        result = build(config, cache=BuildCache(config.cache_dir))
+        assert not result.output_reused
+        fresh = replace(config, output=str(tmp_path / f"fresh-{number}"))
+        build(fresh)
+        assert same_tree(config.output_dir, fresh.output_dir), f"after edit {number}"
+    assert (config.cache_dir / briefgen.cache.SPARE_SITE / "index.html").is_file()
+    assert "until 8pm" in "".join(p.read_text() for p in config.output_dir.rglob("*.html"))

@@ -126,7 +126,9 @@ def _build(config: Config, cache: BuildCache | None, progress: Progress) -> Buil
     listings = listing_pages(analysis.briefs, config.events_per_page)
     listings.update(feed_listings(analysis.briefs, config.feed_items))
     plan = cache.page_plan(rendering, analysis.briefs, config.output_dir, listings)
-    written = _render_and_write(config, analysis, clock, cache=True, reuse=plan.reusable)
+    written = _render_and_write(
+        config, analysis, clock, cache=True, reuse=plan.reusable, spare=cache.spare_site
+    )
     cache.remember_output(key, config.output_dir, plan, written)
     problem = cache.save()
     seconds = time.perf_counter() - started
@@ -167,9 +169,10 @@ def _render_and_write(
     *,
     cache: bool = False,
     reuse: frozenset[str] = frozenset(),
+    spare: Path | None = None,
 ) -> list[str]:
-    """Render and write the site; pages in `reuse` are linked from the current output.
-    Returns the paths written (the reused ones aside)."""
+    """Render and write the site; pages in `reuse` are linked from the current output (see
+    `write_site` for `spare`). Returns the paths written (the reused ones aside)."""
     from briefgen.feeds import FEED_FILES, render_feeds  # noqa: PLC0415
     from briefgen.render import render_site  # noqa: PLC0415
     from briefgen.write import write_site  # noqa: PLC0415
@@ -190,7 +193,9 @@ def _render_and_write(
         files.update((path, data) for path, data in feeds.items() if path not in reuse)
     clock.run(
         "write",
-        lambda: write_site(files, config.output_dir, keep_unchanged=cache, reuse=reuse),
+        lambda: write_site(
+            files, config.output_dir, keep_unchanged=cache, reuse=reuse, spare=spare
+        ),
     )
     return list(files)
 

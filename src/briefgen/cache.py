@@ -47,6 +47,9 @@ from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
 STATE_FILE = "build-state.pickle"
+SPARE_SITE = "spare-site"
+"""The last build's replaced output, for the next build to start its new output from (see
+`write.write_site`)."""
 # A file modified this close to the moment it was hashed is hashed again next time: on a file
 # system with a coarse clock, a second change within the same tick would keep the same stat.
 RACY_NS = 2_000_000_000
@@ -124,6 +127,11 @@ class BuildCache:
         self._old_memos: dict[str, dict[str, object]] = {}
         self._memos: Memos | None = None  # read on first use
         self._analysis_key: tuple[tuple[_Scan, str, int], str] | None = None
+
+    @property
+    def spare_site(self) -> Path:
+        """Where the build keeps the output it replaced (see `write.write_site`)."""
+        return self.folder / SPARE_SITE
 
     def scan_sources(self, sources_dir: Path, max_bytes: int) -> None:
         """Find the source files and their keys, reading only files whose stat changed."""

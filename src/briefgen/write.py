@@ -7,10 +7,18 @@ builds that the new one does not produce do not survive. With `keep_unchanged`, 
 are the same as in the previous build is hard-linked from it instead of written again, so it keeps
 its modification time (what deploy and sync tools compare); the names in `reuse` (pages the
 build cache knows to be unchanged) are hard-linked from the current output without being compared.
+
+Given a `spare` folder (in the build cache, on the output's file system), the old site is moved
+there after the swap instead of deleted (its files are mostly hard links to the new site's), and
+the next write starts from it instead of an empty folder: the spare's files that are reused and
+still the current output's own (the same device and inode) stay, all others go. A one-file
+change then costs a walk over two folders instead of linking every page anew and deleting the
+old site.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -36,9 +44,11 @@ def write_site(
     *,
     keep_unchanged: bool = False,
     reuse: Collection[str] = (),
+    spare: Path | None = None,
 ) -> int:
     """Write every file under `output`, replacing what was there, with the `reuse` files of the
-    current output kept as they are; returns the count of files in the new output."""
+    current output kept as they are; returns the count of files in the new output. `spare`:
+    where to keep the old site for the next write to start from (see the module's doc)."""
     output = output.resolve()
     _recover(output)
     try:
@@ -46,15 +56,77 @@ def write_site(
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     except OSError as err:
         raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
+    recycled = spare is not None and bool(reuse) and _recycle(spare, staging)
     try:
+        in_place = _prune(staging, output, reuse) if recycled else set()
         _write_all(files, staging, output if keep_unchanged else None)
-        _link_all(reuse, staging, output)
+        _link_all([name for name in reuse if name not in in_place], staging, output)
         staging.chmod(0o755)
-        _swap_into_place(staging, output)
+        old = _swap_into_place(staging, output)
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)
         raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
+    if old is not None:
+        _keep_as_spare(old, spare)
     return len(files) + len(reuse)
+
+
+def _recycle(spare: Path, staging: Path) -> bool:
+    """Move the spare site into the (empty) staging folder's place; False where it cannot."""
+    if not spare.is_dir():
+        return False
+    try:
+        spare.replace(staging)
+    except OSError:  # another file system, say: the spare is no use
+        shutil.rmtree(spare, ignore_errors=True)
+        return False
+    return True
+
+
+def _keep_as_spare(old: Path, spare: Path | None) -> None:
+    """Move the old site to `spare`; delete it where there is none or it cannot be moved."""
+    if spare is not None:
+        shutil.rmtree(spare, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(spare)
+            return
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _prune(staging: Path, output: Path, reuse: Collection[str]) -> set[str]:
+    """Delete from a recycled staging folder every file but those of `reuse` that are still
+    the output's own (same device and inode), and the folders left empty; returns the names
+    kept. Whatever else it holds (files changed since, or stale) is thus never shipped."""
+    current = _files_below(output)
+    wanted = set(reuse)
+    kept: set[str] = set()
+    root = os.fspath(staging)
+    for name, identity in _files_below(staging).items():
+        if name in wanted and current.get(name) == identity:
+            kept.add(name)
+        else:
+            os.unlink(os.path.join(root, name))  # noqa: PTH108, PTH118  (str paths)
+    for folder, _, _ in sorted(os.walk(root), reverse=True):  # the deepest first
+        if folder != root and not any(Path(folder).iterdir()):
+            Path(folder).rmdir()
+    return kept
+
+
+def _files_below(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file below the folder, by `/`-separated relative name: its device and inode."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [os.fspath(folder)]
+    start = len(pending[0]) + 1
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    found[entry.path[start:].replace(os.sep, "/")] = (info.st_dev, info.st_ino)
+    return found
 
 
 def _write_all(files: Mapping[str, bytes], staging: Path, previous_site: Path | None) -> None:
@@ -143,21 +215,21 @@ def _link_if_same(previous: str, target: str, data: bytes) -> bool:
     return True
 
 
-def _swap_into_place(staging: Path, output: Path) -> None:
+def _swap_into_place(staging: Path, output: Path) -> Path | None:
+    """Put the staging folder in the output's place; returns where the old site now is."""
     if not output.exists():
         staging.rename(output)
-        return
+        return None
     if not output.is_dir():
         raise OSError(f"{output} exists and is not a folder")
     if _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)
-        return
+        return staging
     # Portable fallback: two renames; a crash between them is repaired by _recover next time.
     old = output.with_name(f".{output.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     output.rename(old)
     staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 @cache
