@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -126,8 +126,9 @@ def _build(config: Config, cache: BuildCache | None, progress: Progress) -> Buil
     listings = listing_pages(analysis.briefs, config.events_per_page)
     listings.update(feed_listings(analysis.briefs, config.feed_items))
     plan = cache.page_plan(rendering, analysis.briefs, config.output_dir, listings)
+    spare = (cache.spare_site, plan.inodes)
     written = _render_and_write(
-        config, analysis, clock, cache=True, reuse=plan.reusable, spare=cache.spare_site
+        config, analysis, clock, cache=True, reuse=plan.reusable, spare=spare
     )
     cache.remember_output(key, config.output_dir, plan, written)
     problem = cache.save()
@@ -169,10 +170,11 @@ def _render_and_write(
     *,
     cache: bool = False,
     reuse: frozenset[str] = frozenset(),
-    spare: Path | None = None,
+    spare: tuple[Path, Mapping[str, int]] | None = None,
 ) -> list[str]:
     """Render and write the site; pages in `reuse` are linked from the current output (see
-    `write_site` for `spare`). Returns the paths written (the reused ones aside)."""
+    `write_site` for `spare` and the output's inodes). Returns the paths written (the reused
+    ones aside)."""
     from briefgen.feeds import FEED_FILES, render_feeds  # noqa: PLC0415
     from briefgen.render import render_site  # noqa: PLC0415
     from briefgen.write import write_site  # noqa: PLC0415
@@ -194,7 +196,12 @@ def _render_and_write(
     clock.run(
         "write",
         lambda: write_site(
-            files, config.output_dir, keep_unchanged=cache, reuse=reuse, spare=spare
+            files,
+            config.output_dir,
+            keep_unchanged=cache,
+            reuse=reuse,
+            spare=spare[0] if spare else None,
+            inodes=spare[1] if spare else None,
         ),
     )
     return list(files)

@@ -87,6 +87,8 @@ class PagePlan:
     of its events' brief keys."""
     reusable: frozenset[str]
     """Pages the output folder already holds, rendered from the same key."""
+    inodes: dict[str, int] = field(default_factory=dict)
+    """The inode of each file of the output folder, as planned (where some page is reusable)."""
 
 
 @dataclass(slots=True)
@@ -312,7 +314,8 @@ class BuildCache:
             and path in present
             and present[path] == old.manifest.get(path)
         )
-        return PagePlan(render_key, page_keys, reusable)
+        inodes = {path: found[2] for path, found in present.items()}
+        return PagePlan(render_key, page_keys, reusable, inodes)
 
     def remember_output(
         self, key: str, output_dir: Path, plan: PagePlan, written: Iterable[str]

@@ -45,10 +45,12 @@ def write_site(
     keep_unchanged: bool = False,
     reuse: Collection[str] = (),
     spare: Path | None = None,
+    inodes: Mapping[str, int] | None = None,
 ) -> int:
     """Write every file under `output`, replacing what was there, with the `reuse` files of the
     current output kept as they are; returns the count of files in the new output. `spare`:
-    where to keep the old site for the next write to start from (see the module's doc)."""
+    where to keep the old site for the next write to start from (see the module's doc);
+    `inodes`: the inode of each file of the output, where the caller has just read them."""
     output = output.resolve()
     _recover(output)
     try:
@@ -58,7 +60,7 @@ def write_site(
         raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
     recycled = spare is not None and bool(reuse) and _recycle(spare, staging)
     try:
-        in_place = _prune(staging, output, reuse) if recycled else set()
+        in_place = _prune(staging, output, reuse, inodes) if recycled else set()
         _write_all(files, staging, output if keep_unchanged else None)
         _link_all([name for name in reuse if name not in in_place], staging, output)
         staging.chmod(0o755)
@@ -94,16 +96,19 @@ def _keep_as_spare(old: Path, spare: Path | None) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _prune(staging: Path, output: Path, reuse: Collection[str]) -> set[str]:
+def _prune(
+    staging: Path, output: Path, reuse: Collection[str], inodes: Mapping[str, int] | None
+) -> set[str]:
     """Delete from a recycled staging folder every file but those of `reuse` that are still
-    the output's own (same device and inode), and the folders left empty; returns the names
-    kept. Whatever else it holds (files changed since, or stale) is thus never shipped."""
-    current = _files_below(output)
+    the output's own (the same inode on the same device), and the folders left empty; returns
+    the names kept. Whatever else it holds (files changed since, or stale) is never shipped."""
+    device = output.stat().st_dev
+    current = inodes if inodes is not None else _inodes_below(output, device)
     wanted = set(reuse)
     kept: set[str] = set()
     root = os.fspath(staging)
-    for name, identity in _files_below(staging).items():
-        if name in wanted and current.get(name) == identity:
+    for name, inode in _inodes_below(staging, device).items():
+        if name in wanted and current.get(name) == inode:
             kept.add(name)
         else:
             os.unlink(os.path.join(root, name))  # noqa: PTH108, PTH118  (str paths)
@@ -113,9 +118,10 @@ def _prune(staging: Path, output: Path, reuse: Collection[str]) -> set[str]:
     return kept
 
 
-def _files_below(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file below the folder, by `/`-separated relative name: its device and inode."""
-    found: dict[str, tuple[int, int]] = {}
+def _inodes_below(folder: Path, device: int) -> dict[str, int]:
+    """Every file below the folder, by `/`-separated relative name: its inode (-1 where it is
+    on another device than `device`)."""
+    found: dict[str, int] = {}
     pending = [os.fspath(folder)]
     start = len(pending[0]) + 1
     while pending:
@@ -125,7 +131,8 @@ def _files_below(folder: Path) -> dict[str, tuple[int, int]]:
                     pending.append(entry.path)
                 else:
                     info = entry.stat(follow_symlinks=False)
-                    found[entry.path[start:].replace(os.sep, "/")] = (info.st_dev, info.st_ino)
+                    inode = info.st_ino if info.st_dev == device else -1
+                    found[entry.path[start:].replace(os.sep, "/")] = inode
     return found
 
 
