@@ -16,6 +16,7 @@ import pytest
 
 import briefgen.build
 import briefgen.cache
+import briefgen.feeds
 from briefgen.build import build
 from briefgen.cache import STATE_FILE, BuildCache
 from briefgen.cache_data import ANALYSIS_FILE, BRIEFS_DIR, RECORDS_DIR
@@ -399,3 +400,87 @@ def test_compiled_templates_are_shared_through_the_user_cache(
     assert sorted((user_cache / "briefgen" / "templates").iterdir()) == compiled
     assert [entry.stat().st_mtime_ns for entry in compiled] == stamps, "reused, not rewritten"
     assert same_tree(config.output_dir, other.output_dir)
+
+
+def test_a_saved_analysis_reads_back_equal_with_its_briefs_events_shared(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("10pm", "11pm"))
+    reads: list[str] = []
+    real_read = briefgen.cache.read_analysis
+
+    def read_analysis(folder: Path, data: Any, key: str) -> None:
+        reads.append(key)
+        real_read(folder, data, key)
+
+    monkeypatch.setattr(briefgen.cache, "read_analysis", read_analysis)
+    made = build(config, cache=BuildCache(config.cache_dir)).analysis
+    assert reads == []  # a new analysis was made: the saved one is not read
+    shutil.rmtree(config.output_dir)  # the output gone, the analysis is read from the cache
+
+    def no_dedupe(*args: object) -> None:
+        raise AssertionError("the analysis should come from the cache")
+
+    monkeypatch.setattr("briefgen.dedupe.dedupe", no_dedupe)
+    read = build(config, cache=BuildCache(config.cache_dir)).analysis
+    assert len(reads) == 1
+    assert read == made
+    assert [id(b.event) for b in read.briefs] == [id(event) for event in read.events]
+    in_events = {id(story) for event in read.events for story in event.stories}
+    assert {id(story) for story in read.stories} <= in_events
+    assert "until 11pm" in "".join(p.read_text() for p in config.output_dir.rglob("*.html"))
+
+
+def test_feeds_are_made_again_only_when_the_events_they_carry_change(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = make_site(SOURCES, config="feed_items: 1")
+    build(config, cache=BuildCache(config.cache_dir))
+    made: list[int] = []
+    real = briefgen.feeds.render_feeds
+
+    def render_feeds(*args: Any) -> dict[str, bytes]:
+        made.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(briefgen.feeds, "render_feeds", render_feeds)
+    feed = config.output_dir / "feed.xml"
+    before = feed.stat().st_ino
+    dam = config.sources_dir / "dam.md"  # an older event than the one feed item (the library's)
+    dam.write_text(dam.read_text().replace("900 cubic metres", "950 cubic metres"))
+    build(config, cache=BuildCache(config.cache_dir))
+    assert made == []
+    assert feed.stat().st_ino == before  # linked from the last build
+    library = config.sources_dir / "library.md"
+    library.write_text(library.read_text().replace("two evening staff", "three evening staff"))
+    build(config, cache=BuildCache(config.cache_dir))
+    assert made == [1]
+    assert "three evening staff" in feed.read_text()
+    fresh = replace(config, output=str(tmp_path / "fresh"))
+    build(fresh)
+    assert same_tree(config.output_dir, fresh.output_dir)
+
+
+def test_successive_rebuilds_from_the_spare_site_equal_full_builds(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    config = make_site(SOURCES)
+    build(config, cache=BuildCache(config.cache_dir))
+    library = config.sources_dir / "library.md"
+    edits = [
+        lambda: library.write_text(library.read_text().replace("10pm", "9pm")),
+        (config.sources_dir / "page.txt").unlink,  # an event and its pages go
+        lambda: library.write_text(library.read_text().replace("9pm", "8pm")),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        result = build(config, cache=BuildCache(config.cache_dir))
+        assert not result.output_reused
+        fresh = replace(config, output=str(tmp_path / f"fresh-{number}"))
+        build(fresh)
+        assert same_tree(config.output_dir, fresh.output_dir), f"after edit {number}"
+    assert (config.cache_dir / briefgen.cache.SPARE_SITE / "index.html").is_file()
+    assert "until 8pm" in "".join(p.read_text() for p in config.output_dir.rglob("*.html"))

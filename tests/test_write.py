@@ -37,7 +37,11 @@ def test_rebuilding_replaces_the_site_and_removes_stale_files(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # no staging left behind
 
 
-def test_reused_files_are_linked_from_the_old_site_without_being_rewritten(tmp_path: Path) -> None:
+@pytest.mark.parametrize("link_at", [True, False], ids=["linkat", "plain-link"])
+def test_reused_files_are_linked_from_the_old_site_without_being_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link_at: bool
+) -> None:
+    monkeypatch.setattr(write, "_LINK_AT", link_at and write._LINK_AT)
     out = tmp_path / "build"
     write_site(OLD, out)
     kept = (out / "events" / "gone.html").stat()
@@ -133,3 +137,41 @@ def test_an_output_path_that_is_a_file_is_an_error_and_is_kept(tmp_path: Path) -
     with pytest.raises(WriteError, match="exists and is not a folder"):
         write_site(NEW, out)
     assert out.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_the_old_site_is_kept_as_the_spare_and_the_next_write_starts_from_it(
+    tmp_path: Path,
+) -> None:
+    out, spare = tmp_path / "build", tmp_path / "cache" / "spare"
+    write_site(OLD, out, keep_unchanged=True, spare=spare)
+    write_site(NEW, out, keep_unchanged=True, reuse=["events/gone.html"], spare=spare)
+    assert tree(spare) == OLD  # the replaced site
+    kept = (out / "events" / "gone.html").stat().st_ino
+    third = {"index.html": b"third index", "assets/style.css": b"new"}
+    written = write_site(third, out, keep_unchanged=True, reuse=["events/gone.html"], spare=spare)
+    assert written == 3
+    assert tree(out) == {**third, "events/gone.html": b"stale"}
+    assert (out / "events" / "gone.html").stat().st_ino == kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "cache"]
+    assert tree(spare) == {**NEW, "events/gone.html": b"stale"}
+
+
+def test_a_spare_file_that_is_no_longer_the_outputs_own_is_never_shipped(tmp_path: Path) -> None:
+    out, spare = tmp_path / "build", tmp_path / "spare"
+    write_site(OLD, out, keep_unchanged=True, spare=spare)
+    write_site(NEW, out, keep_unchanged=True, reuse=["events/gone.html"], spare=spare)
+    # The spare's copy of a reused page replaced (another inode), a stray file added to it.
+    (spare / "events" / "gone.html").unlink()
+    (spare / "events" / "gone.html").write_bytes(b"tampered")
+    (spare / "stray" / "deep").mkdir(parents=True)
+    (spare / "stray" / "deep" / "x.html").write_bytes(b"stray")
+    write_site(NEW, out, keep_unchanged=True, reuse=["events/gone.html"], spare=spare)
+    assert tree(out) == {**NEW, "events/gone.html": b"stale"}
+    assert not (out / "stray").exists()  # folders left empty go too
+
+
+def test_without_a_spare_the_old_site_is_deleted(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_site(OLD, out, keep_unchanged=True)
+    write_site(NEW, out, keep_unchanged=True, reuse=["events/gone.html"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from briefgen.cache import BuildCache, output_key, render_key
-from briefgen.collector import collector_paused
+from briefgen.collector import collector_frozen, collector_paused
 from briefgen.config import Config, user_cache_dir
 from briefgen.load import load_sources
 from briefgen.progress import Progress, no_progress
@@ -93,13 +93,21 @@ def build(
     config: Config, *, cache: BuildCache | None = None, progress: Progress = no_progress
 ) -> BuildResult:
     """Build the site into the configured output folder (with a cache: only what changed)."""
+    # What the build reads and makes lives until it ends: no collection walks it, and nothing
+    # is left frozen after it (see collector_paused).
+    with collector_frozen():
+        return _build(config, cache, progress)
+
+
+def _build(config: Config, cache: BuildCache | None, progress: Progress) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     if cache is not None:
         unchanged = _unchanged_site(config, cache, started)
         if unchanged is not None:
             return unchanged
-    analysis = analyse(config, timings, cache=cache, progress=progress)
+    with collector_paused(then_frozen=True):
+        analysis = analyse(config, timings, cache=cache, progress=progress)
     clock = _Clock(timings, progress)
     if cache is None:
         written = _render_and_write(config, analysis, clock)
@@ -112,11 +120,16 @@ def build(
         seconds = time.perf_counter() - started
         count = state.files_written
         return BuildResult(analysis.summary, count, seconds, timings, True, cache.save(), analysis)
-    from briefgen.render import listing_pages  # noqa: PLC0415  (Jinja: only builds that render)
+    from briefgen.feeds import feed_listings  # noqa: PLC0415  (Jinja: only builds that render)
+    from briefgen.render import listing_pages  # noqa: PLC0415
 
     listings = listing_pages(analysis.briefs, config.events_per_page)
+    listings.update(feed_listings(analysis.briefs, config.feed_items))
     plan = cache.page_plan(rendering, analysis.briefs, config.output_dir, listings)
-    written = _render_and_write(config, analysis, clock, cache=True, reuse=plan.reusable)
+    spare = (cache.spare_site, plan.inodes)
+    written = _render_and_write(
+        config, analysis, clock, cache=True, reuse=plan.reusable, spare=spare
+    )
     cache.remember_output(key, config.output_dir, plan, written)
     problem = cache.save()
     seconds = time.perf_counter() - started
@@ -157,10 +170,12 @@ def _render_and_write(
     *,
     cache: bool = False,
     reuse: frozenset[str] = frozenset(),
+    spare: tuple[Path, Mapping[str, int]] | None = None,
 ) -> list[str]:
-    """Render and write the site; pages in `reuse` are linked from the current output.
-    Returns the paths written (the reused ones aside)."""
-    from briefgen.feeds import render_feeds  # noqa: PLC0415
+    """Render and write the site; pages in `reuse` are linked from the current output (see
+    `write_site` for `spare` and the output's inodes). Returns the paths written (the reused
+    ones aside)."""
+    from briefgen.feeds import FEED_FILES, render_feeds  # noqa: PLC0415
     from briefgen.render import render_site  # noqa: PLC0415
     from briefgen.write import write_site  # noqa: PLC0415
 
@@ -175,10 +190,19 @@ def _render_and_write(
             analysis.briefs, site, config.templates_dir, code_cache=code_cache, skip=reuse
         ),
     )
-    files.update(clock.run("feeds", lambda: render_feeds(analysis.briefs, site)))
+    if not reuse.issuperset(FEED_FILES):  # else the last build's feeds are linked
+        feeds = clock.run("feeds", lambda: render_feeds(analysis.briefs, site))
+        files.update((path, data) for path, data in feeds.items() if path not in reuse)
     clock.run(
         "write",
-        lambda: write_site(files, config.output_dir, keep_unchanged=cache, reuse=reuse),
+        lambda: write_site(
+            files,
+            config.output_dir,
+            keep_unchanged=cache,
+            reuse=reuse,
+            spare=spare[0] if spare else None,
+            inodes=spare[1] if spare else None,
+        ),
     )
     return list(files)
 

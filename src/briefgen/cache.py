@@ -30,7 +30,15 @@ from pathlib import Path
 from typing import cast
 
 from briefgen import cache_store
-from briefgen.cache_data import CacheData, Loaded, read_data, read_memos, write_data, write_memos
+from briefgen.cache_data import (
+    CacheData,
+    Loaded,
+    read_analysis,
+    read_data,
+    read_memos,
+    write_data,
+    write_memos,
+)
 from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
 from briefgen.load import EXTENSIONS, discover_names, load_files
@@ -39,6 +47,9 @@ from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
 STATE_FILE = "build-state.pickle"
+SPARE_SITE = "spare-site"
+"""The last build's replaced output, for the next build to start its new output from (see
+`write.write_site`)."""
 # A file modified this close to the moment it was hashed is hashed again next time: on a file
 # system with a coarse clock, a second change within the same tick would keep the same stat.
 RACY_NS = 2_000_000_000
@@ -76,6 +87,8 @@ class PagePlan:
     of its events' brief keys."""
     reusable: frozenset[str]
     """Pages the output folder already holds, rendered from the same key."""
+    inodes: dict[str, int] = field(default_factory=dict)
+    """The inode of each file of the output folder, as planned (where some page is reusable)."""
 
 
 @dataclass(slots=True)
@@ -103,6 +116,8 @@ class BuildCache:
         self._old_state = old if isinstance(old, _State) else _State()
         self._state = _State(output=self._old_state.output)
         self._old_data: CacheData | None = None  # read on first use
+        # The key of the analysis the cache folder holds: the state's, until read.
+        self._saved_analysis_key = self._old_state.analysis_key
         self._data = CacheData()
         self._state_changed = False
         self._data_changed = False
@@ -114,6 +129,11 @@ class BuildCache:
         self._old_memos: dict[str, dict[str, object]] = {}
         self._memos: Memos | None = None  # read on first use
         self._analysis_key: tuple[tuple[_Scan, str, int], str] | None = None
+
+    @property
+    def spare_site(self) -> Path:
+        """Where the build keeps the output it replaced (see `write.write_site`)."""
+        return self.folder / SPARE_SITE
 
     def scan_sources(self, sources_dir: Path, max_bytes: int) -> None:
         """Find the source files and their keys, reading only files whose stat changed."""
@@ -202,6 +222,9 @@ class BuildCache:
     def analysis(self, key: str) -> Analysis | None:
         """The cached analysis for this key, if the last build computed it."""
         data = self._old()
+        if self._saved_analysis_key == key and data.analysis is None:
+            read_analysis(self.folder, data, key)
+            self._saved_analysis_key = data.analysis_key
         if data.analysis_key != key or data.analysis is None:
             return None
         self._data.briefs, self._data.brief_keys = dict(data.briefs), dict(data.brief_keys)
@@ -210,8 +233,7 @@ class BuildCache:
 
     def remember_analysis(self, key: str, analysis: Analysis) -> None:
         """Keep this analysis for the next build."""
-        old = self._old()
-        if old.analysis_key != key:
+        if self._saved_analysis_key != key:
             self._data_changed = True
         self._data.analysis_key, self._data.analysis = key, analysis
         self._state.analysis_key, self._state.summary = key, analysis.summary
@@ -292,7 +314,8 @@ class BuildCache:
             and path in present
             and present[path] == old.manifest.get(path)
         )
-        return PagePlan(render_key, page_keys, reusable)
+        inodes = {path: found[2] for path, found in present.items()}
+        return PagePlan(render_key, page_keys, reusable, inodes)
 
     def remember_output(
         self, key: str, output_dir: Path, plan: PagePlan, written: Iterable[str]
@@ -315,7 +338,7 @@ class BuildCache:
         """Write what changed; returns a problem description where it could not."""
         try:
             if self._data_changed:
-                write_data(self.folder, self._data, self._old())
+                write_data(self.folder, self._data, self._old(), self._saved_analysis_key)
             if self._memos is not None:
                 write_memos(self.folder, self._memos.kept(), self._old_memos)
             if self._state_changed:

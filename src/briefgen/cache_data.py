@@ -4,8 +4,9 @@ change rewrites only a few of.
 Records and briefs are kept in shards by the first two characters of their key (256 files at
 most each): a changed source file changes one record key, so a rebuild rewrites the shards of
 its old and new key and leaves the others as they are. Briefs refer to their records, and the
-analysis to its records and briefs, by key (pickle's persistent ids), so nothing is stored twice
-and the objects read back are shared as they were when saved.
+analysis to its records, briefs, events and stories, by name (see `cache_store.save`), so nothing
+is stored twice and the objects read back are shared as they were when saved. The analysis is
+read only when a build can use it (its key is the state's), not by a rebuild that makes a new one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from briefgen import cache_store
 from briefgen.records import Analysis, Brief, Diagnostic, Record
@@ -26,7 +27,8 @@ MEMOS_DIR = "memos"
 ANALYSIS_FILE = "analysis.pickle"
 
 Loaded = tuple[Record | None, list[Diagnostic]]
-_RECORD, _BRIEF = "r", "b"
+_RECORD, _BRIEF, _EVENT, _STORY = "r", "b", "e", "s"
+_SavedAnalysis = tuple[str, Analysis, dict[str, str]]
 
 
 @dataclass(slots=True)
@@ -46,7 +48,8 @@ class CacheData:
 
 
 def read_data(folder: Path) -> CacheData:
-    """The data saved in the folder; whatever is missing or damaged is left out."""
+    """The records and briefs saved in the folder (the analysis: see `read_analysis`);
+    whatever is missing or damaged is left out."""
     records: dict[str, Loaded] = {}
     for shard in _shards(folder / RECORDS_DIR):
         records.update(_read_shard(shard, None))
@@ -54,26 +57,61 @@ def read_data(folder: Path) -> CacheData:
     briefs: dict[str, Brief] = {}
     for shard in _shards(folder / BRIEFS_DIR):
         briefs.update(_read_shard(shard, by_key.__getitem__))
-    by_key.update((_BRIEF + key, brief) for key, brief in briefs.items())
-    saved = cache_store.load(folder / ANALYSIS_FILE, by_key.__getitem__)
-    data = CacheData(records, briefs)
-    if isinstance(saved, tuple) and len(saved) == 3 and isinstance(saved[1], Analysis):
-        data.analysis_key, data.analysis, data.brief_keys = saved
-    return data
+    return CacheData(records, briefs)
 
 
-def write_data(folder: Path, new: CacheData, old: CacheData) -> None:
-    """Save `new` over `old` (what the folder holds), writing only the files that differ."""
+def read_analysis(folder: Path, data: CacheData, key: str) -> None:
+    """Fill `data` (as `read_data` read it) with the saved analysis, if its key is `key`."""
+
+    def resolve(name: str) -> object:
+        kind, rest = name[0], name[1:]
+        if kind == _RECORD:
+            return data.records[rest][0]
+        if kind == _BRIEF:
+            return data.briefs[rest]
+        if kind == _EVENT:
+            return data.briefs[rest].event
+        if kind == _STORY:
+            index, brief_key = rest.split(":")
+            return data.briefs[brief_key].event.stories[int(index)]
+        raise KeyError(name)
+
+    saved = cache_store.load(folder / ANALYSIS_FILE, resolve)
+    valid = isinstance(saved, tuple) and len(saved) == 3 and isinstance(saved[1], Analysis)
+    if valid and saved[0] == key:  # type: ignore[index]
+        data.analysis_key, data.analysis, data.brief_keys = cast("_SavedAnalysis", saved)
+
+
+def write_data(folder: Path, new: CacheData, old: CacheData, old_analysis_key: str | None) -> None:
+    """Save `new` over `old` (what the folder holds, with the analysis of `old_analysis_key`),
+    writing only the files that differ."""
     record_names: dict[int, str] = {}
     for key, (record, _) in new.records.items():
         if record is not None:
             record_names[id(record)] = _RECORD + key
     _write_shards(folder / RECORDS_DIR, new.records, old.records, None)
     _write_shards(folder / BRIEFS_DIR, new.briefs, old.briefs, record_names)
-    if new.analysis_key != old.analysis_key or not (folder / ANALYSIS_FILE).is_file():
-        names = {**record_names, **{id(brief): _BRIEF + key for key, brief in new.briefs.items()}}
+    if new.analysis_key != old_analysis_key or not (folder / ANALYSIS_FILE).is_file():
+        names = {**record_names, **_analysis_names(new)}
         saved = (new.analysis_key, new.analysis, new.brief_keys)
         cache_store.save(folder / ANALYSIS_FILE, saved, lambda obj: names.get(id(obj)))
+
+
+def _analysis_names(data: CacheData) -> dict[int, str]:
+    """Names for the briefs, and for the analysis's events and stories that a saved brief
+    holds (equal ones: a brief taken from the cache holds the last build's equal event)."""
+    names = {id(brief): _BRIEF + key for key, brief in data.briefs.items()}
+    if data.analysis is None:
+        return names
+    for event in data.analysis.events:
+        key = data.brief_keys.get(event.id)
+        brief = data.briefs.get(key) if key is not None else None
+        if key is None or brief is None or brief.event != event:
+            continue
+        names[id(event)] = _EVENT + key
+        for index, story in enumerate(event.stories):
+            names[id(story)] = f"{_STORY}{index}:{key}"
+    return names
 
 
 def read_memos(folder: Path) -> dict[str, dict[str, object]]:

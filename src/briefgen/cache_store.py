@@ -5,7 +5,10 @@ briefgen's own code, so a file written by other code (or damaged in any way) rea
 Records and briefs are tens of thousands of small frozen dataclasses: pickled by the dataclass
 default they are rebuilt through a Python `__setstate__` that looks up the fields of every object,
 so they are pickled as (class, field values) instead, and read with the garbage collector paused
-(the objects are all live; collecting while they are made is pure cost).
+(the objects are all live; collecting while they are made is pure cost). An object stored in
+another file is pickled as a call of `_stored` with its name, which reading turns into the object
+itself: unlike pickle's persistent ids, whose hook runs for every string and number, this asks
+only about the dataclass objects.
 """
 
 from __future__ import annotations
@@ -72,8 +75,7 @@ def save(path: Path, payload: object, reference: Reference | None = None) -> Non
     Objects for which `reference` gives a name are stored as that name (see `load`)."""
     stream = io.BytesIO()
     pickler = _FastPickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-    if reference is not None:
-        pickler.persistent_id = reference  # type: ignore[method-assign]
+    pickler.reference = reference
     with collector_paused():
         pickler.dump((_header(), payload))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,9 +89,8 @@ def load(path: Path, resolve: Resolve | None = None) -> object | None:
         data = path.read_bytes()
     except OSError:
         return None
-    unpickler = pickle.Unpickler(io.BytesIO(data))
-    if resolve is not None:
-        unpickler.persistent_load = resolve  # type: ignore[method-assign]
+    unpickler = _Unpickler(io.BytesIO(data))
+    unpickler.resolve = resolve
     try:
         with collector_paused():
             header, payload = unpickler.load()
@@ -103,15 +104,40 @@ def _header() -> tuple[int, str]:
     return CACHE_FORMAT, code_fingerprint()
 
 
+def _stored(name: str) -> object:
+    """Stands for an object stored elsewhere: `load` reads a call of it as `resolve(name)`."""
+    raise KeyError(name)  # never called: a cache file read without `resolve` is a miss
+
+
 class _FastPickler(pickle.Pickler):
-    """Frozen dataclasses as a call of their class with their field values."""
+    """Frozen dataclasses as a call of their class with their field values; objects that
+    `reference` names as a call of `_stored` with their name."""
+
+    reference: Reference | None = None
 
     def reducer_override(self, obj: object) -> Any:
+        # Called for objects other than None, numbers, strings, bytes and built-in containers.
+        if self.reference is not None:
+            name = self.reference(obj)
+            if name is not None:
+                return _stored, (name,)
         cls: Any = type(obj)
         getter = _field_getter(cls)
         if getter is None:
             return NotImplemented
-        return type(obj), getter(obj)
+        return cls, getter(obj)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads `_stored(name)` as `resolve(name)`."""
+
+    resolve: Resolve | None = None
+
+    def find_class(self, module: str, name: str) -> Any:
+        # Called once per distinct class or function in a file, not per object.
+        if module == __name__ and name == _stored.__name__ and self.resolve is not None:
+            return self.resolve
+        return super().find_class(module, name)
 
 
 @cache

@@ -1,8 +1,10 @@
 """Feeds of the briefing: RSS 2.0 and Atom 1.0 with feedgen, JSON Feed 1.1 by hand.
 
-The only module that imports feedgen. One item per event, the newest events only (a feed is
-fetched again and again: readers keep what they saw); its id is the event's id (stable as
-stories join); every date comes from the stories, never from the clock, so builds reproduce.
+The only module that imports feedgen, and only when a feed is made: a rebuild whose newest
+events did not change links the last build's feeds instead (see `feed_listings`). One item per
+event, the newest events only (a feed is fetched again and again: readers keep what they saw);
+its id is the event's id (stable as stories join); every date comes from the stories, never from
+the clock, so builds reproduce.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from html import escape
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from feedgen.feed import FeedGenerator
 
 from briefgen.dates import to_date
 from briefgen.records import Brief, SourceRef, Story
 from briefgen.render import SiteInfo, event_path, outlet_name, story_path
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -27,7 +31,7 @@ def render_feeds(briefs: tuple[Brief, ...], site: SiteInfo) -> dict[str, bytes]:
     """RSS, Atom and JSON Feed files, by path, each with the newest `site.feed_items` events
     (the briefs arrive newest first, as the index lists them)."""
     zone = ZoneInfo(site.timezone)
-    kept = briefs[: site.feed_items] if site.feed_items > 0 else briefs
+    kept = _kept(briefs, site.feed_items)
     newest = max((_when(b.last_published, zone) for b in kept), default=_EPOCH)
     items = [_Item(b, summary_html(b, site)) for b in kept]  # made once for the three feeds
     return {
@@ -35,6 +39,19 @@ def render_feeds(briefs: tuple[Brief, ...], site: SiteInfo) -> dict[str, bytes]:
         "atom.xml": _generator(items, site, zone, newest, "atom.xml").atom_str(pretty=True),
         "feed.json": _json_feed(items, site, zone, newest),
     }
+
+
+def feed_listings(
+    briefs: tuple[Brief, ...], feed_items: int
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each feed file as a listing page (see `render.listing_pages`): what it shows besides
+    its events' briefs (the site's settings aside), and the ids of the events it carries."""
+    ids = tuple(b.event.id for b in _kept(briefs, feed_items))
+    return {path: (f"feed {path}", ids) for path in FEED_FILES}
+
+
+def _kept(briefs: tuple[Brief, ...], feed_items: int) -> tuple[Brief, ...]:
+    return briefs[:feed_items] if feed_items > 0 else briefs
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +63,9 @@ class _Item:
 def _generator(
     items: list[_Item], site: SiteInfo, zone: ZoneInfo, newest: datetime, self_path: str
 ) -> FeedGenerator:
+    # Imported here: lxml and dateutil come with it, a cost only builds that make a feed pay.
+    from feedgen.feed import FeedGenerator  # noqa: PLC0415
+
     generator = FeedGenerator()
     generator.id(site.base_url)
     generator.title(site.title)
