@@ -170,6 +170,17 @@ def test_a_spare_file_that_is_no_longer_the_outputs_own_is_never_shipped(tmp_pat
     assert not (out / "stray").exists()  # folders left empty go too
 
 
+def test_a_write_that_reuses_nothing_deletes_the_old_site_even_with_a_spare(
+    tmp_path: Path,
+) -> None:
+    out, spare = tmp_path / "build", tmp_path / "cache" / "spare"
+    write_site(OLD, out, keep_unchanged=True, spare=spare)
+    write_site(NEW, out, keep_unchanged=True, spare=spare)  # a cold build: nothing reused
+    assert tree(out) == NEW
+    assert not spare.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
 def test_without_a_spare_the_old_site_is_deleted(tmp_path: Path) -> None:
     out = tmp_path / "build"
     write_site(OLD, out, keep_unchanged=True)

@@ -8,12 +8,13 @@ are the same as in the previous build is hard-linked from it instead of written 
 its modification time (what deploy and sync tools compare); the names in `reuse` (pages the
 build cache knows to be unchanged) are hard-linked from the current output without being compared.
 
-Given a `spare` folder (in the build cache, on the output's file system), the old site is moved
-there after the swap instead of deleted (its files are mostly hard links to the new site's), and
-the next write starts from it instead of an empty folder: the spare's files that are reused and
-still the current output's own (the same device and inode) stay, all others go. A one-file
-change then costs a walk over two folders instead of linking every page anew and deleting the
-old site.
+Given a `spare` folder (in the build cache, on the output's file system), a write that reused
+pages moves the old site there after the swap instead of deleting it (its files are then mostly
+hard links to the new site's; a write that reused nothing deletes it, so that no full second copy
+stays on disk), and the next write starts from it instead of an empty folder: the spare's files
+that are reused and still the current output's own (the same device and inode) stay, all others
+go. A one-file change then costs a walk over two folders instead of linking every page anew and
+deleting the old site.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def write_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise WriteError(f"{output}: cannot write the site: {err.strerror or err}") from err
     if old is not None:
-        _keep_as_spare(old, spare)
+        # Only an old site whose pages were mostly linked into the new one costs little disk.
+        _keep_as_spare(old, spare if reuse else None)
     return len(files) + len(reuse)
 
 
