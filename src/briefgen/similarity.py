@@ -39,9 +39,14 @@ from briefgen.parallel import ordered_map
 from briefgen.records import Story
 from briefgen.stopwords import STOPWORDS
 
-# `[A-Z]` first lets the regex engine skip ahead to capitals; the look-behind is the `\b`.
-_NAME = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z][\w'’-]*)+")
-_POSSESSIVE = re.compile(r"['’]s$")
+# Two or more capitalised words in a row, each with a lower-case letter. `[A-Z]` first lets the
+# regex engine skip ahead to capitals; the look-behind is the `\b`. A word or a space run can
+# only end where the run of its characters ends, so the possessive forms (which never give
+# back) match the same as plain greedy ones, without trying every shorter word first.
+_NAME = re.compile(
+    r"[A-Z](?<!\w[A-Z])(?=[\w'’-]*?[a-z])[\w'’-]*+(?:\s++[A-Z](?=[\w'’-]*?[a-z])[\w'’-]*+)++"
+)
+_POSSESSIVES = ("'s", "’s")
 _SEPARATOR = "\n"
 WORKERS_MIN_STORIES = 1000
 """From this many stories on, their texts are read in worker processes (see `parallel`)."""
@@ -105,9 +110,15 @@ def story_terms(story: Story, weights: Weights) -> Counter[str]:
             counts[token] += weights.title  # type: ignore[assignment]
     # Each distinct spelling folded once; the counts are small multiples of 0.5, added exactly.
     for name, times in Counter(_NAME.findall(body)).items():
-        key = "@" + _POSSESSIVE.sub("", fold(name))
-        counts[key] += weights.name * times  # type: ignore[assignment]
+        counts[_name_term(name)] += weights.name * times  # type: ignore[assignment]
     return counts
+
+
+def _name_term(name: str) -> str:
+    """The term of a name: folded, without a possessive `'s`, marked by `@`."""
+    # An ASCII name (spaces and word characters, `'` and `-`) folds to its words in lower case.
+    folded = " ".join(name.split()).lower() if name.isascii() else fold(name)
+    return "@" + (folded[:-2] if folded.endswith(_POSSESSIVES) else folded)
 
 
 def _lead(tokens: list[str], size: int) -> list[str]:
@@ -329,8 +340,9 @@ def _read_stories(batch: list[int], stories: Sequence[Story], weights: Weights) 
         terms = story_terms(stories[index], weights)
         when = story_time(stories[index], terms)
         times.append(when)
-        ids.extend(map(local.__getitem__, terms))
-        counts.extend(terms.values())
+        # Lists first: `array.fromlist` is quicker than `extend` from an iterator.
+        ids.fromlist(list(map(local.__getitem__, terms)))
+        counts.fromlist(list(terms.values()))
         lengths.append(len(terms))
     # A term never holds a line break (words are `\\w+`, names have their spaces folded to one).
     return _ReadBatch(_SEPARATOR.join(local), ids, counts, lengths, times)
