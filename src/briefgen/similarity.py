@@ -257,7 +257,7 @@ class _Profiles:
         # The batch's own term numbers to the site's: only its distinct terms are looked up.
         terms = batch.terms.split(_SEPARATOR) if batch.terms else ()
         site_ids = array("i", map(self.vocabulary.__getitem__, terms))
-        ids = array("i", map(site_ids.__getitem__, batch.ids))
+        ids = _renumbered(batch.ids, site_ids, numpy=len(self.counted) >= ARRAY_MIN_STORIES)
         start = 0
         for index, length, when in zip(indexes, batch.lengths, batch.times, strict=True):
             end = start + length
@@ -283,6 +283,19 @@ class _Profiles:
         for term, count in frequency.items():
             idf[term] = math.log(total / (0.5 + count))  # > 0: a count never exceeds the stories
         return [_vector(ids, counts, idf, weights.vector_terms) for ids, counts in counted]
+
+
+def _renumbered(ids: array[int], numbers: array[int], *, numpy: bool) -> array[int]:
+    """`numbers[i]` for each `i` of `ids` (with numpy where it is imported already: about a
+    hundred times quicker, the terms of a big site numbering in the tens of millions)."""
+    if not numpy:
+        listed = numbers.tolist()
+        return array("i", [listed[index] for index in ids])
+    import numpy as np  # noqa: PLC0415 (big sites only: their weights need it anyway)
+
+    found = array("i")
+    found.frombytes(np.frombuffer(numbers, np.intc)[np.frombuffer(ids, np.intc)].tobytes())
+    return found
 
 
 class Reading(NamedTuple):
