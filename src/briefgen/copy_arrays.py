@@ -34,9 +34,13 @@ def tuple_hashes(words: Sequence[int] | Hashes, size: int) -> Hashes:
     lanes = np.asarray(words, dtype=np.uint64)
     count = len(lanes) - size + 1
     accumulator = np.full(count, _PRIME_5, dtype=np.uint64)
+    scratch = np.empty_like(accumulator)  # in place: no new array at each step
     for offset in range(size):
-        accumulator += lanes[offset : offset + count] * np.uint64(_PRIME_2)
-        accumulator = (accumulator << np.uint64(31)) | (accumulator >> np.uint64(33))
+        np.multiply(lanes[offset : offset + count], np.uint64(_PRIME_2), out=scratch)
+        accumulator += scratch
+        np.left_shift(accumulator, np.uint64(31), out=scratch)  # a rotation by 31 bits
+        accumulator >>= np.uint64(33)
+        accumulator |= scratch
         accumulator *= np.uint64(_PRIME_1)
     accumulator += np.uint64(size ^ _LENGTH_MIX)
     accumulator[accumulator == np.uint64(_ALL_ONES)] = _INSTEAD_OF_ALL_ONES
