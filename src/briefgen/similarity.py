@@ -104,13 +104,18 @@ def story_terms(story: Story, weights: Weights) -> Counter[str]:
         counts.pop(token)  # dict.pop: Counter's own `del` is Python code
     for token in list(compress(counts, map(_SHORTER_THAN_TWO, map(len, counts)))):
         counts.pop(token)
-    headline = [] if record.title_from_body else words(record.title)
-    for token in headline + _lead(tokens, weights.lead_words):
-        if len(token) > 1 and token not in STOPWORDS:
-            counts[token] += weights.title  # type: ignore[assignment]
+    # `dict.get`, not Counter's Python-level `__missing__`, for terms not counted yet.
+    get = counts.get
+    if not record.title_from_body:
+        for token in words(record.title):
+            if len(token) > 1 and token not in STOPWORDS:
+                counts[token] = get(token, 0) + weights.title  # type: ignore[assignment]
+    for token in _lead(tokens, weights.lead_words):  # terms of the body: counted already
+        counts[token] += weights.title  # type: ignore[assignment]
     # Each distinct spelling folded once; the counts are small multiples of 0.5, added exactly.
     for name, times in Counter(_NAME.findall(body)).items():
-        counts[_name_term(name)] += weights.name * times  # type: ignore[assignment]
+        term = _name_term(name)
+        counts[term] = get(term, 0) + weights.name * times  # type: ignore[assignment]
     return counts
 
 
