@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 
 import numpy as np
 import pytest
@@ -134,13 +135,21 @@ def test_numpy_dedupe_finds_the_copies_plain_python_finds(
     # Copies with an edit, short texts and a text of fewer words than a shingle.
     files.update({f"copy{i}.md": f"# Copy {i}\n\n{articles[i]} edited\n" for i in range(0, 60, 7)})
     files["short.md"] = "# Short\n\nthree words here\n"
+    # Texts folding to ASCII (accents, curly quotes) and one that does not, each with a copy.
+    folded = " ".join(["Café “Zürich” naïve", *vocabulary[:40]])
+    unfolded = " ".join(["東京 北京 Straße", *vocabulary[40:80]])
+    for name, text in (("folded", folded), ("unfolded", unfolded)):
+        files[f"{name}.md"] = f"# {name}\n\n{text}\n"
+        files[f"{name}-copy.md"] = f"# {name} copy\n\n{text} again\n"
     records = load_sources(make_site(files).sources_dir, 1_000_000).records
     monkeypatch.setattr(dedupe_stage, "ARRAY_MIN_STORIES", 10**9)
     plain = dedupe(records, 0.7)
     monkeypatch.setattr(dedupe_stage, "ARRAY_MIN_STORIES", 0)
     monkeypatch.setattr(dedupe_stage, "_BATCH", 16)
     assert dedupe(records, 0.7) == plain
-    assert sum(len(story.copies) for story in plain) >= 8
+    assert sum(len(story.copies) for story in plain) >= 10
+    copied = {copy.path for story in plain for copy in story.copies}
+    assert copied >= {"folded.md", "unfolded.md"}
 
 
 def test_shared_count_counts_the_common_shingles() -> None:
@@ -151,3 +160,17 @@ def test_shared_count_counts_the_common_shingles() -> None:
         found = copy_arrays.shared_count(np.array(left), np.array(right))
         assert found == len(set(left) & set(right))
     assert copy_arrays.shared_count(np.array([5]), np.array([1, 2, 3])) == 0  # past the end
+
+
+def test_word_hashes_of_ascii_texts_are_zlibs_crc32_of_each_word() -> None:
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789_"
+    texts = [
+        " ".join("".join(rng.choices(letters, k=rng.randint(1, 40))) for _ in range(count))
+        for count in (0, 1, 2, 30, 200)
+    ]
+    texts += ["  padded   words  ", ""]
+    found = copy_arrays.ascii_word_hashes([text.encode() for text in texts])
+    expected = [[zlib.crc32(word.encode()) for word in text.split()] for text in texts]
+    assert [hashes.tolist() for hashes in found] == expected
+    assert copy_arrays.ascii_word_hashes([]) == []

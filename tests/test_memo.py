@@ -57,18 +57,18 @@ def memoised(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     monkeypatch.setattr(briefgen.dedupe, "ARRAY_MIN_STORIES", 0)
     monkeypatch.setattr(briefgen.similarity, "MEMO_MIN_STORIES", 0)
     read: dict[str, list[str]] = {"dedupe": [], "cluster": []}
-    real_hashes = briefgen.dedupe.ShingleReader._word_hashes
+    real_hashes = briefgen.dedupe.ShingleReader._batch_word_hashes
     real_terms = briefgen.similarity.story_terms
 
-    def word_hashes(reader: briefgen.dedupe.ShingleReader, index: int):  # type: ignore[no-untyped-def]
-        read["dedupe"].append(reader._records[index].path)
-        return real_hashes(reader, index)
+    def word_hashes(reader: briefgen.dedupe.ShingleReader, batch: list[int]):  # type: ignore[no-untyped-def]
+        read["dedupe"].extend(reader._records[index].path for index in batch)
+        return real_hashes(reader, batch)
 
     def story_terms(item: Story, weights: briefgen.similarity.Weights):  # type: ignore[no-untyped-def]
         read["cluster"].append(item.record.path)
         return real_terms(item, weights)
 
-    monkeypatch.setattr(briefgen.dedupe.ShingleReader, "_word_hashes", word_hashes)
+    monkeypatch.setattr(briefgen.dedupe.ShingleReader, "_batch_word_hashes", word_hashes)
     monkeypatch.setattr(briefgen.similarity, "story_terms", story_terms)
     return read
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from array import array
 from dataclasses import replace
 
@@ -104,3 +105,35 @@ def test_pairs_with_a_story_without_terms_score_zero() -> None:
     lefts, rights = np.array([0, 1, 2], np.int64), np.array([1, 2, 3], np.int64)
     assert array_cosines(lefts, rights, pack_vectors(vectors)).tolist() == [1.0, 0.0, 0.0]
     assert array_cosines(lefts[1:], rights[1:], pack_vectors(vectors)).tolist() == [0.0, 0.0]
+
+
+# The name pattern as first written (greedy, backtracking), to check the quicker one against.
+_GREEDY_NAME = re.compile(
+    r"[A-Z](?<!\w[A-Z])[\w'’-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’-]*[a-z][\w'’-]*)+"
+)
+NAMED = [
+    "Prime Minister Jane O'Brien-Smith's visit to New York City ended.",
+    "The UN Security Council met. NATO ALLIES met In Brussels Today",
+    "McDonald's chief Mary McDonald’s plan; Jean-Luc Picard and  Dr Who\nSaid no",
+    "aBC Def Ghi, xYz Abc D'Arcy Élysée Palace Zürich Airport Ab1c 2Go Now",
+    "One-Two Three_four Five-six's X Y Zz Qq's",
+]
+
+
+@pytest.mark.parametrize("text", NAMED)
+def test_names_are_those_of_the_plain_greedy_pattern(text: str) -> None:
+    found = briefgen.similarity._NAME.findall(text)
+    assert found == _GREEDY_NAME.findall(text)
+    assert found
+
+
+def test_a_name_term_is_folded_without_its_possessive() -> None:
+    body = "Jane O’Brien’s aide met Jane  O'Brien and José Ramírez's team with José Ramírez."
+    terms = story_terms(_story_of(body), Weights(lead_words=0))
+    assert terms["@jane o'brien"] == 2 * Weights().name
+    assert terms["@jose ramirez"] == 2 * Weights().name
+
+
+def _story_of(body: str) -> Story:
+    made = record(1, [body], published=None, title="Untitled")
+    return Story(id=made.id, record=made)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 
 from briefgen.config import Config
 from briefgen.dates import to_date
@@ -158,7 +159,13 @@ class _Groups:
         self.first = [math.inf if day is None else day.toordinal() for day in dates]
         self.last = [-math.inf if day is None else day.toordinal() for day in dates]
         self.links: list[dict[int, float]] = [{} for _ in range(size)]
-        """Sum of similarities to each other group it has an edge to."""
+        """By slot: the sum of similarities of the slot's group to each other group it has an
+        edge to (by that group's slot). A merged group keeps the slot of the two with more links,
+        so only the fewer links move (see `_merge`)."""
+        self.slot = list(range(size))
+        """Each group's slot (by key)."""
+        self.key = list(range(size))
+        """Each slot's group (its key)."""
         self.window_days = window_days
 
     def within_window(self, left: int, right: int) -> bool:
@@ -188,21 +195,48 @@ def average_link(
     for (left, right), score in edges.items():
         links[left][right] = score
         links[right][left] = score
-    # Only pairs of groups reaching the threshold are queued: no other pair ever merges.
     threshold = settings.threshold
-    heap = [(-score, left, right) for (left, right), score in edges.items() if score >= threshold]
-    heapq.heapify(heap)
-    sizes = groups.sizes
-    pop = heapq.heappop
-    while heap:
-        negative, left, right = pop(heap)  # left < right: the kept group's key is the lower
+    heap: list[tuple[float, int, int]] = []  # the means of merged groups, as they come
+    sizes, slot = groups.sizes, groups.slot
+    for negative, left, right in _in_order(_first_queue(edges, threshold), heap):
+        # left < right: the kept group's key is the lower
         size = sizes[left] * sizes[right]
-        if not size or links[left].get(right, 0.0) / size != -negative:
-            continue  # stale entry: the groups changed (or one merged away) since it was pushed
+        if not size or links[slot[left]].get(slot[right], 0.0) / size != -negative:
+            continue  # stale entry: the groups changed (or one merged away) since it was queued
         if groups.within_window(left, right):
             _merge(groups, left, right, heap, threshold)
     _attach_strays(groups, edges, threshold)
     return sorted(sorted(members) for members in groups.members if members)
+
+
+def _first_queue(
+    edges: dict[tuple[int, int], float], threshold: float
+) -> list[tuple[float, int, int]]:
+    """The pairs reaching the threshold (no other pair of stories ever merges), in the order a
+    heap of `(-score, left, right)` gives them: best first, equal scores by pair."""
+    queue = [(-score, left, right) for (left, right), score in edges.items() if score >= threshold]
+    # Two stable sorts on simple keys, several times quicker than sorting or heaping by the
+    # whole tuples; the first is a single pass where the edges come in pair order already.
+    queue.sort(key=_PAIR)
+    queue.sort(key=_SCORE)
+    return queue
+
+
+_PAIR = itemgetter(1, 2)
+_SCORE = itemgetter(0)
+
+
+def _in_order(
+    queue: list[tuple[float, int, int]], heap: list[tuple[float, int, int]]
+) -> Iterator[tuple[float, int, int]]:
+    """The entries of a sorted queue and of a heap (which may grow meanwhile), smallest first."""
+    pop = heapq.heappop
+    for entry in queue:
+        while heap and heap[0] < entry:
+            yield pop(heap)
+        yield entry
+    while heap:
+        yield pop(heap)
 
 
 def _attach_strays(groups: _Groups, edges: dict[tuple[int, int], float], threshold: float) -> None:
@@ -243,26 +277,38 @@ def _merge(
     groups: _Groups, keep: int, gone: int, heap: list[tuple[float, int, int]], threshold: float
 ) -> None:
     """Merge group `gone` into `keep` and queue the new means that reach the threshold."""
-    links = groups.links
-    kept, removed = links[keep], links[gone]
-    links[gone] = {}
+    links, slot_of, key_of, sizes = groups.links, groups.slot, groups.key, groups.sizes
+    big, small = slot_of[keep], slot_of[gone]
+    if len(links[small]) > len(links[big]):
+        big, small = small, big  # move the fewer links (sums alike: a + b == b + a)
     groups.join(keep, gone)
-    kept.pop(gone, None)
-    removed.pop(keep, None)
-    if len(removed) > len(kept):
-        kept, removed = removed, kept  # add the fewer links to the more (a + b == b + a)
-        links[keep] = kept
-    get = kept.get
-    for other, total in removed.items():
-        kept[other] = get(other, 0.0) + total
-    size, sizes, push = groups.sizes[keep], groups.sizes, heapq.heappush
-    for other, total in kept.items():
+    merged, moved = links[big], links[small]
+    links[small] = {}
+    merged.pop(small, None)
+    moved.pop(big, None)
+    # The sums of the links both had (a + b == b + a), then all of the moved ones.
+    sums = {other: merged[other] + moved[other] for other in moved.keys() & merged.keys()}
+    merged.update(moved)
+    merged.update(sums)
+    for other in moved:
         neighbour = links[other]
-        neighbour.pop(gone, None)
-        neighbour[keep] = total
-        mean = total / (size * sizes[other])
+        del neighbour[small]
+        neighbour[big] = merged[other]
+    slot_of[keep], key_of[big] = big, keep
+    # Every mean of the group changed with its size; a mean reaches the threshold only where
+    # the sum reaches threshold * size (the other group has one story or more): a quick sieve
+    # (a hair lower, whatever the rounding), then the very test.
+    size, push = sizes[keep], heapq.heappush
+    sieve = threshold * size * _SIEVE_SLACK
+    for other in [other for other, total in merged.items() if total >= sieve]:
+        other_key = key_of[other]
+        mean = merged[other] / (size * sizes[other_key])
         if mean >= threshold:
-            push(heap, (-mean, keep, other) if keep < other else (-mean, other, keep))
+            push(heap, (-mean, keep, other_key) if keep < other_key else (-mean, other_key, keep))
+
+
+_SIEVE_SLACK = 1 - 1e-9
+"""Far more than any rounding of `threshold * size` or of a mean (about 1e-16 each)."""
 
 
 def _earliest_key(story: Story) -> tuple[str, str]:

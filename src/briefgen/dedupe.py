@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from briefgen.memo import Memo, Memos, text_key
 from briefgen.neighbours import ARRAY_MIN_STORIES
-from briefgen.normalize import words
+from briefgen.normalize import ascii_words, words
 from briefgen.parallel import ordered_map
 from briefgen.records import Record, Story
 
@@ -198,7 +198,7 @@ class ShingleReader:
     ) -> Packed:
         import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
 
-        texts = [self._word_hashes(index) for index in batch]
+        texts = self._batch_word_hashes(batch)
         long = [position for position, text in enumerate(texts) if len(text) >= SHINGLE_WORDS]
         found: list[Hashes | None] = [None] * len(batch)
         for position, shingle_array in zip(
@@ -211,6 +211,18 @@ class ShingleReader:
         ]
         lengths = np.fromiter(map(len, arrays), np.int64, len(arrays))
         return np.concatenate(arrays) if arrays else np.zeros(0, np.int64), lengths
+
+    def _batch_word_hashes(self, batch: list[int]) -> list[Hashes]:
+        """The word hashes of each record of the batch: those whose words fold to ASCII (nearly
+        all) hashed all at once, the others word by word."""
+        from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        texts = [ascii_words(" ".join(self._records[index].paragraphs)) for index in batch]
+        hashed = iter(copy_arrays.ascii_word_hashes([text for text in texts if text is not None]))
+        return [
+            self._word_hashes(index) if text is None else next(hashed)
+            for index, text in zip(batch, texts, strict=True)
+        ]
 
     def _word_hashes(self, index: int) -> Hashes:
         import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)

@@ -110,6 +110,13 @@ def words(text: str) -> list[str]:
     return WORD.findall(folded)
 
 
+def ascii_words(text: str) -> bytes | None:
+    """`words(text)` as ASCII bytes, words apart by spaces (`bytes.split` gives them), where
+    the folded text is ASCII; else None."""
+    folded = text if text.isascii() else fold(text)
+    return folded.encode("ascii").translate(_ASCII_WORDS) if folded.isascii() else None
+
+
 def url_words(text: str, limit: int = 60) -> str:
     """The text's ASCII letters and digits as lower-case words joined by `-`, at most `limit`
     characters: the readable part of a page name (empty where the text has none)."""
