@@ -27,7 +27,6 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
-from typing import cast
 
 from briefgen import cache_store
 from briefgen.cache_data import (
@@ -43,6 +42,15 @@ from briefgen.cache_store import code_fingerprint, digest
 from briefgen.config import Config
 from briefgen.load import EXTENSIONS, discover_names, load_files
 from briefgen.memo import Memos
+from briefgen.output_state import (
+    Listing,
+    Manifest,
+    OutputState,
+    PagePlan,
+    keys_of_pages,
+    reusable_pages,
+    scan_output,
+)
 from briefgen.progress import Progress, no_progress
 from briefgen.records import Analysis, AnalysisSummary, Brief, Diagnostic, Event, LoadResult, Record
 
@@ -55,40 +63,6 @@ SPARE_SITE = "spare-site"
 RACY_NS = 2_000_000_000
 
 FileStat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
-Manifest = dict[str, tuple[int, int, int]]  # relative path -> size, mtime_ns, inode
-Listing = tuple[str, tuple[str, ...]]  # a listing page's shape, the ids of the events it lists
-
-
-@dataclass(frozen=True, slots=True)
-class OutputState:
-    """What the last build wrote, to tell whether the output folder is still current."""
-
-    key: str
-    """Hash of the analysis, templates and configuration the output was rendered from."""
-    manifest: Manifest
-    """Every file of the output folder: relative path -> (size, mtime in ns, inode)."""
-    render_key: str
-    """Hash of the templates, settings and code the pages were rendered with."""
-    page_keys: dict[str, str]
-    """The key each page it may reuse was rendered from, by path (see `PagePlan`)."""
-    files_written: int
-    """How many files the build wrote."""
-
-
-@dataclass(frozen=True, slots=True)
-class PagePlan:
-    """Which pages this build must render, and which it can link unchanged."""
-
-    render_key: str
-    """Hash of the templates, settings and code this build renders with."""
-    page_keys: dict[str, str]
-    """What each page shows, as a key, by path, where the cache knows it: an event's and its
-    stories' pages have its brief key; a listing page (see `page_plan`) a hash of its shape and
-    of its events' brief keys."""
-    reusable: frozenset[str]
-    """Pages the output folder already holds, rendered from the same key."""
-    inodes: dict[str, int] = field(default_factory=dict)
-    """The inode of each file of the output folder, as planned (where some page is reusable)."""
 
 
 @dataclass(slots=True)
@@ -288,34 +262,13 @@ class BuildCache:
         output_dir: Path,
         listings: Mapping[str, Listing] | None = None,
     ) -> PagePlan:
-        """The pages' inputs, and the pages the output folder holds already rendered from them.
-
-        `listings`: pages that list events (the index pages, an outlet's page), each with its
-        shape (what it shows besides its events: its page number, its outlet) and the ids of
-        the events it lists, in order."""
-        page_keys: dict[str, str] = {}
-        brief_keys = self._data.brief_keys
-        for b in briefs:
-            brief_key = brief_keys.get(b.event.id)
-            if brief_key is not None:
-                page_keys.update(dict.fromkeys(_pages_of(b), brief_key))
-        for path, (shape, event_ids) in (listings or {}).items():
-            keys = [brief_keys.get(event_id) for event_id in event_ids]
-            if None not in keys:
-                page_keys[path] = digest(shape, *cast("list[str]", keys))
+        """The pages' inputs, and the pages the output folder holds already rendered from them
+        (`listings`: see `output_state.keys_of_pages`)."""
+        page_keys = keys_of_pages(briefs, self._data.brief_keys, listings or {})
         old = self._old_state.output
         if old is None or old.render_key != render_key:
             return PagePlan(render_key, page_keys, frozenset())
-        present = self._scan_output(output_dir)
-        reusable = frozenset(
-            path
-            for path, page_key in page_keys.items()
-            if old.page_keys.get(path) == page_key
-            and path in present
-            and present[path] == old.manifest.get(path)
-        )
-        inodes = {path: found[2] for path, found in present.items()}
-        return PagePlan(render_key, page_keys, reusable, inodes)
+        return reusable_pages(old, render_key, page_keys, self._scan_output(output_dir))
 
     def remember_output(
         self, key: str, output_dir: Path, plan: PagePlan, written: Iterable[str]
@@ -378,32 +331,6 @@ def render_key(config: Config, template_dirs: Iterable[Path]) -> str:
     """The key of everything a page depends on besides its brief: templates, settings, code."""
     folders = cache_store.folder_fingerprints(template_dirs)
     return digest(code_fingerprint(), repr(astuple(config)), *folders)
-
-
-def scan_output(output_dir: Path) -> Manifest:
-    """Every file below the folder with its size, modification time and inode."""
-    manifest: Manifest = {}
-    pending = [os.fspath(output_dir)]
-    root = len(os.fspath(output_dir)) + 1
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
-            else:
-                found = entry.stat(follow_symlinks=False)
-                name = entry.path[root:].replace(os.sep, "/")
-                manifest[name] = (found.st_size, found.st_mtime_ns, found.st_ino)
-    return manifest
-
-
-def _pages_of(b: Brief) -> list[str]:
-    # The same paths as render.event_path and render.story_path (render imports Jinja: not here).
-    return [f"events/{b.event.slug}.html", *(f"stories/{s.id}.html" for s in b.event.stories)]
 
 
 def _cacheable_stat(path: str, max_bytes: int) -> FileStat | None:
