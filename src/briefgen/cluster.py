@@ -24,6 +24,7 @@ from operator import itemgetter
 
 from briefgen.config import Config
 from briefgen.dates import to_date
+from briefgen.heap import release_freed_memory
 from briefgen.memo import Memos
 from briefgen.neighbours import ARRAY_MIN_STORIES, neighbour_pairs
 from briefgen.normalize import url_words
@@ -63,6 +64,8 @@ def cluster(
     `memos`: what the last build read from the stories' texts, to reuse (the same events)."""
     ordered = tuple(sorted(stories, key=lambda story: story.id))
     vectors, times = profile(ordered, settings.weights, memos)
+    if len(ordered) >= ARRAY_MIN_STORIES:
+        release_freed_memory()  # what reading the stories freed, before the pairs are found
     dates = [to_date(story.record.published) for story in ordered]
     # Stories published further apart than the window never share an event: never neighbours.
     days = [None if day is None else day.toordinal() for day in dates]

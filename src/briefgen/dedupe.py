@@ -21,6 +21,7 @@ from itertools import chain, compress
 from operator import not_
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from briefgen.heap import release_freed_memory
 from briefgen.memo import Memo, Memos, text_key
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import ascii_words, words
@@ -84,6 +85,8 @@ def dedupe(
         root_left, root_right = find(left), find(right)
         if root_left != root_right:
             parent[max(root_left, root_right)] = min(root_left, root_right)
+    if len(records) >= ARRAY_MIN_STORIES:
+        release_freed_memory()  # what the shingle sets freed, before the next stage's memory
     groups: dict[int, list[Record]] = defaultdict(list)
     for index, record in enumerate(records):
         groups[find(index)].append(record)
