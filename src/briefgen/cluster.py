@@ -24,8 +24,8 @@ from operator import itemgetter
 
 from briefgen.config import Config
 from briefgen.dates import to_date
-from briefgen.heap import release_freed_memory
 from briefgen.memo import Memos
+from briefgen.memory import release_freed_memory
 from briefgen.neighbours import ARRAY_MIN_STORIES, neighbour_pairs
 from briefgen.normalize import url_words
 from briefgen.records import Event, Story

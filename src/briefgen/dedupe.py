@@ -21,8 +21,8 @@ from itertools import chain, compress
 from operator import not_
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from briefgen.heap import release_freed_memory
 from briefgen.memo import Memo, Memos, text_key
+from briefgen.memory import release_freed_memory
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import ascii_words, words
 from briefgen.parallel import ordered_map

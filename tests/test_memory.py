@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from briefgen.heap import release_freed_memory
+from briefgen.memory import release_freed_memory
 
 
 @pytest.mark.skipif(
