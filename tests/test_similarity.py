@@ -32,11 +32,17 @@ def test_title_and_lead_words_weigh_more_than_body_words() -> None:
     assert terms["story"] == Weights().title
 
 
-@pytest.mark.parametrize("size", [3, 1000])
-def test_numpy_weights_match_plain_python(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+@pytest.mark.parametrize(
+    ("size", "chunk_entries"), [(3, 10**6), (1000, 10**6), (3, 200), (1000, 200)]
+)
+def test_numpy_weights_match_plain_python(
+    monkeypatch: pytest.MonkeyPatch, size: int, chunk_entries: int
+) -> None:
     rng = random.Random(size)
     stories = [_story(number, rng) for number in range(120)]
     weights = Weights(vector_terms=size)
+    # Small chunks: the vectors are weighted in many pieces, each filled into its place.
+    monkeypatch.setattr("briefgen.term_weights._CHUNK_ENTRIES", chunk_entries)
     monkeypatch.setattr(briefgen.similarity, "ARRAY_MIN_STORIES", 10**9)
     plain, _ = profile(stories, weights)
     monkeypatch.setattr(briefgen.similarity, "ARRAY_MIN_STORIES", 0)

@@ -15,6 +15,7 @@ from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple, overload
 
+from briefgen.memory import release_freed_memory
 from briefgen.parallel import ordered_map
 from briefgen.similarity import Vector
 
@@ -111,20 +112,20 @@ def array_weights(
         frequency.resize(max(len(frequency), len(found)), refcheck=False)
         frequency[: len(found)] += found
     idf = np.log((len(counted) + background) / (0.5 + frequency))
-    parts: list[PackedVectors] = []
+    offsets = np.concatenate(([0], np.cumsum(np.minimum(lengths, size))))
+    # Filled chunk by chunk, never held twice; each chunk's counts are freed as it is weighted.
+    packed = PackedVectors(np.empty(int(offsets[-1]), np.intc), np.empty(int(offsets[-1])), offsets)
     for first, last in pairwise(bounds):
         chunk = counted[first:last]
         counted[first:last] = [(array("i"), array("d"))] * (last - first)
         ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in chunk), np.intc)
         counts = np.frombuffer(b"".join(counts.tobytes() for _, counts in chunk), np.float64)
+        del chunk
+        release_freed_memory()  # the chunk's many small arrays: not under the vectors' memory
         weighted = (np.log(counts) + 1.0) * idf[ids]
-        parts.append(_strongest(ids, weighted, lengths[first:last], size))
-    kept_lengths = np.minimum(lengths, size)
-    packed = PackedVectors(
-        np.concatenate([np.zeros(0, np.intc), *(part.terms for part in parts)]),
-        np.concatenate([np.zeros(0), *(part.weights for part in parts)]),
-        np.concatenate(([0], np.cumsum(kept_lengths))),
-    )
+        part = _strongest(ids, weighted, lengths[first:last], size)
+        packed.terms[offsets[first] : offsets[last]] = part.terms
+        packed.weights[offsets[first] : offsets[last]] = part.weights
     return packed, int(np.count_nonzero(frequency))
 
 
