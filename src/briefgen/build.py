@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -17,6 +17,7 @@ from briefgen.records import Analysis, AnalysisSummary, Brief, Event, LoadResult
 from briefgen.theme import default_templates_dir
 
 if TYPE_CHECKING:
+    from briefgen.output_state import PagePlan
     from briefgen.render import SiteInfo
 
 __all__ = ["Analysis", "BuildResult", "analyse", "build", "load_all", "site_info"]
@@ -126,10 +127,7 @@ def _build(config: Config, cache: BuildCache | None, progress: Progress) -> Buil
     listings = listing_pages(analysis.briefs, config.events_per_page)
     listings.update(feed_listings(analysis.briefs, config.feed_items))
     plan = cache.page_plan(rendering, analysis.briefs, config.output_dir, listings)
-    spare = (cache.spare_site, plan.inodes)
-    written = _render_and_write(
-        config, analysis, clock, cache=True, reuse=plan.reusable, spare=spare
-    )
+    written = _render_and_write(config, analysis, clock, plan=plan, spare=cache.spare_site)
     cache.remember_output(key, config.output_dir, plan, written)
     problem = cache.save()
     seconds = time.perf_counter() - started
@@ -168,17 +166,18 @@ def _render_and_write(
     analysis: Analysis,
     clock: _Clock,
     *,
-    cache: bool = False,
-    reuse: frozenset[str] = frozenset(),
-    spare: tuple[Path, Mapping[str, int]] | None = None,
+    plan: PagePlan | None = None,
+    spare: Path | None = None,
 ) -> list[str]:
-    """Render and write the site; pages in `reuse` are linked from the current output (see
-    `write_site` for `spare` and the output's inodes). Returns the paths written (the reused
-    ones aside)."""
+    """Render and write the site; with the build cache's `plan`, its reusable pages are linked
+    from the current output (see `write_site` for `spare`). Returns the paths written (the
+    reused ones aside)."""
     from briefgen.feeds import FEED_FILES, render_feeds  # noqa: PLC0415
     from briefgen.render import render_site  # noqa: PLC0415
     from briefgen.write import write_site  # noqa: PLC0415
 
+    cache = plan is not None
+    reuse = plan.reusable if plan is not None else frozenset()
     site = site_info(config)
     # Compiled templates are keyed by their source, so every site can share them: a new site
     # folder then starts without compiling the default templates again.
@@ -200,8 +199,8 @@ def _render_and_write(
             config.output_dir,
             keep_unchanged=cache,
             reuse=reuse,
-            spare=spare[0] if spare else None,
-            inodes=spare[1] if spare else None,
+            spare=spare,
+            inodes=plan.inodes if plan is not None else None,
         ),
     )
     return list(files)

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from collections.abc import Callable
+from functools import cache
 
 
 def release_freed_memory() -> bool:
     """Return the heap's free pages to the system where the C library can; whether it could."""
-    if not sys.platform.startswith("linux"):
-        return False
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only (not musl)
+    trim = _malloc_trim()
     if trim is None:
         return False
     trim(0)
     return True
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, looked up once (called once per chunk of a big step)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only (not musl)
