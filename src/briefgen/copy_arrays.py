@@ -171,38 +171,130 @@ def shared_count(left: Hashes, right: Hashes) -> int:
     return int(np.count_nonzero(large[places] == small))
 
 
+Chunk = tuple["Hashes", "Hashes"]
+"""Some records' samples end to end, and the length of each (the records of a run of chunks
+numbered in order)."""
+
+_VALUE_PARTS = 16
+"""Posting lists are made for one sixteenth of the hash values at a time (by their top bits)."""
+_TOP_SHIFT = 60
+_PAIRS_PER_SLICE = 2**19
+
+
 def candidate_pairs(
-    samples: Sequence[Hashes], threshold: float, max_postings: int
+    chunks: Sequence[Chunk],
+    threshold: float,
+    max_postings: int,
+    pairs_per_slice: int = _PAIRS_PER_SLICE,
 ) -> list[tuple[int, int]]:
-    """`dedupe._candidate_pairs` for numpy samples: pairs sharing enough sampled shingles."""
+    """`dedupe._candidate_pairs` for numpy samples: pairs sharing enough sampled shingles.
+
+    Only small arrays are made at any time: the postings for a range of hash values at once,
+    and the posting pairs of a range of left records at once (about `pairs_per_slice`)."""
+    records = sum(len(lengths) for _, lengths in chunks)
+    postings = _Postings(records, max_postings)
+    for top in range(-_VALUE_PARTS // 2, _VALUE_PARTS // 2):
+        postings.add(*_value_part(chunks, top))
+    return postings.shared_enough(threshold, pairs_per_slice)
+
+
+def _value_part(chunks: Sequence[Chunk], top: int) -> tuple[Hashes, npt.NDArray[np.int32]]:
+    """The sampled values whose top bits are `top`, and the record of each, in record order."""
     import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
 
-    lengths = np.fromiter(map(len, samples), np.int64, len(samples))
-    owners = np.repeat(np.arange(len(samples), dtype=np.int64), lengths)
-    values = np.concatenate(samples) if samples else np.zeros(0, np.int64)
-    by_value = np.argsort(values, kind="stable")
-    owners, values = owners[by_value], values[by_value]
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    sizes = np.diff(np.r_[starts, len(values)])
-    rare = np.repeat(sizes <= max_postings, sizes)
-    usable = np.bincount(owners[rare], minlength=len(samples))
-    left, right = _posting_pairs(owners, starts, sizes, max_postings)
-    keys, shared = np.unique(left * len(samples) + right, return_counts=True)
-    left, right = keys // len(samples), keys % len(samples)
-    enough = shared >= threshold / 2 * np.minimum(usable[left], usable[right])
-    return list(zip(left[enough].tolist(), right[enough].tolist(), strict=True))
+    values, owners = [], []
+    first = 0
+    for chunk_values, lengths in chunks:
+        chosen = (chunk_values >> _TOP_SHIFT) == top
+        numbers = np.arange(first, first + len(lengths), dtype=np.int32)
+        values.append(chunk_values[chosen])
+        owners.append(np.repeat(numbers, lengths)[chosen])
+        first += len(lengths)
+    if not values:
+        return np.zeros(0, np.int64), np.zeros(0, np.int32)
+    return np.concatenate(values), np.concatenate(owners)
 
 
-def _posting_pairs(
-    owners: Hashes, starts: Hashes, sizes: Hashes, max_postings: int
-) -> tuple[Hashes, Hashes]:
-    """Every pair (left < right) of records in one posting of 2 to `max_postings` records."""
+class _Postings:
+    """The records of each sampled value, kept only for values in 2 to `max_postings` records:
+    entries grouped by value, each group's records in order."""
+
+    def __init__(self, records: int, max_postings: int) -> None:
+        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        self._records = records
+        self._max = max_postings
+        self._usable = np.zeros(records, np.int64)
+        """How many of each record's values are in `max_postings` records or fewer."""
+        self._owners: list[npt.NDArray[np.int32]] = []
+        self._later: list[npt.NDArray[np.int32]] = []
+        """How many entries after each one are in its group."""
+
+    def add(self, values: Hashes, owners: npt.NDArray[np.int32]) -> None:
+        """The entries of some values (all the entries of each of them), in record order."""
+        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        by_value = np.argsort(values, kind="stable")  # stable: owners stay in order
+        values, owners = values[by_value], owners[by_value]
+        starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+        sizes = np.diff(np.r_[starts, len(values)])
+        small = sizes <= self._max
+        self._usable += np.bincount(owners[np.repeat(small, sizes)], minlength=self._records)
+        kept = np.repeat(small & (sizes > 1), sizes)
+        ends = np.repeat(starts + sizes, sizes)
+        self._owners.append(owners[kept])
+        self._later.append((ends - np.arange(len(values)) - 1)[kept].astype(np.int32))
+
+    def shared_enough(self, threshold: float, pairs_per_slice: int) -> list[tuple[int, int]]:
+        """Pairs (left < right) sharing at least `threshold / 2` of the smaller one's usable
+        values, in order; made for a range of left records at a time."""
+        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        owners = np.concatenate(self._owners) if self._owners else np.zeros(0, np.int32)
+        later = np.concatenate(self._later) if self._later else np.zeros(0, np.int32)
+        self._owners, self._later = [], []
+        by_owner = np.argsort(owners, kind="stable")
+        pairs: list[tuple[int, int]] = []
+        for start, stop in _slices(owners[by_owner], later[by_owner], pairs_per_slice):
+            pairs.extend(self._slice_pairs(owners, later, by_owner[start:stop], threshold))
+        return pairs
+
+    def _slice_pairs(
+        self,
+        owners: npt.NDArray[np.int32],
+        later: npt.NDArray[np.int32],
+        entries: Hashes,
+        threshold: float,
+    ) -> list[tuple[int, int]]:
+        """The pairs of the given entries (all those of their left records) sharing enough."""
+        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+        counts = later[entries].astype(np.int64)
+        first = np.repeat(entries, counts)
+        # Each entry pairs with each later entry of its group (the next `counts` places).
+        step = np.arange(len(first)) - np.repeat(np.cumsum(counts) - counts, counts)
+        left = owners[first].astype(np.int64)
+        right = owners[first + 1 + step]
+        keys, shared = np.unique(left * self._records + right, return_counts=True)
+        left, right = keys // self._records, keys % self._records
+        enough = shared >= threshold / 2 * np.minimum(self._usable[left], self._usable[right])
+        return list(zip(left[enough].tolist(), right[enough].tolist(), strict=True))
+
+
+def _slices(
+    owners: npt.NDArray[np.int32], later: npt.NDArray[np.int32], size: int
+) -> list[tuple[int, int]]:
+    """Ranges of entries (sorted by record) with about `size` pairs each, none splitting a
+    record's entries (so each range counts its records' shared values in full)."""
     import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
 
-    kept = (sizes > 1) & (sizes <= max_postings)
-    # Each entry of a kept posting pairs with each later entry (owners are in record order).
-    entry = np.flatnonzero(np.repeat(kept, sizes))
-    later = np.repeat(starts + sizes, sizes)[entry] - entry - 1
-    first = np.repeat(entry, later)
-    second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
-    return owners[first], owners[second]
+    made = np.cumsum(later, dtype=np.int64)
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while start < len(owners):
+        before = int(made[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(made, before + size, "right")), start + 1)
+        stop = int(np.searchsorted(owners, owners[stop - 1], "right"))
+        ranges.append((start, stop))
+        start = stop
+    return ranges

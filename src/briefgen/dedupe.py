@@ -13,7 +13,7 @@ containment, by digests of the bodies, so a rebuild reads only new or changed bo
 from __future__ import annotations
 
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
@@ -102,7 +102,7 @@ def _copy_pairs(
         from briefgen import copy_arrays  # noqa: PLC0415 (numpy: big sites only)
 
         if copy_arrays.tuple_hash_matches():
-            yield from _array_copy_pairs(records, threshold, memos or Memos())
+            yield from _array_copy_pairs(records, threshold, memos)
             return
     hashes = WordHashes()
     samples = [_sample(shingles(record, hashes)) for record in records]
@@ -114,63 +114,114 @@ def _copy_pairs(
 
 
 def _array_copy_pairs(
-    records: tuple[Record, ...], threshold: float, memos: Memos
+    records: tuple[Record, ...], threshold: float, memos: Memos | None
 ) -> Iterator[tuple[int, int]]:
     """`_copy_pairs` with numpy: the same shingles, candidates and copies, many times faster.
 
     Records are read a batch at a time in worker processes (see `parallel`): first for their
-    samples, then again, for those in candidate pairs only, for their full shingle sets. What
-    the memos hold (by body digest) is not read again.
+    samples, then again, for those in candidate pairs only, for their full shingle sets, which
+    the workers compare. What the memos hold (by body digest) is not read again.
     """
 
     from briefgen import copy_arrays  # noqa: PLC0415
 
     reader = ShingleReader(records)
-    keys = [text_key(" ".join(record.paragraphs)) for record in records]
-    samples = _memo_samples(reader, keys, memos.table("copy-samples"))
+    keys = None if memos is None else [text_key(" ".join(r.paragraphs)) for r in records]
+    sample_memo = None if memos is None else memos.table("copy-samples")
+    samples = _read_samples(reader, keys, sample_memo)
     pairs = copy_arrays.candidate_pairs(samples, threshold, _MAX_POSTINGS)
-    shares = _memo_containments(reader, pairs, keys, memos.table("copy-containment"))
+    del samples  # not needed for the containments: give the memory to them
+    share_memo = None if memos is None else memos.table("copy-containment")
+    shares = _memo_containments(reader, pairs, keys, share_memo)
     yield from (pair for pair, share in zip(pairs, shares, strict=True) if share >= threshold)
 
 
-def _memo_samples(reader: ShingleReader, keys: list[str], memo: Memo[bytes]) -> list[Hashes]:
-    """Each record's sampled shingles: from the memo, else read (in workers where many)."""
+def _read_samples(
+    reader: ShingleReader, keys: list[str] | None, memo: Memo[bytes] | None
+) -> list[Packed]:
+    """The records' sampled shingles, in chunks of records in order: from the memo, else read
+    (in workers where many)."""
+    everything = list(range(len(reader)))
+    if keys is None or memo is None:
+        return list(ordered_map(reader.samples, _batches(everything), min_items=2, chunk_size=1))
     import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
 
     found = [memo.get(key) for key in keys]
     missing = [index for index, value in enumerate(found) if value is None]
     batches = _batches(missing)
     read = _unpacked(ordered_map(reader.samples, batches, min_items=2, chunk_size=1))
-    samples = [np.frombuffer(value, np.int64) if value is not None else None for value in found]
-    for index, sample in zip(missing, read, strict=True):
-        samples[index] = sample
-        memo.put(keys[index], sample.tobytes())
-    return cast("list[Hashes]", samples)
+    chunks: list[Packed] = []
+    for batch in _batches(everything):
+        arrays = []
+        for index in batch:
+            value = found[index]
+            if value is None:
+                sample = next(read)
+                memo.put(keys[index], sample.tobytes())
+                arrays.append(sample)
+            else:
+                arrays.append(np.frombuffer(value, np.int64))
+        chunks.append((np.concatenate(arrays), np.fromiter(map(len, arrays), np.int64)))
+    return chunks
 
 
 def _memo_containments(
-    reader: ShingleReader, pairs: list[tuple[int, int]], keys: list[str], memo: Memo[float]
+    reader: ShingleReader,
+    pairs: list[tuple[int, int]],
+    keys: list[str] | None,
+    memo: Memo[float] | None,
 ) -> list[float]:
-    """The shingle containment of each candidate pair: from the memo, else from the records'
-    full shingle sets (read in workers where many, each record once)."""
-    from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
-
+    """The shingle containment of each candidate pair: from the memo, else compared in batches
+    (in workers where many), each batch reading the full shingle sets of its records."""
+    if keys is None or memo is None:
+        return _containments(reader, pairs)
     pair_keys = [keys[left] + keys[right] for left, right in pairs]
     shares = [memo.get(key) for key in pair_keys]
-    todo = [pairs[index] for index, share in enumerate(shares) if share is None]
-    needed = _batches(_first_needed(todo))
-    sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
-    computed = (
-        copy_arrays.shared_count(left, right) / min(len(left), len(right))
-        if len(left) and len(right)
-        else 0.0
-        for left, right in _full_sets(todo, sets)
-    )
-    for index, share in enumerate(shares):
-        if share is None:
-            made = shares[index] = next(computed)
-            memo.put(pair_keys[index], made)
+    todo = [index for index, share in enumerate(shares) if share is None]
+    for index, share in zip(todo, _containments(reader, [pairs[i] for i in todo]), strict=True):
+        shares[index] = share
+        memo.put(pair_keys[index], share)
     return cast("list[float]", shares)
+
+
+def _containments(reader: ShingleReader, pairs: list[tuple[int, int]]) -> list[float]:
+    """The containment of each pair, from the records' full shingle sets (read in workers where
+    many, each record once), the pairs taken in an order that holds few sets at a time."""
+    from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
+
+    order = _holding_few_order(pairs)
+    ordered = [pairs[index] for index in order]
+    needed = _batches(_first_needed(ordered))
+    sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
+    shares = [0.0] * len(pairs)
+    for index, (left, right) in zip(order, _full_sets(ordered, sets), strict=True):
+        if len(left) and len(right):
+            shares[index] = copy_arrays.shared_count(left, right) / min(len(left), len(right))
+    return shares
+
+
+def _holding_few_order(pairs: list[tuple[int, int]]) -> list[int]:
+    """The pairs' numbers in the order of their later record, the records visited breadth first
+    through the graph the pairs make: a set is held from its record's first pair to its last,
+    and these are near (in the order of the pairs themselves, one record's first and last
+    pairs may be thousands of records apart)."""
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for left, right in pairs:
+        neighbours[left].append(right)
+        neighbours[right].append(left)
+    place: dict[int, int] = {}
+    for start in neighbours:
+        if start in place:
+            continue
+        place[start] = len(place)
+        queue = deque([start])
+        while queue:
+            for other in neighbours[queue.popleft()]:
+                if other not in place:
+                    place[other] = len(place)
+                    queue.append(other)
+    ends = [sorted((place[left], place[right])) for left, right in pairs]
+    return sorted(range(len(pairs)), key=lambda index: ends[index][::-1])
 
 
 Packed = tuple["Hashes", "Hashes"]
@@ -183,6 +234,9 @@ class ShingleReader:
     def __init__(self, records: tuple[Record, ...]) -> None:
         self._records = records
         self._hashes = WordHashes()
+
+    def __len__(self) -> int:
+        return len(self._records)
 
     def samples(self, batch: list[int]) -> Packed:
         """The sampled shingles of each record of the batch."""
@@ -241,11 +295,12 @@ class ShingleReader:
 
 
 def _unpacked(packed: Iterator[Packed]) -> Iterator[Hashes]:
-    """Each record's own array, in order, out of the batches' packed ones."""
+    """Each record's own array (a copy: none keeps its whole batch's array alive), in order, out
+    of the batches' packed ones."""
     import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
 
     for values, lengths in packed:
-        yield from np.split(values, np.cumsum(lengths)[:-1])
+        yield from map(np.copy, np.split(values, np.cumsum(lengths)[:-1]))
 
 
 def _batches(indexes: list[int]) -> list[list[int]]:
