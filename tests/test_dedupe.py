@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import random
-import zlib
 
-import numpy as np
 import pytest
 
 import briefgen.dedupe as dedupe_stage
-from briefgen import copy_arrays
+from briefgen import copy_arrays, copy_reading
 from briefgen.build import analyse
 from briefgen.dedupe import dedupe
 from briefgen.load import load_sources
@@ -145,32 +143,8 @@ def test_numpy_dedupe_finds_the_copies_plain_python_finds(
     monkeypatch.setattr(dedupe_stage, "ARRAY_MIN_STORIES", 10**9)
     plain = dedupe(records, 0.7)
     monkeypatch.setattr(dedupe_stage, "ARRAY_MIN_STORIES", 0)
-    monkeypatch.setattr(dedupe_stage, "_BATCH", 16)
+    monkeypatch.setattr(copy_reading, "_BATCH", 16)
     assert dedupe(records, 0.7) == plain
     assert sum(len(story.copies) for story in plain) >= 10
     copied = {copy.path for story in plain for copy in story.copies}
     assert copied >= {"folded.md", "unfolded.md"}
-
-
-def test_shared_count_counts_the_common_shingles() -> None:
-    rng = random.Random(11)
-    for _ in range(200):
-        left = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
-        right = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
-        found = copy_arrays.shared_count(np.array(left), np.array(right))
-        assert found == len(set(left) & set(right))
-    assert copy_arrays.shared_count(np.array([5]), np.array([1, 2, 3])) == 0  # past the end
-
-
-def test_word_hashes_of_ascii_texts_are_zlibs_crc32_of_each_word() -> None:
-    rng = random.Random(7)
-    letters = "abcdefghijklmnopqrstuvwxyz0123456789_"
-    texts = [
-        " ".join("".join(rng.choices(letters, k=rng.randint(1, 40))) for _ in range(count))
-        for count in (0, 1, 2, 30, 200)
-    ]
-    texts += ["  padded   words  ", ""]
-    found = copy_arrays.ascii_word_hashes([text.encode() for text in texts])
-    expected = [[zlib.crc32(word.encode()) for word in text.split()] for text in texts]
-    assert [hashes.tolist() for hashes in found] == expected
-    assert copy_arrays.ascii_word_hashes([]) == []

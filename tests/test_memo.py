@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import briefgen.copy_reading
 import briefgen.dedupe
 import briefgen.similarity
 from briefgen.build import build
@@ -57,10 +58,10 @@ def memoised(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     monkeypatch.setattr(briefgen.dedupe, "ARRAY_MIN_STORIES", 0)
     monkeypatch.setattr(briefgen.similarity, "MEMO_MIN_STORIES", 0)
     read: dict[str, list[str]] = {"dedupe": [], "cluster": []}
-    real_hashes = briefgen.dedupe.ShingleReader._batch_word_hashes
+    real_hashes = briefgen.copy_reading.ShingleReader._batch_word_hashes
     real_terms = briefgen.similarity.story_terms
 
-    def word_hashes(reader: briefgen.dedupe.ShingleReader, batch: list[int]):  # type: ignore[no-untyped-def]
+    def word_hashes(reader: briefgen.copy_reading.ShingleReader, batch: list[int]):  # type: ignore[no-untyped-def]
         read["dedupe"].extend(reader._records[index].path for index in batch)
         return real_hashes(reader, batch)
 
@@ -68,7 +69,7 @@ def memoised(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         read["cluster"].append(item.record.path)
         return real_terms(item, weights)
 
-    monkeypatch.setattr(briefgen.dedupe.ShingleReader, "_batch_word_hashes", word_hashes)
+    monkeypatch.setattr(briefgen.copy_reading.ShingleReader, "_batch_word_hashes", word_hashes)
     monkeypatch.setattr(briefgen.similarity, "story_terms", story_terms)
     return read
 

@@ -6,38 +6,30 @@ shingles in any run and any input order. Candidate pairs come from an inverted i
 deterministic sample of shingles (those whose hash falls in one residue class), so the cost grows
 with the number of copies, not the square of the number of files; only candidate pairs have their
 full shingle sets compared, each set built when first needed and dropped after its last pair.
-On big sites a memo (see `memo`) keeps each body's sampled shingles and each compared pair's
-containment, by digests of the bodies, so a rebuild reads only new or changed bodies.
+Big sites do the same with numpy, in worker processes (see `copy_reading`).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 from itertools import chain, compress
 from operator import not_
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TypeVar
 
-from briefgen.memo import Memo, Memos, text_key
+from briefgen.memo import Memos
 from briefgen.memory import release_freed_memory
 from briefgen.neighbours import ARRAY_MIN_STORIES
-from briefgen.normalize import ascii_words, words
-from briefgen.parallel import ordered_map
+from briefgen.normalize import words
 from briefgen.records import Record, Story
 
-if TYPE_CHECKING:
-    from briefgen.copy_arrays import Hashes
-
 SHINGLE_WORDS = 5
-_SAMPLE_MODULUS = 8
-_MAX_POSTINGS = 50
-_BATCH = 500
-"""Records whose shingles numpy hashes at once."""
-# Metadata a copy may supply where the canonical record lacks it.
+SAMPLE_MODULUS = 8
+MAX_POSTINGS = 50
 T = TypeVar("T")
+# Metadata a copy may supply where the canonical record lacks it.
 _INHERITED = ("outlet", "published", "url", "dateline", "section", "lang")
 
 
@@ -99,220 +91,26 @@ def _copy_pairs(
 ) -> Iterator[tuple[int, int]]:
     """Pairs of records whose shingle containment reaches the threshold."""
     if len(records) >= ARRAY_MIN_STORIES:
-        from briefgen import copy_arrays  # noqa: PLC0415 (numpy: big sites only)
+        from briefgen import copy_arrays, copy_reading  # noqa: PLC0415 (numpy: big sites only)
 
         if copy_arrays.tuple_hash_matches():
-            yield from _array_copy_pairs(records, threshold, memos)
+            yield from copy_reading.array_copy_pairs(records, threshold, memos)
             return
     hashes = WordHashes()
     samples = [_sample(shingles(record, hashes)) for record in records]
     pairs = _candidate_pairs(samples, threshold)
-    needed = (shingles(records[index], hashes) for index in _first_needed(pairs))
-    for pair, (left_set, right_set) in zip(pairs, _full_sets(pairs, needed), strict=True):
+    needed = (shingles(records[index], hashes) for index in first_needed(pairs))
+    for pair, (left_set, right_set) in zip(pairs, held_sets(pairs, needed), strict=True):
         if containment(left_set, right_set) >= threshold:
             yield pair
 
 
-def _array_copy_pairs(
-    records: tuple[Record, ...], threshold: float, memos: Memos | None
-) -> Iterator[tuple[int, int]]:
-    """`_copy_pairs` with numpy: the same shingles, candidates and copies, many times faster.
-
-    Records are read a batch at a time in worker processes (see `parallel`): first for their
-    samples, then again, for those in candidate pairs only, for their full shingle sets, which
-    the workers compare. What the memos hold (by body digest) is not read again.
-    """
-
-    from briefgen import copy_arrays  # noqa: PLC0415
-
-    reader = ShingleReader(records)
-    keys = None if memos is None else [text_key(" ".join(r.paragraphs)) for r in records]
-    sample_memo = None if memos is None else memos.table("copy-samples")
-    samples = _read_samples(reader, keys, sample_memo)
-    pairs = copy_arrays.candidate_pairs(samples, threshold, _MAX_POSTINGS)
-    del samples  # not needed for the containments: give the memory to them
-    share_memo = None if memos is None else memos.table("copy-containment")
-    shares = _memo_containments(reader, pairs, keys, share_memo)
-    yield from (pair for pair, share in zip(pairs, shares, strict=True) if share >= threshold)
-
-
-def _read_samples(
-    reader: ShingleReader, keys: list[str] | None, memo: Memo[bytes] | None
-) -> list[Packed]:
-    """The records' sampled shingles, in chunks of records in order: from the memo, else read
-    (in workers where many)."""
-    everything = list(range(len(reader)))
-    if keys is None or memo is None:
-        return list(ordered_map(reader.samples, _batches(everything), min_items=2, chunk_size=1))
-    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-    found = [memo.get(key) for key in keys]
-    missing = [index for index, value in enumerate(found) if value is None]
-    batches = _batches(missing)
-    read = _unpacked(ordered_map(reader.samples, batches, min_items=2, chunk_size=1))
-    chunks: list[Packed] = []
-    for batch in _batches(everything):
-        arrays = []
-        for index in batch:
-            value = found[index]
-            if value is None:
-                sample = next(read)
-                memo.put(keys[index], sample.tobytes())
-                arrays.append(sample)
-            else:
-                arrays.append(np.frombuffer(value, np.int64))
-        chunks.append((np.concatenate(arrays), np.fromiter(map(len, arrays), np.int64)))
-    return chunks
-
-
-def _memo_containments(
-    reader: ShingleReader,
-    pairs: list[tuple[int, int]],
-    keys: list[str] | None,
-    memo: Memo[float] | None,
-) -> list[float]:
-    """The shingle containment of each candidate pair: from the memo, else compared in batches
-    (in workers where many), each batch reading the full shingle sets of its records."""
-    if keys is None or memo is None:
-        return _containments(reader, pairs)
-    pair_keys = [keys[left] + keys[right] for left, right in pairs]
-    shares = [memo.get(key) for key in pair_keys]
-    todo = [index for index, share in enumerate(shares) if share is None]
-    for index, share in zip(todo, _containments(reader, [pairs[i] for i in todo]), strict=True):
-        shares[index] = share
-        memo.put(pair_keys[index], share)
-    return cast("list[float]", shares)
-
-
-def _containments(reader: ShingleReader, pairs: list[tuple[int, int]]) -> list[float]:
-    """The containment of each pair, from the records' full shingle sets (read in workers where
-    many, each record once), the pairs taken in an order that holds few sets at a time."""
-    from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-    order = _holding_few_order(pairs)
-    ordered = [pairs[index] for index in order]
-    needed = _batches(_first_needed(ordered))
-    sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
-    shares = [0.0] * len(pairs)
-    for index, (left, right) in zip(order, _full_sets(ordered, sets), strict=True):
-        if len(left) and len(right):
-            shares[index] = copy_arrays.shared_count(left, right) / min(len(left), len(right))
-    return shares
-
-
-def _holding_few_order(pairs: list[tuple[int, int]]) -> list[int]:
-    """The pairs' numbers in the order of their later record, the records visited breadth first
-    through the graph the pairs make: a set is held from its record's first pair to its last,
-    and these are near (in the order of the pairs themselves, one record's first and last
-    pairs may be thousands of records apart)."""
-    neighbours: dict[int, list[int]] = defaultdict(list)
-    for left, right in pairs:
-        neighbours[left].append(right)
-        neighbours[right].append(left)
-    place: dict[int, int] = {}
-    for start in neighbours:
-        if start in place:
-            continue
-        place[start] = len(place)
-        queue = deque([start])
-        while queue:
-            for other in neighbours[queue.popleft()]:
-                if other not in place:
-                    place[other] = len(place)
-                    queue.append(other)
-    ends = [sorted((place[left], place[right])) for left, right in pairs]
-    return sorted(range(len(pairs)), key=lambda index: ends[index][::-1])
-
-
-Packed = tuple["Hashes", "Hashes"]
-"""Some records' shingle arrays end to end, and the length of each: quick to send back."""
-
-
-class ShingleReader:
-    """The shingle arrays of batches of records (a pure function of the batch: run in workers)."""
-
-    def __init__(self, records: tuple[Record, ...]) -> None:
-        self._records = records
-        self._hashes = WordHashes()
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def samples(self, batch: list[int]) -> Packed:
-        """The sampled shingles of each record of the batch."""
-        from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-        return self._read(batch, partial(copy_arrays.batch_samples, modulus=_SAMPLE_MODULUS))
-
-    def full_sets(self, batch: list[int]) -> Packed:
-        """The sorted distinct shingles of each record of the batch."""
-        from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-        return self._read(batch, copy_arrays.batch_shingles)
-
-    def _read(
-        self, batch: list[int], hash_texts: Callable[[list[Hashes], int], list[Hashes]]
-    ) -> Packed:
-        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-        texts = self._batch_word_hashes(batch)
-        long = [position for position, text in enumerate(texts) if len(text) >= SHINGLE_WORDS]
-        found: list[Hashes | None] = [None] * len(batch)
-        for position, shingle_array in zip(
-            long, hash_texts([texts[i] for i in long], SHINGLE_WORDS), strict=True
-        ):
-            found[position] = shingle_array
-        arrays = [
-            array if array is not None else self._short(batch[position])
-            for position, array in enumerate(found)
-        ]
-        lengths = np.fromiter(map(len, arrays), np.int64, len(arrays))
-        return np.concatenate(arrays) if arrays else np.zeros(0, np.int64), lengths
-
-    def _batch_word_hashes(self, batch: list[int]) -> list[Hashes]:
-        """The word hashes of each record of the batch: those whose words fold to ASCII (nearly
-        all) hashed all at once, the others word by word."""
-        from briefgen import copy_arrays  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-        texts = [ascii_words(" ".join(self._records[index].paragraphs)) for index in batch]
-        hashed = iter(copy_arrays.ascii_word_hashes([text for text in texts if text is not None]))
-        return [
-            self._word_hashes(index) if text is None else next(hashed)
-            for index, text in zip(batch, texts, strict=True)
-        ]
-
-    def _word_hashes(self, index: int) -> Hashes:
-        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-        text = words(" ".join(self._records[index].paragraphs))
-        return np.fromiter(map(self._hashes.__getitem__, text), np.int64, len(text))
-
-    def _short(self, index: int) -> Hashes:
-        """The shingle of a record under `SHINGLE_WORDS` words (none for an empty one)."""
-        import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-        return np.array(sorted(shingles(self._records[index], self._hashes)), dtype=np.int64)
-
-
-def _unpacked(packed: Iterator[Packed]) -> Iterator[Hashes]:
-    """Each record's own array (a copy: none keeps its whole batch's array alive), in order, out
-    of the batches' packed ones."""
-    import numpy as np  # noqa: PLC0415 (imported already: a dictionary lookup)
-
-    for values, lengths in packed:
-        yield from map(np.copy, np.split(values, np.cumsum(lengths)[:-1]))
-
-
-def _batches(indexes: list[int]) -> list[list[int]]:
-    return [indexes[first : first + _BATCH] for first in range(0, len(indexes), _BATCH)]
-
-
-def _first_needed(pairs: list[tuple[int, int]]) -> list[int]:
+def first_needed(pairs: list[tuple[int, int]]) -> list[int]:
     """The records of the pairs, each once, in the order the pairs first need them."""
     return list(dict.fromkeys(chain.from_iterable(pairs)))
 
 
-def _full_sets(pairs: list[tuple[int, int]], sets: Iterator[T]) -> Iterator[tuple[T, T]]:
+def held_sets(pairs: list[tuple[int, int]], sets: Iterator[T]) -> Iterator[tuple[T, T]]:
     """The full shingle sets of each pair, in order, out of `sets` (given in first-needed order);
     a set is kept only until its last pair."""
     pending = Counter(index for pair in pairs for index in pair)
@@ -341,14 +139,14 @@ def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[i
     for position, sample in enumerate(samples):
         for shingle in sample:
             index[shingle].append(position)
-    rare = _MAX_POSTINGS.__ge__
+    rare = MAX_POSTINGS.__ge__
     usable = [sum(map(rare, map(len, map(index.__getitem__, sample)))) for sample in samples]
     pairs: list[tuple[int, int]] = []
     for left, sample in enumerate(samples):
         shared: Counter[int] = Counter()
         for shingle in sample:
             postings = index[shingle]
-            if 1 < len(postings) <= _MAX_POSTINGS:
+            if 1 < len(postings) <= MAX_POSTINGS:
                 shared.update(postings)
         pairs.extend(
             (left, right)
@@ -360,7 +158,7 @@ def _candidate_pairs(samples: list[list[int]], threshold: float) -> list[tuple[i
 
 def _sample(shingle_set: frozenset[int]) -> list[int]:
     """A content-defined sample (about one shingle in eight): copies sample the same shingles."""
-    residues = map(_SAMPLE_MODULUS.__rmod__, shingle_set)  # h % modulus, without a Python loop
+    residues = map(SAMPLE_MODULUS.__rmod__, shingle_set)  # h % modulus, without a Python loop
     return list(compress(shingle_set, map(not_, residues))) or sorted(shingle_set)[:1]
 
 

@@ -1,0 +1,209 @@
+"""Reading records' shingles for `dedupe` on big sites: in worker processes, with numpy.
+
+Records are read a batch at a time (see `parallel`): first for their sampled shingles, kept as
+the workers' packed arrays (a few hundred records each) until the candidate pairs are made; then,
+for the records in candidate pairs only, for their full shingle sets, compared in the parent. A
+record's full set is held from its first pair to its last; the pairs are taken in an order that
+makes these near, so few sets are held at a time. On a rebuild the memos (by body digest) give
+each unchanged body's sample and each unchanged pair's containment without reading them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+
+from briefgen import copy_arrays
+from briefgen.dedupe import (
+    MAX_POSTINGS,
+    SAMPLE_MODULUS,
+    SHINGLE_WORDS,
+    WordHashes,
+    first_needed,
+    held_sets,
+    shingles,
+)
+from briefgen.memo import Memo, Memos, text_key
+from briefgen.normalize import ascii_words, words
+from briefgen.parallel import ordered_map
+from briefgen.records import Record
+
+if TYPE_CHECKING:
+    from briefgen.copy_arrays import Hashes
+
+_BATCH = 500
+"""Records whose shingles numpy hashes at once."""
+
+Packed = tuple["Hashes", "Hashes"]
+"""Some records' shingle arrays end to end, and the length of each: quick to send back."""
+
+
+def array_copy_pairs(
+    records: tuple[Record, ...], threshold: float, memos: Memos | None
+) -> Iterator[tuple[int, int]]:
+    """`dedupe`'s pairs of copies: the same shingles, candidates and copies as its plain-Python
+    steps, many times faster. `memos`: the last build's samples and containments (none: keep
+    nothing)."""
+
+    reader = ShingleReader(records)
+    keys = None if memos is None else [text_key(" ".join(r.paragraphs)) for r in records]
+    sample_memo = None if memos is None else memos.table("copy-samples")
+    samples = _read_samples(reader, keys, sample_memo)
+    pairs = copy_arrays.candidate_pairs(samples, threshold, MAX_POSTINGS)
+    del samples  # not needed for the containments: give the memory to them
+    share_memo = None if memos is None else memos.table("copy-containment")
+    shares = _memo_containments(reader, pairs, keys, share_memo)
+    yield from (pair for pair, share in zip(pairs, shares, strict=True) if share >= threshold)
+
+
+def _read_samples(
+    reader: ShingleReader, keys: list[str] | None, memo: Memo[bytes] | None
+) -> list[Packed]:
+    """The records' sampled shingles, in chunks of records in order: from the memo, else read
+    (in workers where many)."""
+    everything = list(range(len(reader)))
+    if keys is None or memo is None:
+        return list(ordered_map(reader.samples, _batches(everything), min_items=2, chunk_size=1))
+    found = [memo.get(key) for key in keys]
+    missing = [index for index, value in enumerate(found) if value is None]
+    batches = _batches(missing)
+    read = _unpacked(ordered_map(reader.samples, batches, min_items=2, chunk_size=1))
+    chunks: list[Packed] = []
+    for batch in _batches(everything):
+        arrays = []
+        for index in batch:
+            value = found[index]
+            if value is None:
+                sample = next(read)
+                memo.put(keys[index], sample.tobytes())
+                arrays.append(sample)
+            else:
+                arrays.append(np.frombuffer(value, np.int64))
+        chunks.append((np.concatenate(arrays), np.fromiter(map(len, arrays), np.int64)))
+    return chunks
+
+
+def _memo_containments(
+    reader: ShingleReader,
+    pairs: list[tuple[int, int]],
+    keys: list[str] | None,
+    memo: Memo[float] | None,
+) -> list[float]:
+    """The shingle containment of each candidate pair: from the memo, else computed (see
+    `_containments`)."""
+    if keys is None or memo is None:
+        return _containments(reader, pairs)
+    pair_keys = [keys[left] + keys[right] for left, right in pairs]
+    shares = [memo.get(key) for key in pair_keys]
+    todo = [index for index, share in enumerate(shares) if share is None]
+    for index, share in zip(todo, _containments(reader, [pairs[i] for i in todo]), strict=True):
+        shares[index] = share
+        memo.put(pair_keys[index], share)
+    return cast("list[float]", shares)
+
+
+def _containments(reader: ShingleReader, pairs: list[tuple[int, int]]) -> list[float]:
+    """The containment of each pair, from the records' full shingle sets (read in workers where
+    many, each record once), the pairs taken in an order that holds few sets at a time."""
+    order = _holding_few_order(pairs)
+    ordered = [pairs[index] for index in order]
+    needed = _batches(first_needed(ordered))
+    sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
+    shares = [0.0] * len(pairs)
+    for index, (left, right) in zip(order, held_sets(ordered, sets), strict=True):
+        if len(left) and len(right):
+            shares[index] = copy_arrays.shared_count(left, right) / min(len(left), len(right))
+    return shares
+
+
+def _holding_few_order(pairs: list[tuple[int, int]]) -> list[int]:
+    """The pairs' numbers in the order of their later record, the records visited breadth first
+    through the graph the pairs make: a set is held from its record's first pair to its last,
+    and these are near (in the order of the pairs themselves, one record's first and last
+    pairs may be thousands of records apart)."""
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for left, right in pairs:
+        neighbours[left].append(right)
+        neighbours[right].append(left)
+    place: dict[int, int] = {}
+    for start in neighbours:
+        if start in place:
+            continue
+        place[start] = len(place)
+        queue = deque([start])
+        while queue:
+            for other in neighbours[queue.popleft()]:
+                if other not in place:
+                    place[other] = len(place)
+                    queue.append(other)
+    ends = [sorted((place[left], place[right])) for left, right in pairs]
+    return sorted(range(len(pairs)), key=lambda index: ends[index][::-1])
+
+
+class ShingleReader:
+    """The shingle arrays of batches of records (a pure function of the batch: run in workers)."""
+
+    def __init__(self, records: tuple[Record, ...]) -> None:
+        self._records = records
+        self._hashes = WordHashes()
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def samples(self, batch: list[int]) -> Packed:
+        """The sampled shingles of each record of the batch."""
+        return self._read(batch, partial(copy_arrays.batch_samples, modulus=SAMPLE_MODULUS))
+
+    def full_sets(self, batch: list[int]) -> Packed:
+        """The sorted distinct shingles of each record of the batch."""
+        return self._read(batch, copy_arrays.batch_shingles)
+
+    def _read(
+        self, batch: list[int], hash_texts: Callable[[list[Hashes], int], list[Hashes]]
+    ) -> Packed:
+        texts = self._batch_word_hashes(batch)
+        long = [position for position, text in enumerate(texts) if len(text) >= SHINGLE_WORDS]
+        found: list[Hashes | None] = [None] * len(batch)
+        for position, shingle_array in zip(
+            long, hash_texts([texts[i] for i in long], SHINGLE_WORDS), strict=True
+        ):
+            found[position] = shingle_array
+        arrays = [
+            array if array is not None else self._short(batch[position])
+            for position, array in enumerate(found)
+        ]
+        lengths = np.fromiter(map(len, arrays), np.int64, len(arrays))
+        return np.concatenate(arrays) if arrays else np.zeros(0, np.int64), lengths
+
+    def _batch_word_hashes(self, batch: list[int]) -> list[Hashes]:
+        """The word hashes of each record of the batch: those whose words fold to ASCII (nearly
+        all) hashed all at once, the others word by word."""
+        texts = [ascii_words(" ".join(self._records[index].paragraphs)) for index in batch]
+        hashed = iter(copy_arrays.ascii_word_hashes([text for text in texts if text is not None]))
+        return [
+            self._word_hashes(index) if text is None else next(hashed)
+            for index, text in zip(batch, texts, strict=True)
+        ]
+
+    def _word_hashes(self, index: int) -> Hashes:
+        text = words(" ".join(self._records[index].paragraphs))
+        return np.fromiter(map(self._hashes.__getitem__, text), np.int64, len(text))
+
+    def _short(self, index: int) -> Hashes:
+        """The shingle of a record under `SHINGLE_WORDS` words (none for an empty one)."""
+        return np.array(sorted(shingles(self._records[index], self._hashes)), dtype=np.int64)
+
+
+def _unpacked(packed: Iterator[Packed]) -> Iterator[Hashes]:
+    """Each record's own array (a copy: none keeps its whole batch's array alive), in order, out
+    of the batches' packed ones."""
+    for values, lengths in packed:
+        yield from map(np.copy, np.split(values, np.cumsum(lengths)[:-1]))
+
+
+def _batches(indexes: list[int]) -> list[list[int]]:
+    return [indexes[first : first + _BATCH] for first in range(0, len(indexes), _BATCH)]
