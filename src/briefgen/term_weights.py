@@ -52,6 +52,14 @@ class VectorTable(Sequence[Vector]):
     def __len__(self) -> int:
         return len(self.packed.starts) - 1
 
+    def take(self) -> PackedVectors:
+        """The table's arrays, leaving it empty."""
+        import numpy as np  # noqa: PLC0415 (imported already with the arrays: a dictionary lookup)
+
+        packed = self.packed
+        self.packed = PackedVectors(np.zeros(0, np.intc), np.zeros(0), np.zeros(1, np.int64))
+        return packed
+
     @overload
     def __getitem__(self, index: int) -> Vector: ...
 
@@ -69,10 +77,13 @@ class VectorTable(Sequence[Vector]):
         return Vector(terms, weights)
 
 
-def packed_vectors(vectors: Sequence[Vector]) -> PackedVectors:
-    """The vectors end to end (as they are, where a `VectorTable` holds them)."""
+def packed_vectors(vectors: Sequence[Vector], *, take: bool = False) -> PackedVectors:
+    """The vectors end to end (as they are, where a `VectorTable` holds them).
+
+    `take`: the table is emptied, its arrays handed over (their memory is freed as soon as
+    the caller is done with them, whoever else holds the table)."""
     if isinstance(vectors, VectorTable):
-        return vectors.packed
+        return vectors.take() if take else vectors.packed
     return pack_vectors([(vector.terms, vector.weights) for vector in vectors])
 
 
