@@ -130,7 +130,7 @@ def array_weights(
         chunk = counted[first:last]
         counted[first:last] = [(array("i"), array("d"))] * (last - first)
         ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in chunk), np.intc)
-        counts = np.frombuffer(b"".join(counts.tobytes() for _, counts in chunk), np.float64)
+        counts = _joined_counts([counts for _, counts in chunk])
         del chunk
         release_freed_memory()  # the chunk's many small arrays: not under the vectors' memory
         weighted = (np.log(counts) + 1.0) * idf[ids]
@@ -138,6 +138,19 @@ def array_weights(
         packed.terms[offsets[first] : offsets[last]] = part.terms
         packed.weights[offsets[first] : offsets[last]] = part.weights
     return packed, int(np.count_nonzero(frequency))
+
+
+def _joined_counts(counts: list[array[float]]) -> npt.NDArray[np.float64]:
+    """Counts end to end, as doubles (each exact: some may be held as single precision)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    for typecode, dtype in (("f", np.float32), ("d", np.float64)):
+        if all(part.typecode == typecode for part in counts):
+            joined = np.frombuffer(b"".join(part.tobytes() for part in counts), dtype)
+            return joined.astype(np.float64, copy=False)
+    kinds = {"f": np.float32, "d": np.float64}
+    parts = [np.frombuffer(part, kinds[part.typecode]).astype(np.float64) for part in counts]
+    return np.concatenate(parts)
 
 
 def _strongest(
