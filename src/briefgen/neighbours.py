@@ -221,15 +221,16 @@ def _search(vectors: PackedVectors, weights: Weights, calendar: Calendar, window
     keys *= calendar.span
     keys += story_keys
     del story_keys
+    # Each array put in posting order in turn, the old order let go at once (the memory peak).
     order = np.argsort(keys, kind="stable")
-    postings = Postings(
-        rows[order],
-        vectors.weights[entry[order]],
-        keys[order],
-        np.concatenate(([0], np.cumsum(counts)[:-1])),
-        counts,
-        undated,
-    )
+    keys = keys[order]
+    rows = rows[order]
+    entry = entry[order]
+    del order
+    values = vectors.weights[entry]
+    del entry
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    postings = Postings(rows, values, keys, starts, counts, undated)
     return Search(vectors, lengths, entries, postings, calendar, window, weights.max_postings)
 
 

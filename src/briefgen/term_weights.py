@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-_CHUNK_ENTRIES = 1_000_000
+_CHUNK_ENTRIES = 500_000
 """Term entries sorted at once: bounds the memory of the sort whatever the corpus size."""
 _WIDTH = 64
 """Stories are sorted in tables of rows this many terms wide (or a multiple: see `_strongest`)."""
