@@ -29,7 +29,9 @@ def test_texts_survive_pickling_and_compare_by_content() -> None:
     assert again == texts
     assert hash(again) == hash(texts)
     assert list(again) == TEXTS
+    assert again.digest == texts.digest
     assert Texts(["ab", "c"]) != Texts(["a", "bc"])  # same characters, other strings
+    assert Texts(["ab", "c"]).digest != Texts(["a", "bc"]).digest
 
 
 def test_texts_hold_news_text_in_fewer_bytes_than_its_utf8() -> None:
@@ -94,6 +96,8 @@ def test_a_body_gives_back_its_blocks_and_its_paragraphs_without_headings() -> N
 )
 def test_bodies_differ_where_kinds_or_block_bounds_differ(other: tuple[Block, ...]) -> None:
     assert Body(BLOCKS[:2]) != Body(other)
+    assert Body(BLOCKS[:2]).digest != Body(other).digest
+    assert Body(BLOCKS[:2]).digest == Body(list(BLOCKS[:2])).digest
 
 
 def test_a_body_survives_pickling() -> None:

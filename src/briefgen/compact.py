@@ -9,6 +9,7 @@ buys hundreds of megabytes.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,7 +33,7 @@ class Texts(Sequence[str]):
     each of its characters). Reading all of them back takes about a second.
     """
 
-    __slots__ = ("_ends", "_packed")
+    __slots__ = ("_digest", "_ends", "_packed")
 
     def __init__(self, texts: Iterable[str] = ()) -> None:
         texts = list(texts)
@@ -40,6 +41,15 @@ class Texts(Sequence[str]):
         # A copy: `compress` keeps the whole worst-case buffer behind the shorter result.
         self._packed = bytes(memoryview(_zstd()[0].compress(utf8))) if utf8 else b""
         self._ends = array("I", accumulate(map(len, texts)))
+        digest = hashlib.blake2b(utf8, digest_size=16)
+        digest.update(",".join(map(str, self._ends)).encode())
+        self._digest = digest.digest()
+
+    @property
+    def digest(self) -> str:
+        """A digest of the strings and their bounds, made when they were packed: stages key
+        what they read from a text by it (see `memo`) without reading the text back."""
+        return self._digest.hex()
 
     def strings(self) -> list[str]:
         """Every string, decoded at once."""
@@ -63,24 +73,22 @@ class Texts(Sequence[str]):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Texts):
             return NotImplemented
-        if self._ends != other._ends:
-            return False
-        return self._packed == other._packed or self.strings() == other.strings()
+        return self._digest == other._digest
 
     def __hash__(self) -> int:
-        return hash(tuple(self.strings()))
+        return hash(self._digest)
 
     def __repr__(self) -> str:
         return f"Texts({self.strings()!r})"
 
-    def __reduce__(self) -> tuple[Callable[[bytes, bytes], Texts], tuple[bytes, bytes]]:
-        return _texts, (self._packed, self._ends.tobytes())
+    def __reduce__(self) -> tuple[Callable[..., Texts], tuple[bytes, bytes, bytes]]:
+        return _texts, (self._packed, self._ends.tobytes(), self._digest)
 
 
-def _texts(packed: bytes, ends: bytes) -> Texts:
+def _texts(packed: bytes, ends: bytes, digest: bytes) -> Texts:
     """Unpickled `Texts`, left compressed."""
     texts = Texts.__new__(Texts)
-    texts._packed, texts._ends = packed, array("I", ends)
+    texts._packed, texts._ends, texts._digest = packed, array("I", ends), digest
     return texts
 
 

@@ -104,6 +104,11 @@ class Body(Sequence[Block]):
         """The paragraphs joined by single spaces: the text that dedupe and clustering read."""
         return " ".join(self.paragraphs)
 
+    @property
+    def digest(self) -> str:
+        """A digest of the blocks, made when they were packed (see `compact.Texts.digest`)."""
+        return self._texts.digest + "".join(f",{index}" for index in self._headings)
+
     def _blocks(self) -> list[Block]:
         headings = set(self._headings)
         return [
