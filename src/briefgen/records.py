@@ -6,6 +6,7 @@ Each stage returns new frozen records; none is filled in later by another stage.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -107,7 +108,10 @@ class Body(Sequence[Block]):
     @property
     def digest(self) -> str:
         """A digest of the blocks, made when they were packed (see `compact.Texts.digest`)."""
-        return self._texts.digest + "".join(f",{index}" for index in self._headings)
+        if not self._headings:
+            return self._texts.digest
+        marked = f"{self._texts.digest} headings {self._headings}".encode()
+        return hashlib.blake2b(marked, digest_size=16).hexdigest()
 
     def _blocks(self) -> list[Block]:
         headings = set(self._headings)
