@@ -13,7 +13,7 @@ import pytest
 
 import briefgen.similarity
 from briefgen.memo import Memos
-from briefgen.records import Story
+from briefgen.records import Body, Story
 from briefgen.similarity import Weights, _narrowed, cosine, profile, story_terms
 from briefgen.term_weights import _joined_counts, array_cosines, pack_vectors, packed_vectors
 from events import record
@@ -94,7 +94,7 @@ def test_stories_read_in_workers_give_the_same_vectors_and_times(
 ) -> None:
     rng = random.Random(7)
     stories = [_story(number, rng) for number in range(90)]
-    blank = replace(stories[3].record, title="", body=())
+    blank = replace(stories[3].record, title="", body=Body())
     stories[3] = Story(id=blank.id, record=blank)  # a story without any term
     here = profile(stories, Weights())
     assert not here[0][3].terms

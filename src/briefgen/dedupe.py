@@ -21,7 +21,7 @@ from itertools import chain, compress
 from operator import not_
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from briefgen.memo import Memo, Memos, text_key
+from briefgen.memo import Memo, Memos
 from briefgen.memory import release_freed_memory
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import ascii_words, words
@@ -126,7 +126,7 @@ def _array_copy_pairs(
     from briefgen import copy_arrays  # noqa: PLC0415
 
     reader = ShingleReader(records)
-    keys = [text_key(" ".join(record.paragraphs)) for record in records]
+    keys = [record.body.digest for record in records]
     samples = _memo_samples(reader, keys, memos.table("copy-samples"))
     pairs = copy_arrays.candidate_pairs(samples, threshold, _MAX_POSTINGS)
     shares = _memo_containments(reader, pairs, keys, memos.table("copy-containment"))

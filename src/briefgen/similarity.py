@@ -346,7 +346,7 @@ def _reading_keys(stories: Sequence[Story], weights: Weights, lineage: str) -> l
         key(
             "" if story.record.title_from_body else story.record.title,
             story.record.published or "",
-            " ".join(story.record.paragraphs),
+            story.record.body.digest,
         )
         for story in stories
     ]
