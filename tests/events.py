@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from briefgen.passages import Passage, event_passages
-from briefgen.records import Block, Byline, Event, Record, Story
+from briefgen.records import Block, Body, Byline, Event, Record, Story
 
 
 def record(
@@ -29,7 +29,7 @@ def record(
         section=None,
         lang="en",
         tags=(),
-        body=tuple(Block("paragraph", p) for p in paragraphs),
+        body=Body(Block("paragraph", p) for p in paragraphs),
     )
 
 

@@ -21,10 +21,12 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 
 from briefgen.build import build
+from briefgen.compact import Packed
 from briefgen.config import load_config
 from briefgen.feeds import render_feeds
 from briefgen.records import (
     Block,
+    Body,
     Brief,
     Byline,
     Caption,
@@ -263,7 +265,7 @@ def crawl(start: str, *, extra: tuple[str, ...] = ()) -> CrawlReport:
 def _record(
     rid: str, outlet: str | None, title: str, published: str, paragraphs: list[str], **extra: object
 ) -> Record:
-    body = tuple(Block("paragraph", text) for text in paragraphs)
+    body = Body(Block("paragraph", text) for text in paragraphs)
     values: dict[str, object] = {
         "id": rid,
         "path": f"{rid}.md",
@@ -291,15 +293,21 @@ def rich_briefs() -> tuple[Brief, ...]:
         "Old river bridge reopens after <two> years & a delay",
         "2031-03-04",
         [],
-        body=(
-            Block("paragraph", "The old river bridge reopened on Tuesday after two years of work."),
-            Block("heading", "What it cost"),
-            Block("paragraph", "“It is a great day for the town,” said Mayor Lena Brandt."),
-            Block("paragraph", "The repairs cost 12 million euros, the council said. ]]> <script>"),
+        body=Body(
+            (
+                Block(
+                    "paragraph", "The old river bridge reopened on Tuesday after two years of work."
+                ),
+                Block("heading", "What it cost"),
+                Block("paragraph", "“It is a great day for the town,” said Mayor Lena Brandt."),
+                Block(
+                    "paragraph", "The repairs cost 12 million euros, the council said. ]]> <script>"
+                ),
+            )
         ),
-        captions=(Caption("The bridge at dawn.", "Photo: J. Smit"),),
-        comments=(Comment("About time!", 4),),
-        removed=(Removed("promo", "Subscribe for more local news", 3),),
+        captions=Packed((Caption("The bridge at dawn.", "Photo: J. Smit"),)),
+        comments=Packed((Comment("About time!", 4),)),
+        removed=Packed((Removed("promo", "Subscribe for more local news", 3),)),
         url="javascript:alert(1)",
     )
     gazette_copy = _record(

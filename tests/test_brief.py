@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import briefgen.brief
 from briefgen.brief import brief, brief_events, reactions, shorten_lead
 from briefgen.build import analyse
+from briefgen.compact import Packed
 from briefgen.config import Config
 from briefgen.dedupe import dedupe
 from briefgen.load import load_sources
@@ -233,10 +234,10 @@ def test_every_summary_sentence_and_quote_is_in_a_source_body(event: Event) -> N
 def test_a_comment_carried_by_two_copies_of_a_story_is_one_reaction() -> None:
     first = replace(
         record(0, ["Ships docked at the northern port."], "Daily A"),
-        comments=(Comment("Good news for the port.", 3),),
+        comments=Packed((Comment("Good news for the port.", 3),)),
     )
     copy = replace(
-        first, id="r9", path="copy.md", comments=(Comment("Good news for the port.", 3),)
+        first, id="r9", path="copy.md", comments=Packed((Comment("Good news for the port.", 3),))
     )
     event = Event("e", "e", (Story(first.id, first, (copy,)),))
     assert [(r.text, r.outlet) for r in reactions(event)] == [

@@ -15,10 +15,12 @@ import pytest
 from tests.conftest import CORPORA, MakeSite
 
 import briefgen.load
+from briefgen.compact import Packed
 from briefgen.config import Config
 from briefgen.load import load_sources
 from briefgen.records import (
     Block,
+    Body,
     Byline,
     Caption,
     Comment,
@@ -228,10 +230,10 @@ def test_records_sent_back_by_workers_arrive_whole() -> None:
         section="politics",
         lang="en",
         tags=("budget",),
-        body=(Block("heading", "Vote"), Block("paragraph", "The council voted.")),
-        captions=(Caption("The hall", "REUTERS/Jane Doe"),),
-        comments=(Comment("Good news.", -2),),
-        removed=(Removed("banner", "Menu", 1),),
+        body=Body((Block("heading", "Vote"), Block("paragraph", "The council voted."))),
+        captions=Packed((Caption("The hall", "REUTERS/Jane Doe"),)),
+        comments=Packed((Comment("Good news.", -2),)),
+        removed=Packed((Removed("banner", "Menu", 1),)),
         warnings=(Diagnostic("a/story.txt", 3, "warning", "NUL bytes removed"),),
         title_from_body=True,
     )

@@ -66,7 +66,7 @@ def test_metadata_comes_from_the_page_head() -> None:
 
 def test_page_without_article_text_warns() -> None:
     record = load_html("<html><head><title>x</title></head><body><div></div></body></html>")
-    assert record.body == ()
+    assert tuple(record.body) == ()
     assert [str(item) for item in record.warnings] == [
         "page.html: warning: no article text in the page"
     ]

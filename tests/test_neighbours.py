@@ -7,8 +7,16 @@ from array import array
 
 import pytest
 
-from briefgen.neighbours import array_neighbour_pairs, python_neighbour_pairs
+from briefgen.neighbours import (
+    Calendar,
+    _chunk_entries,
+    _search,
+    _work,
+    array_neighbour_pairs,
+    python_neighbour_pairs,
+)
 from briefgen.similarity import Vector, Weights
+from briefgen.term_weights import packed_vectors
 
 
 def _days(count: int, seed: int, undated: float = 0.1) -> list[int | None]:
@@ -70,6 +78,7 @@ def test_chunked_search_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch) ->
     days = _days(len(vectors), seed=7)
     whole = array_neighbour_pairs(vectors, Weights(), days, 4.0)
     monkeypatch.setattr("briefgen.neighbours._CHUNK_PRODUCTS", 300)  # dozens of chunks
+    monkeypatch.setattr("briefgen.neighbours._WORK_STORIES", 7)  # their work counted in steps
     assert (
         array_neighbour_pairs(vectors, Weights(), days, 4.0)
         == whole
@@ -100,3 +109,15 @@ def test_common_terms_count_only_the_stories_in_the_window() -> None:
             pair for pair in search(shared, Weights(max_postings=8), days, 4.0) if 20 in pair
         ]
         assert not search(shared, Weights(max_postings=9), [None] * 40, 4.0)
+
+
+def test_products_are_counted_alike_in_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    vectors = packed_vectors(_vectors(300, 400, seed=5))
+    search = _search(vectors, Weights(), Calendar.of(_days(330, seed=5)), 4.0)
+    whole = _work(search)
+    monkeypatch.setattr("briefgen.neighbours._WORK_STORIES", 7)
+    assert whole.tolist() == _work(search).tolist()
+    # Before each story, the products of those before it: a story's own are its fanouts' sum.
+    fanout = _chunk_entries(range(100, 101), search).fanout
+    assert whole[101] - whole[100] == fanout.sum() > 0
+    assert whole[0] == 0

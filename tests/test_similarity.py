@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 import briefgen.similarity
-from briefgen.records import Story
-from briefgen.similarity import Weights, cosine, profile, story_terms
-from briefgen.term_weights import array_cosines, pack_vectors, packed_vectors
+from briefgen.memo import Memos
+from briefgen.records import Body, Story
+from briefgen.similarity import Weights, _narrowed, cosine, profile, story_terms
+from briefgen.term_weights import _joined_counts, array_cosines, pack_vectors, packed_vectors
 from events import record
 
 WORDS = "harbour bridge council mayor lorries cracks steel bank rate inflation port".split()
@@ -93,7 +94,7 @@ def test_stories_read_in_workers_give_the_same_vectors_and_times(
 ) -> None:
     rng = random.Random(7)
     stories = [_story(number, rng) for number in range(90)]
-    blank = replace(stories[3].record, title="", body=())
+    blank = replace(stories[3].record, title="", body=Body())
     stories[3] = Story(id=blank.id, record=blank)  # a story without any term
     here = profile(stories, Weights())
     assert not here[0][3].terms
@@ -143,3 +144,35 @@ def test_a_name_term_is_folded_without_its_possessive() -> None:
 def _story_of(body: str) -> Story:
     made = record(1, [body], published=None, title="Untitled")
     return Story(id=made.id, record=made)
+
+
+@pytest.mark.parametrize("title", [2.0, 0.1])
+def test_big_site_counts_held_narrow_read_back_the_same_from_the_memo(
+    monkeypatch: pytest.MonkeyPatch, title: float
+) -> None:
+    # Title words counted 0.1 more: counts single precision cannot hold, kept as doubles.
+    rng = random.Random(9)
+    stories = [_story(number, rng) for number in range(40)]
+    weights = Weights(title=title)
+    plain, _ = profile(stories, weights)
+    monkeypatch.setattr(briefgen.similarity, "ARRAY_MIN_STORIES", 0)
+    monkeypatch.setattr(briefgen.similarity, "MEMO_MIN_STORIES", 0)
+    memos = Memos()
+    filling, _ = profile(stories, weights, memos)
+    readings = memos.kept()["story-readings"].values()
+    counts = sorted(sorted(np.frombuffer(reading.counts).tolist()) for reading in readings)  # type: ignore[attr-defined]
+    assert counts == sorted(sorted(story_terms(story, weights).values()) for story in stories)
+    reused, _ = profile(stories, weights, Memos(memos.kept()))
+    for left, middle, right in zip(plain, filling, reused, strict=True):
+        assert list(left.terms) == list(middle.terms) == list(right.terms)
+        assert list(middle.weights) == list(right.weights)
+        pairs = zip(left.weights, middle.weights, strict=True)
+        assert all(math.isclose(a, b, abs_tol=1e-12) for a, b in pairs)
+
+
+def test_counts_narrow_only_where_each_one_is_exact() -> None:
+    assert _narrowed(array("d", [1.0, 2.5, 31.0])).typecode == "f"
+    assert _narrowed(array("d", [1.0, 2.1])).typecode == "d"
+    mixed = [_narrowed(array("d", [1.0, 2.5])), array("d", [2.1]), array("d")]
+    assert _joined_counts(mixed).tolist() == [1.0, 2.5, 2.1]
+    assert _joined_counts(mixed[:1]).dtype == np.float64

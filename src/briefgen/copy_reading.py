@@ -27,7 +27,7 @@ from briefgen.dedupe import (
     held_sets,
     shingles,
 )
-from briefgen.memo import Memo, Memos, text_key
+from briefgen.memo import Memo, Memos
 from briefgen.normalize import ascii_words, words
 from briefgen.parallel import ordered_map
 from briefgen.records import Record
@@ -50,7 +50,7 @@ def array_copy_pairs(
     nothing)."""
 
     reader = ShingleReader(records)
-    keys = None if memos is None else [text_key(" ".join(r.paragraphs)) for r in records]
+    keys = None if memos is None else [record.body.digest for record in records]
     sample_memo = None if memos is None else memos.table("copy-samples")
     samples = _read_samples(reader, keys, sample_memo)
     pairs = copy_arrays.candidate_pairs(samples, threshold, MAX_POSTINGS)

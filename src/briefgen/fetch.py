@@ -213,7 +213,7 @@ def _extract(response: Response) -> FetchedStory:
         published=record.published,
         url=urljoin(response.final_url, record.url) if record.url else response.final_url,
         authors=record.byline.people,
-        body=record.body,
+        body=tuple(record.body),
     )
 
 

@@ -35,6 +35,8 @@ _CHUNK_PRODUCTS = 500_000
 """Products handled at once by numpy: bounds its memory whatever the corpus size."""
 _WORKERS_MIN_CHUNKS = 4
 """From this many chunks on, they are searched in worker processes (see `parallel`)."""
+_WORK_STORIES = 10_000
+"""Stories whose products are counted at once, to cut the chunks (bounds that step's memory)."""
 _RADIX_ROWS = 2**15
 """Chunks of fewer stories than this sort them with 16-bit keys (numpy's radix sort)."""
 
@@ -123,40 +125,22 @@ def array_neighbour_pairs(
 def array_neighbour_keys(
     vectors: PackedVectors, weights: Weights, days: Sequence[int | None], window_days: float
 ) -> npt.NDArray[np.int64]:
-    """`array_neighbour_pairs` as one sorted array, each pair (i < j) coded `i * stories + j`."""
+    """`array_neighbour_pairs` as one sorted array, each pair (i < j) coded `i * stories + j`.
+
+    Only the postings are held for all stories at once: each chunk of stories finds its
+    entries' partners in them on its own (in a worker where there are several chunks)."""
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
-    stories = len(vectors.starts) - 1
-    lengths = np.minimum(np.diff(vectors.starts), weights.blocking_terms)
-    rows = np.repeat(np.arange(stories, dtype=np.int64), lengths)
-    # Each story's strongest terms: the first of its entries.
-    entry = np.repeat(vectors.starts[:-1] - (np.cumsum(lengths) - lengths), lengths)
-    entry += np.arange(len(rows))
-    terms = vectors.terms[entry].astype(np.int64)
-    values = vectors.weights[entry]
-    calendar = Calendar.of(days)
-    # Postings: each term's entries, undated stories first, then by day (then story: stable).
-    entry_keys = terms * calendar.span + calendar.keys[rows]
-    by_term = np.argsort(entry_keys, kind="stable")
-    postings = Postings(rows[by_term], values[by_term], stories)
-    posting_keys = entry_keys[by_term]
-    entries = _entries(
-        rows, values, terms, posting_keys, by_term, calendar=calendar, window=window_days
-    )
-    del by_term, terms, entry_keys, posting_keys
-    fanout = np.where(entries.fanout <= weights.max_postings, entries.fanout, 0)
-    entries = entries._replace(fanout=fanout)
+    search = _search(vectors, weights, Calendar.of(days), window_days)
+    stories = len(search.lengths)
     # Chunks of whole stories, each with about `_CHUNK_PRODUCTS` products.
-    story_entry = np.concatenate(([0], np.cumsum(lengths)))
-    work = np.concatenate(([0], np.cumsum(fanout)))[story_entry]
+    work = _work(search)
     bounds = [0]
     while bounds[-1] < stories:
         end = int(np.searchsorted(work, work[bounds[-1]] + _CHUNK_PRODUCTS, side="right")) - 1
         bounds.append(min(max(end, bounds[-1] + 1), stories))
-    chunks = [
-        slice(int(story_entry[first]), int(story_entry[last])) for first, last in pairwise(bounds)
-    ]
-    best = partial(_best_in_chunk, entries=entries, postings=postings, keep=weights.neighbours)
+    chunks = [range(first, last) for first, last in pairwise(bounds)]
+    best = partial(_best_in_chunk, search=search, keep=weights.neighbours)
     found = list(ordered_map(best, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1))
     keys = np.sort(np.concatenate([np.zeros(0, np.int64), *found]))
     return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
@@ -185,57 +169,84 @@ class Calendar(NamedTuple):
         return cls(ordinals - (first - 1), ordinals.astype(np.float64), first, last - first + 2)
 
 
-def _entries(
-    rows: npt.NDArray[np.int64],
-    values: npt.NDArray[np.float64],
-    terms: npt.NDArray[np.int64],
-    posting_keys: npt.NDArray[np.int64],
-    posting_order: npt.NDArray[np.int64],
-    *,
-    calendar: Calendar,
-    window: float,
-) -> Entries:
-    """Each entry's partners in its term's posting: the undated ones, then those in its window.
-
-    `posting_keys` (term times `calendar.span` plus day number, in posting order) is sorted, so
-    one binary search finds a window's ends in any posting. The entries are looked up in posting
-    order (`posting_order`: the entries in that order), where the window ends only grow: each
-    search starts where the last ended, in memory just read (several times quicker).
-    """
-    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
-
-    counts = np.bincount(terms)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    keys = calendar.keys[rows]
-    undated = np.bincount(terms[keys == 0], minlength=len(counts))[terms]
-    # The same float arithmetic as the plain-Python bisection (day - window, day + window).
-    last = calendar.first + calendar.span - 2
-    day = calendar.days[rows]
-    low = np.ceil(np.clip(day - window, calendar.first, last + 1)).astype(np.int64)
-    high = np.floor(np.clip(day + window, calendar.first - 1, last)).astype(np.int64)
-    base = terms * calendar.span - calendar.first + 1
-    order = posting_order
-    window_start, window_end = np.empty_like(rows), np.empty_like(rows)
-    window_start[order] = np.searchsorted(posting_keys, (base + low)[order], side="left")
-    window_end[order] = np.searchsorted(posting_keys, (base + high)[order], side="right")
-    window_end = np.maximum(window_start, window_end)
-    everyone = keys == 0  # an undated story meets every dated one
-    window_start = np.where(everyone, starts[terms] + undated, window_start)
-    window_end = np.where(everyone, starts[terms] + counts[terms], window_end)
-    return Entries(
-        rows, values, starts[terms], undated, window_start, undated + window_end - window_start
-    )
-
-
 class Postings(NamedTuple):
-    """Every story's strongest terms, grouped by term, stories in order within a term."""
+    """Every story's strongest terms, grouped by term: undated stories first, then by day (then
+    by story)."""
 
-    rows: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.int32]
     """The story of each entry."""
     values: npt.NDArray[np.float64]
     """The term's weight in that story."""
-    stories: int
-    """How many stories there are."""
+    keys: npt.NDArray[np.int64]
+    """Each entry's term times `Calendar.span` plus its story's day number (sorted)."""
+    starts: npt.NDArray[np.int64]
+    """Where each term's posting starts."""
+    counts: npt.NDArray[np.int64]
+    """How many stories each term's posting holds."""
+    undated: npt.NDArray[np.int64]
+    """How many of them are undated (they come first)."""
+
+
+class Search(NamedTuple):
+    """All a chunk of stories needs to find its candidate neighbours."""
+
+    vectors: PackedVectors
+    lengths: npt.NDArray[np.int64]
+    """How many of its strongest terms each story searches by."""
+    entries: npt.NDArray[np.int64]
+    """Where each story's searching entries start (and, one on, end) among all stories'."""
+    postings: Postings
+    calendar: Calendar
+    window: float
+    max_postings: int
+
+
+def _search(vectors: PackedVectors, weights: Weights, calendar: Calendar, window: float) -> Search:
+    """The postings of every story's strongest terms, and what else the chunks need."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    stories = len(vectors.starts) - 1
+    lengths = np.minimum(np.diff(vectors.starts), weights.blocking_terms)
+    entries = np.concatenate(([0], np.cumsum(lengths)))
+    rows = np.repeat(np.arange(stories, dtype=np.int32), lengths)
+    # Each story's strongest terms: the first of its entries.
+    entry = np.repeat(vectors.starts[:-1] - entries[:-1], lengths)
+    entry += np.arange(len(rows))
+    terms = vectors.terms[entry]
+    story_keys = calendar.keys[rows]
+    counts = np.bincount(terms)
+    undated = np.bincount(terms[story_keys == 0], minlength=len(counts))
+    keys = terms.astype(np.int64)
+    del terms
+    keys *= calendar.span
+    keys += story_keys
+    del story_keys
+    # Each array put in posting order in turn, the old order let go at once (the memory peak).
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    rows = rows[order]
+    entry = entry[order]
+    del order
+    values = vectors.weights[entry]
+    del entry
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    postings = Postings(rows, values, keys, starts, counts, undated)
+    return Search(vectors, lengths, entries, postings, calendar, window, weights.max_postings)
+
+
+def _work(search: Search) -> npt.NDArray[np.int64]:
+    """Products of the stories before each story (and of all, one on), counted some stories
+    at a time (their entries are made again by the chunk that searches them)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    stories = len(search.lengths)
+    totals = [np.zeros(1, np.int64)]
+    for first in range(0, stories, _WORK_STORIES):
+        last = min(first + _WORK_STORIES, stories)
+        fanout = _chunk_entries(range(first, last), search).fanout
+        ends = search.entries[first + 1 : last + 1] - search.entries[first]
+        totals.append(np.concatenate(([0], np.cumsum(fanout)))[ends] + totals[-1][-1])
+    return np.concatenate(totals)
 
 
 class Entries(NamedTuple):
@@ -255,17 +266,56 @@ class Entries(NamedTuple):
     """How many partners the entry has (undated, then in the window); 0 for a term too common."""
 
 
-def _best_in_chunk(
-    chunk: slice, entries: Entries, postings: Postings, keep: int
-) -> npt.NDArray[np.int64]:
+def _chunk_entries(chunk: range, search: Search) -> Entries:
+    """The entries of a chunk of stories with their partners in their terms' postings: the
+    undated ones, then those in the entry's window.
+
+    The postings' keys are sorted, so one binary search finds a window's ends in any posting.
+    The entries are looked up in order of their own keys, where the window ends only grow: each
+    search starts where the last ended, in memory just read (several times quicker).
+    """
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    vectors, postings, calendar = search.vectors, search.postings, search.calendar
+    first, last = search.entries[chunk.start], search.entries[chunk.stop]
+    lengths = search.lengths[chunk.start : chunk.stop]
+    rows = np.repeat(np.arange(chunk.start, chunk.stop, dtype=np.int64), lengths)
+    stories = slice(chunk.start, chunk.stop)
+    entry = np.repeat(vectors.starts[stories] - search.entries[stories], lengths)
+    entry += np.arange(first, last)
+    terms = vectors.terms[entry].astype(np.int64)
+    keys = calendar.keys[rows]
+    # The same float arithmetic as the plain-Python bisection (day - window, day + window).
+    end_day = calendar.first + calendar.span - 2
+    day = calendar.days[rows]
+    low = np.ceil(np.clip(day - search.window, calendar.first, end_day + 1)).astype(np.int64)
+    high = np.floor(np.clip(day + search.window, calendar.first - 1, end_day)).astype(np.int64)
+    base = terms * calendar.span - calendar.first + 1
+    order = np.argsort(terms * calendar.span + keys, kind="stable")
+    window_start, window_end = np.empty_like(rows), np.empty_like(rows)
+    window_start[order] = np.searchsorted(postings.keys, (base + low)[order], side="left")
+    window_end[order] = np.searchsorted(postings.keys, (base + high)[order], side="right")
+    window_end = np.maximum(window_start, window_end)
+    starts, undated, counts = (
+        postings.starts[terms],
+        postings.undated[terms],
+        postings.counts[terms],
+    )
+    everyone = keys == 0  # an undated story meets every dated one
+    window_start = np.where(everyone, starts + undated, window_start)
+    window_end = np.where(everyone, starts + counts, window_end)
+    fanout = undated + window_end - window_start
+    fanout[fanout > search.max_postings] = 0
+    return Entries(rows, vectors.weights[entry], starts, undated, window_start, fanout)
+
+
+def _best_in_chunk(chunk: range, search: Search, keep: int) -> npt.NDArray[np.int64]:
     """Each story of the chunk with its `keep` best-scoring others, as pairs (i < j) coded
     `i * stories + j` (one array: quick to send back from a worker)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
-    rows, values, starts, undated, window, fanout = entries
-    entries = Entries(
-        rows[chunk], values[chunk], starts[chunk], undated[chunk], window[chunk], fanout[chunk]
-    )
+    entries = _chunk_entries(chunk, search)
+    postings, stories = search.postings, len(search.lengths)
     total = int(entries.fanout.sum())
     if total == 0:
         return np.zeros(0, np.int64)
@@ -280,10 +330,10 @@ def _best_in_chunk(
         entries.starts[entry] + offsets,
         entries.window[entry] + offsets - undated,
     )
-    left, right = entries.rows[entry], postings.rows[partner]
+    left, right = entries.rows[entry], postings.rows[partner].astype(np.int64)
     products = entries.values[entry] * postings.values[partner]
-    order = np.argsort(left * postings.stories + right, kind="stable")  # keeps addition order
-    keys = (left * postings.stories + right)[order]
+    order = np.argsort(left * stories + right, kind="stable")  # keeps addition order
+    keys = (left * stories + right)[order]
     new = np.r_[True, keys[1:] != keys[:-1]]
     # Sequential sums in addition order: the very floats of Python's `+=`.
     scores = np.bincount(np.cumsum(new) - 1, weights=products[order])
@@ -304,7 +354,7 @@ def _best_in_chunk(
     chosen = ranked[rank < keep]
     low = np.minimum(pair_left[chosen], pair_right[chosen])
     high = np.maximum(pair_left[chosen], pair_right[chosen])
-    return np.asarray(low * postings.stories + high, dtype=np.int64)
+    return np.asarray(low * stories + high, dtype=np.int64)
 
 
 def _best_first(

@@ -30,15 +30,19 @@ def array_parts(
     settings: ClusterSettings,
 ) -> list[Part]:
     """The parts of the candidate graph joined by pairs reaching the threshold, in order of
-    their first story, each with its pairs above similarity zero (in order of the pairs)."""
+    their first story, each with its pairs above similarity zero (in order of the pairs).
+
+    A `VectorTable` of vectors is emptied (see `packed_vectors`): they are the stage's biggest
+    memory, given back before the parts are made."""
     import numpy as np  # noqa: PLC0415 (imported already by the neighbours: a dictionary lookup)
 
     size = len(vectors)
-    packed = packed_vectors(vectors)
+    packed = packed_vectors(vectors, take=True)
     keys = array_neighbour_keys(packed, settings.weights, days, settings.window_days)
     lefts, rights = keys // size, keys % size
     del keys
     scores = array_cosines(lefts, rights, packed)
+    del packed  # the vectors' last use: the parts are made without them
     published = np.fromiter((day is not None for day in days), bool, size)
     # Neighbours published both are within the window, where time leaves them alike.
     for pair in np.flatnonzero(~(published[lefts] & published[rights])).tolist():

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-_CHUNK_ENTRIES = 1_000_000
+_CHUNK_ENTRIES = 500_000
 """Term entries sorted at once: bounds the memory of the sort whatever the corpus size."""
 _WIDTH = 64
 """Stories are sorted in tables of rows this many terms wide (or a multiple: see `_strongest`)."""
@@ -52,6 +52,14 @@ class VectorTable(Sequence[Vector]):
     def __len__(self) -> int:
         return len(self.packed.starts) - 1
 
+    def take(self) -> PackedVectors:
+        """The table's arrays, leaving it empty."""
+        import numpy as np  # noqa: PLC0415 (imported already with the arrays: a dictionary lookup)
+
+        packed = self.packed
+        self.packed = PackedVectors(np.zeros(0, np.intc), np.zeros(0), np.zeros(1, np.int64))
+        return packed
+
     @overload
     def __getitem__(self, index: int) -> Vector: ...
 
@@ -69,10 +77,13 @@ class VectorTable(Sequence[Vector]):
         return Vector(terms, weights)
 
 
-def packed_vectors(vectors: Sequence[Vector]) -> PackedVectors:
-    """The vectors end to end (as they are, where a `VectorTable` holds them)."""
+def packed_vectors(vectors: Sequence[Vector], *, take: bool = False) -> PackedVectors:
+    """The vectors end to end (as they are, where a `VectorTable` holds them).
+
+    `take`: the table is emptied, its arrays handed over (their memory is freed as soon as
+    the caller is done with them, whoever else holds the table)."""
     if isinstance(vectors, VectorTable):
-        return vectors.packed
+        return vectors.take() if take else vectors.packed
     return pack_vectors([(vector.terms, vector.weights) for vector in vectors])
 
 
@@ -119,7 +130,7 @@ def array_weights(
         chunk = counted[first:last]
         counted[first:last] = [(array("i"), array("d"))] * (last - first)
         ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in chunk), np.intc)
-        counts = np.frombuffer(b"".join(counts.tobytes() for _, counts in chunk), np.float64)
+        counts = _joined_counts([counts for _, counts in chunk])
         del chunk
         release_freed_memory()  # the chunk's many small arrays: not under the vectors' memory
         weighted = (np.log(counts) + 1.0) * idf[ids]
@@ -127,6 +138,19 @@ def array_weights(
         packed.terms[offsets[first] : offsets[last]] = part.terms
         packed.weights[offsets[first] : offsets[last]] = part.weights
     return packed, int(np.count_nonzero(frequency))
+
+
+def _joined_counts(counts: list[array[float]]) -> npt.NDArray[np.float64]:
+    """Counts end to end, as doubles (each exact: some may be held as single precision)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    for typecode, dtype in (("f", np.float32), ("d", np.float64)):
+        if all(part.typecode == typecode for part in counts):
+            joined = np.frombuffer(b"".join(part.tobytes() for part in counts), dtype)
+            return joined.astype(np.float64, copy=False)
+    kinds = {"f": np.float32, "d": np.float64}
+    parts = [np.frombuffer(part, kinds[part.typecode]).astype(np.float64) for part in counts]
+    return np.concatenate(parts)
 
 
 def _strongest(

@@ -14,7 +14,7 @@ from typing import Any
 
 from briefgen.dates import parse_date
 from briefgen.loaders import SourceText, record_id, same_text, title_from_text
-from briefgen.records import Block, Byline, Diagnostic, Record
+from briefgen.records import Block, Body, Byline, Diagnostic, Record
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 # trafilatura's fast mode skips its fallback extractors (readability, jusText), which rescue
@@ -52,7 +52,7 @@ def load(source: SourceText) -> Record:
         section=None,
         lang=_meta(metadata, "language"),
         tags=tuple(tag.strip() for tag in (_meta(metadata, "tags") or "").split(",") if tag),
-        body=blocks,
+        body=Body(blocks),
         title_from_body=not meta_title,
         warnings=tuple(warnings),
     )

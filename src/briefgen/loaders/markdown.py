@@ -7,7 +7,7 @@ import re
 from briefgen.loaders import SourceText, record_id, title_from_text
 from briefgen.loaders.front_matter import split_front_matter
 from briefgen.markup import is_plain, markdown_to_text
-from briefgen.records import Block, Byline, Diagnostic, Record
+from briefgen.records import Block, Body, Byline, Diagnostic, Record
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -41,7 +41,7 @@ def load(source: SourceText) -> Record:
         section=section,
         lang=lang,
         tags=tags,
-        body=tuple(blocks),
+        body=Body(blocks),
         title_from_body=title_from_body,
         warnings=(*source.warnings, *problems),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from briefgen.compact import Packed
 from briefgen.dates import find_dates
 from briefgen.loaders import SourceText, record_id, title_from_text
 from briefgen.loaders.lines import (
@@ -31,7 +32,7 @@ from briefgen.loaders.lines import (
     split_lines,
 )
 from briefgen.loaders.topics import TopicWords
-from briefgen.records import Block, Byline, Caption, Comment, Record, Removed, RemovedKind
+from briefgen.records import Block, Body, Byline, Caption, Comment, Record, Removed, RemovedKind
 from briefgen.sentences import split_sentences
 
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+(?P<names>[^\d]{3,120})$", re.IGNORECASE)
@@ -103,10 +104,10 @@ class _Page:
             section=self.section,
             lang=None,
             tags=(),
-            body=tuple(body),
-            captions=tuple(self.captions),
-            comments=tuple(self.comments),
-            removed=tuple(sorted(self.removed, key=lambda item: item.line or 0)),
+            body=Body(body),
+            captions=Packed(self.captions),
+            comments=Packed(self.comments),
+            removed=Packed(sorted(self.removed, key=lambda item: item.line or 0)),
             title_from_body=title_from_body,
             warnings=self.source.warnings,
         )
