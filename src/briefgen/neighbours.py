@@ -227,7 +227,7 @@ def _search(vectors: PackedVectors, weights: Weights, calendar: Calendar, window
     rows = rows[order]
     entry = entry[order]
     del order
-    values = vectors.weights[entry]
+    values = vectors.weights[entry].astype(np.float64)  # products in double precision
     del entry
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     postings = Postings(rows, values, keys, starts, counts, undated)
@@ -306,7 +306,8 @@ def _chunk_entries(chunk: range, search: Search) -> Entries:
     window_end = np.where(everyone, starts + counts, window_end)
     fanout = undated + window_end - window_start
     fanout[fanout > search.max_postings] = 0
-    return Entries(rows, vectors.weights[entry], starts, undated, window_start, fanout)
+    values = vectors.weights[entry].astype(np.float64)  # products in double precision
+    return Entries(rows, values, starts, undated, window_start, fanout)
 
 
 def _best_in_chunk(chunk: range, search: Search, keep: int) -> npt.NDArray[np.int64]:
