@@ -257,6 +257,6 @@ def test_average_link_merges_as_a_plain_single_heap_would(seed: int) -> None:
     start = datetime.date(2024, 1, 1)
     dates = [None if day is None else start + datetime.timedelta(days=day) for day in days]
     settings = ClusterSettings(threshold=0.14, window_days=4.0)
-    groups = average_link(size, edges, dates, settings)
+    groups = average_link(size, [(*pair, score) for pair, score in edges.items()], dates, settings)
     assert groups == _reference_average_link(size, edges, days, settings)
     assert any(len(group) > 2 for group in groups)

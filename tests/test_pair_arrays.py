@@ -40,7 +40,8 @@ def test_parts_of_arrays_are_those_of_plain_python(seed: int) -> None:
     found = _split(_roots(size, lefts[strong], rights[strong]), lefts, rights, scores)
     assert found == expected
     assert len(found) < size or size == 1  # some stories were joined
-    assert [list(edges) for _, edges in found] == [list(edges) for _, edges in expected]
+    assert all(max(edges.rights, default=-1) < len(part) for part, edges in found)
+    assert size < 60 or sum(len(edges) for _, edges in found) > size // 10
 
 
 def _story(number: int, rng: random.Random) -> Story:
@@ -71,14 +72,15 @@ def test_big_and_small_sites_part_their_stories_alike(monkeypatch: pytest.Monkey
     assert [part for part, _ in arrays] == [part for part, _ in plain]
     assert 1 < len(plain) < len(stories)
     for (_, found), (_, expected) in zip(arrays, plain, strict=True):
-        assert list(found) == list(expected)
+        assert (found.lefts, found.rights) == (expected.lefts, expected.rights)
         # The arrays' weights are single precision, their products summed in double.
-        assert all(math.isclose(found[key], expected[key], abs_tol=1e-6) for key in expected)
+        pairs = zip(found.scores, expected.scores, strict=True)
+        assert all(math.isclose(a, b, abs_tol=1e-6) for a, b in pairs)
     # Pairs with an undated story are among them, some scaled down by the dates the texts tell.
     factors = [
         time_factor(times[part[left]], times[part[right]], 3.0, settings.weights)
         for part, edges in plain
-        for left, right in edges
+        for left, right, _ in edges
         if dates[part[left]] is None or dates[part[right]] is None
     ]
     assert 1.0 in factors

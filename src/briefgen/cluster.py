@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -71,6 +72,8 @@ def cluster(
     days = [None if day is None else day.toordinal() for day in dates]
     parts = _parts(vectors, times, days, settings)
     del vectors, times  # the biggest memory of the stage, no longer needed
+    if len(ordered) >= ARRAY_MIN_STORIES:
+        release_freed_memory()  # what finding the pairs freed, before average link's own
     groups: list[list[int]] = []
     for part, edges in parts:
         local_groups = average_link(len(part), edges, [dates[i] for i in part], settings)
@@ -80,8 +83,27 @@ def cluster(
 
 
 Edge = tuple[int, int, float]
-Part = tuple[list[int], dict[tuple[int, int], float]]
-"""A part's stories (ascending), and the similarity of its pairs by their places in it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartEdges:
+    """A part's pairs above similarity zero, by their stories' places in the part (left lower),
+    in pair order: three flat arrays (a big site's one big part has a million pairs, which as a
+    dictionary of tuples took 200 MB)."""
+
+    lefts: array[int]
+    rights: array[int]
+    scores: array[float]
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def __iter__(self) -> Iterator[Edge]:
+        return zip(self.lefts, self.rights, self.scores, strict=True)
+
+
+Part = tuple[list[int], PartEdges]
+"""A part's stories (ascending), and its pairs."""
 
 
 def _parts(
@@ -146,8 +168,15 @@ def _joined(size: int, edges: list[Edge], threshold: float) -> Iterator[Part]:
             inside[root].append(edge)
     for root, part in members.items():
         local = {story: position for position, story in enumerate(part)}
-        renumbered = {(local[left], local[right]): score for left, right, score in inside[root]}
-        yield part, renumbered
+        edges = inside[root]
+        yield (
+            part,
+            PartEdges(
+                array("q", [local[left] for left, _, _ in edges]),
+                array("q", [local[right] for _, right, _ in edges]),
+                array("d", [score for _, _, score in edges]),
+            ),
+        )
 
 
 class _Groups:
@@ -187,17 +216,16 @@ class _Groups:
 
 
 def average_link(
-    size: int,
-    edges: dict[tuple[int, int], float],
-    dates: list[date | None],
-    settings: ClusterSettings,
+    size: int, edges: Iterable[Edge], dates: list[date | None], settings: ClusterSettings
 ) -> list[list[int]]:
-    """Merge the two groups of highest mean cross similarity while it reaches the threshold."""
+    """Merge the two groups of highest mean cross similarity while it reaches the threshold
+    (`edges`: each pair once, left lower, in pair order)."""
     groups = _Groups(size, dates, settings.window_days)
-    links = groups.links
-    for (left, right), score in edges.items():
-        links[left][right] = score
-        links[right][left] = score
+    links, number = groups.links, list(range(size))
+    for left, right, score in edges:
+        # One int object per story, shared by all its links, not a new one for each link.
+        links[left][number[right]] = score
+        links[right][number[left]] = score
     threshold = settings.threshold
     heap: list[tuple[float, int, int]] = []  # the means of merged groups, as they come
     sizes, slot = groups.sizes, groups.slot
@@ -212,12 +240,10 @@ def average_link(
     return sorted(sorted(members) for members in groups.members if members)
 
 
-def _first_queue(
-    edges: dict[tuple[int, int], float], threshold: float
-) -> list[tuple[float, int, int]]:
+def _first_queue(edges: Iterable[Edge], threshold: float) -> list[tuple[float, int, int]]:
     """The pairs reaching the threshold (no other pair of stories ever merges), in the order a
     heap of `(-score, left, right)` gives them: best first, equal scores by pair."""
-    queue = [(-score, left, right) for (left, right), score in edges.items() if score >= threshold]
+    queue = [(-score, left, right) for left, right, score in edges if score >= threshold]
     # Two stable sorts on simple keys, several times quicker than sorting or heaping by the
     # whole tuples; the first is a single pass where the edges come in pair order already.
     queue.sort(key=_PAIR)
@@ -242,7 +268,7 @@ def _in_order(
         yield pop(heap)
 
 
-def _attach_strays(groups: _Groups, edges: dict[tuple[int, int], float], threshold: float) -> None:
+def _attach_strays(groups: _Groups, edges: Iterable[Edge], threshold: float) -> None:
     """A story left alone joins the group of its most similar story, if that one is similar enough.
 
     Average link keeps a story out of a group it resembles less than the group's members resemble
@@ -253,7 +279,7 @@ def _attach_strays(groups: _Groups, edges: dict[tuple[int, int], float], thresho
     # The most similar story of each story left alone (the lower number among equals), where
     # it reaches the threshold: no other nearest story makes a difference.
     nearest: dict[int, tuple[float, int]] = {}
-    for (left, right), score in edges.items():
+    for left, right, score in edges:
         if score < threshold:
             continue
         for story, other in ((left, right), (right, left)):

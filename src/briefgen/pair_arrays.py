@@ -9,9 +9,11 @@ story. Each part comes with its own numbering of its stories (by story number), 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from briefgen.cluster import PartEdges
 from briefgen.neighbours import array_neighbour_keys
 from briefgen.similarity import Vector, When, time_factor
 from briefgen.term_weights import array_cosines, packed_vectors
@@ -96,15 +98,18 @@ def _split(
     pair_roots = roots[lefts[inside]]
     by_part = np.argsort(pair_roots, kind="stable")  # keeps the pairs' order within a part
     pair_ends = np.searchsorted(pair_roots[by_part], part_roots, side="right").tolist()
-    local_lefts = places[lefts[inside][by_part]].tolist()
-    local_rights = places[rights[inside][by_part]].tolist()
-    local_scores = scores[inside][by_part].tolist()
+    local_lefts = places[lefts[inside][by_part]].astype(np.int64)
+    local_rights = places[rights[inside][by_part]].astype(np.int64)
+    local_scores = scores[inside][by_part].astype(np.float64)
     stories = order.tolist()
     parts: list[Part] = []
     first_pair = 0
     for start, count, end in zip(part_starts.tolist(), part_sizes.tolist(), pair_ends, strict=True):
-        pairs = zip(local_lefts[first_pair:end], local_rights[first_pair:end], strict=True)
-        edges = dict(zip(pairs, local_scores[first_pair:end], strict=True))
+        edges = PartEdges(
+            array("q", local_lefts[first_pair:end].tobytes()),
+            array("q", local_rights[first_pair:end].tobytes()),
+            array("d", local_scores[first_pair:end].tobytes()),
+        )
         parts.append((stories[start : start + count], edges))
         first_pair = end
     return parts
