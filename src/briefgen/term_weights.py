@@ -131,18 +131,34 @@ def array_weights(
     # Filled chunk by chunk, never held twice; each chunk's counts are freed as it is weighted.
     entries = int(offsets[-1])
     packed = PackedVectors(np.empty(entries, np.intc), np.empty(entries, np.float32), offsets)
-    for first, last in pairwise(bounds):
-        chunk = counted[first:last]
-        counted[first:last] = [(array("i"), array("d"))] * (last - first)
-        ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in chunk), np.intc)
-        counts = _joined_counts([counts for _, counts in chunk])
-        del chunk
-        release_freed_memory()  # the chunk's many small arrays: not under the vectors' memory
-        weighted = (np.log(counts) + 1.0) * idf[ids]
-        part = _strongest(ids, weighted, lengths[first:last], size)
+    chunks = list(pairwise(bounds))
+    weigh = partial(_weighted_chunk, counted=counted, idf=idf, lengths=lengths, size=size)
+    weighted = ordered_map(weigh, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1)
+    for (first, last), part in zip(chunks, weighted, strict=True):
         packed.terms[offsets[first] : offsets[last]] = part.terms
         packed.weights[offsets[first] : offsets[last]] = part.weights
+        # Filled in place, never held twice; each chunk's counts freed once it is weighted.
+        counted[first:last] = [(array("i"), array("d"))] * (last - first)
+        release_freed_memory()  # the chunk's many small arrays: not under the vectors' memory
     return packed, int(np.count_nonzero(frequency))
+
+
+def _weighted_chunk(
+    chunk: tuple[int, int],
+    counted: list[tuple[array[int], array[float]]],
+    idf: npt.NDArray[np.float64],
+    lengths: npt.NDArray[np.int64],
+    size: int,
+) -> PackedVectors:
+    """The vectors of the stories `chunk` (first, last) numbers (a pure function: run in
+    workers, as each chunk's weights are those of the whole at once)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    first, last = chunk
+    ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in counted[first:last]), np.intc)
+    counts = _joined_counts([counts for _, counts in counted[first:last]])
+    weighted = (np.log(counts) + 1.0) * idf[ids]
+    return _strongest(ids, weighted, lengths[first:last], size)
 
 
 def _joined_counts(counts: list[array[float]]) -> npt.NDArray[np.float64]:
