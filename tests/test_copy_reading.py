@@ -72,3 +72,20 @@ def test_pairs_are_compared_in_an_order_holding_few_full_sets() -> None:
     assert sorted(order) == list(range(len(pairs)))
     assert _most_held(pairs) > 100
     assert _most_held([pairs[index] for index in order]) <= 3
+
+
+def test_full_sets_made_from_the_kept_word_hashes_are_those_read_from_the_text(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = _records(make_site)
+    batch = list(range(len(records)))
+    sampled = copy_reading.ShingleReader(records)
+    sampled.keep_words(batch, sampled.samples(batch)[1])
+    # No text is read again: every record's word hashes were kept.
+    monkeypatch.setattr(sampled, "_read_word_hashes", lambda unread: [] if not unread else None)
+    from_words = sampled.full_sets(batch)
+    from_text = copy_reading.ShingleReader(records).full_sets(batch)
+    assert from_words[0].tolist() == from_text[0].tolist()
+    assert from_words[1].tolist() == from_text[1].tolist()
+    assert from_text[0].dtype == from_words[0].dtype
+    assert len(from_text[0]) > 1000
