@@ -122,3 +122,22 @@ def test_check_counts_problems_by_file_and_strict_fails(make_site: MakeSite) -> 
     strict = run_cli("check", "--strict", "--config", str(config.path), cwd=config.root)
     assert strict.returncode == 1
     assert not config.output_dir.exists()
+
+
+def test_inspect_json_places_each_subheading_after_the_paragraphs_before_it(
+    make_site: MakeSite,
+) -> None:
+    source = (
+        "---\ntitle: Port reopens\n---\n\nThe port reopened on Monday.\n\n"
+        "## What comes next\n\nShips return this week.\n\nTolls stay the same.\n\n"
+        "## Costs\n\nRepairs cost 3 million.\n"
+    )
+    config = make_site({"port.md": source})
+    result = run_cli("inspect", "--format", "json", "--config", str(config.path), cwd=config.root)
+    assert result.returncode == 0, result.stderr
+    (record,) = json.loads(result.stdout)["records"]
+    assert record["headings"] == [
+        {"before_paragraph": 1, "text": "What comes next"},
+        {"before_paragraph": 3, "text": "Costs"},
+    ]
+    assert record["paragraphs"][3] == "Repairs cost 3 million."

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from briefgen.build import Analysis
-from briefgen.records import Brief, Record, Story
+from briefgen.records import Block, Brief, Record, Story
 
 SCHEMA_VERSION = 1
 
@@ -33,11 +33,7 @@ def record_json(record: Record) -> dict[str, Any]:
         "lang": record.lang,
         "tags": list(record.tags),
         "paragraphs": list(record.paragraphs),
-        "headings": [
-            {"before_paragraph": _paragraphs_before(record, index), "text": block.text}
-            for index, block in enumerate(record.body)
-            if block.kind == "heading"
-        ],
+        "headings": _headings(tuple(record.body)),
         "captions": [asdict(caption) for caption in record.captions],
         "comments": [asdict(comment) for comment in record.comments],
         "removed": [asdict(item) for item in record.removed],
@@ -45,8 +41,16 @@ def record_json(record: Record) -> dict[str, Any]:
     }
 
 
-def _paragraphs_before(record: Record, block_index: int) -> int:
-    return sum(1 for block in record.body[:block_index] if block.kind == "paragraph")
+def _headings(blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
+    """Each subheading, with how many paragraphs come before it (the body read back once)."""
+    return [
+        {
+            "before_paragraph": sum(1 for earlier in blocks[:index] if earlier.kind == "paragraph"),
+            "text": block.text,
+        }
+        for index, block in enumerate(blocks)
+        if block.kind == "heading"
+    ]
 
 
 def story_json(story: Story) -> dict[str, Any]:
