@@ -222,33 +222,35 @@ def average_link(
     (`edges`: each pair once, left lower, in pair order)."""
     groups = _Groups(size, dates, settings.window_days)
     links, number = groups.links, list(range(size))
+    threshold = settings.threshold
+    strong: list[tuple[float, int, int]] = []  # (-score, left, right): pairs at the threshold
     for left, right, score in edges:
         # One int object per story, shared by all its links, not a new one for each link.
         links[left][number[right]] = score
         links[right][number[left]] = score
-    threshold = settings.threshold
+        if score >= threshold:
+            strong.append((-score, number[left], number[right]))
     heap: list[tuple[float, int, int]] = []  # the means of merged groups, as they come
     sizes, slot = groups.sizes, groups.slot
-    for negative, left, right in _in_order(_first_queue(edges, threshold), heap):
+    for negative, left, right in _in_order(_first_queue(strong), heap):
         # left < right: the kept group's key is the lower
         size = sizes[left] * sizes[right]
         if not size or links[slot[left]].get(slot[right], 0.0) / size != -negative:
             continue  # stale entry: the groups changed (or one merged away) since it was queued
         if groups.within_window(left, right):
             _merge(groups, left, right, heap, threshold)
-    _attach_strays(groups, edges, threshold)
+    _attach_strays(groups, strong)
     return sorted(sorted(members) for members in groups.members if members)
 
 
-def _first_queue(edges: Iterable[Edge], threshold: float) -> list[tuple[float, int, int]]:
-    """The pairs reaching the threshold (no other pair of stories ever merges), in the order a
-    heap of `(-score, left, right)` gives them: best first, equal scores by pair."""
-    queue = [(-score, left, right) for left, right, score in edges if score >= threshold]
+def _first_queue(strong: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """The pairs reaching the threshold (no other pair of stories ever merges), sorted in place
+    into the order a heap of `(-score, left, right)` gives them: best first, equal by pair."""
     # Two stable sorts on simple keys, several times quicker than sorting or heaping by the
     # whole tuples; the first is a single pass where the edges come in pair order already.
-    queue.sort(key=_PAIR)
-    queue.sort(key=_SCORE)
-    return queue
+    strong.sort(key=_PAIR)
+    strong.sort(key=_SCORE)
+    return strong
 
 
 _PAIR = itemgetter(1, 2)
@@ -268,8 +270,9 @@ def _in_order(
         yield pop(heap)
 
 
-def _attach_strays(groups: _Groups, edges: Iterable[Edge], threshold: float) -> None:
-    """A story left alone joins the group of its most similar story, if that one is similar enough.
+def _attach_strays(groups: _Groups, strong: list[tuple[float, int, int]]) -> None:
+    """A story left alone joins the group of its most similar story, if that one is similar enough
+    (`strong`: the pairs reaching the threshold, as `(-score, left, right)`).
 
     Average link keeps a story out of a group it resembles less than the group's members resemble
     each other; but a story whose nearest neighbour passes the threshold is not news of its own.
@@ -279,9 +282,8 @@ def _attach_strays(groups: _Groups, edges: Iterable[Edge], threshold: float) -> 
     # The most similar story of each story left alone (the lower number among equals), where
     # it reaches the threshold: no other nearest story makes a difference.
     nearest: dict[int, tuple[float, int]] = {}
-    for left, right, score in edges:
-        if score < threshold:
-            continue
+    for negative, left, right in strong:
+        score = -negative
         for story, other in ((left, right), (right, left)):
             if story in alone:
                 best = nearest.get(story)

@@ -164,7 +164,7 @@ def _sample(shingle_set: frozenset[int]) -> list[int]:
 
 def _completeness(record: Record) -> tuple[int, int, int, str]:
     """Larger is better: more body words, more metadata, less furniture; path breaks ties."""
-    body_words = sum(len(text.split()) for text in record.paragraphs)
+    body_words = len(record.body.text.split())
     metadata = sum(1 for name in _INHERITED if getattr(record, name)) + (not record.title_from_body)
     return (body_words, metadata, -len(record.removed), _reverse(record.path))
 
