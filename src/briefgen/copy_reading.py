@@ -216,7 +216,7 @@ class ShingleReader:
     def _read_word_hashes(self, batch: list[int]) -> list[Hashes]:
         """The word hashes of each record of the batch, from its text: those whose words fold
         to ASCII (nearly all) hashed all at once, the others word by word."""
-        texts = [ascii_words(" ".join(self._records[index].paragraphs)) for index in batch]
+        texts = [ascii_words(self._records[index].body.text) for index in batch]
         hashed = iter(copy_arrays.ascii_word_hashes([text for text in texts if text is not None]))
         return [
             self._word_hashes(index) if text is None else next(hashed)
@@ -224,7 +224,7 @@ class ShingleReader:
         ]
 
     def _word_hashes(self, index: int) -> Hashes:
-        text = words(" ".join(self._records[index].paragraphs))
+        text = words(self._records[index].body.text)
         return np.fromiter(map(self._hashes.__getitem__, text), np.int64, len(text))
 
     def _short(self, index: int) -> Hashes:

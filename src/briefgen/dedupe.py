@@ -43,7 +43,7 @@ class WordHashes(dict[str, int]):
 
 def shingles(record: Record, hashes: WordHashes) -> frozenset[int]:
     """Hashed word 5-grams of the record's paragraphs (folded: quotes, accents, case)."""
-    ids = list(map(hashes.__getitem__, words(" ".join(record.paragraphs))))
+    ids = list(map(hashes.__getitem__, words(record.body.text)))
     if len(ids) < SHINGLE_WORDS:
         return frozenset({hash(tuple(ids))}) if ids else frozenset()
     # A tuple of ints hashes the same in every run (only str hashing is salted).

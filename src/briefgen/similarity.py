@@ -100,7 +100,7 @@ class Vector:
 def story_terms(story: Story, weights: Weights) -> Counter[str]:
     """Weighted term counts of a story: body words, then title and lead words and names again."""
     record = story.record
-    body = " ".join(record.paragraphs)
+    body = record.body.text
     tokens = words(body)
     counts: Counter[str] = Counter(tokens)
     for token in counts.keys() & STOPWORDS:
@@ -149,11 +149,11 @@ def story_time(story: Story, terms: Counter[str] | None = None) -> When:
     """The time evidence of a story (its terms, where already counted, give the years)."""
     record = story.record
     if terms is None:
-        terms = Counter(words(" ".join(record.paragraphs)))
+        terms = Counter(words(record.body.text))
     years = {int(term) for term in filter(str.isdigit, terms) if _is_year(term)}
     day = to_date(record.published)
     if day is None:
-        mentions = find_dates(" ".join(record.paragraphs))
+        mentions = find_dates(record.body.text)
         day = mentions[0].value if mentions else None
     if day is not None:
         years.add(day.year)
