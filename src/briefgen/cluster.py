@@ -222,7 +222,8 @@ class _Keys:
     From the top: the mean's bits subtracted from 2**63 (a positive float's bits, as an
     integer, order as the float does), the two keys (left lower), then the product of the two
     groups' sizes when queued: groups only grow or go (size 0), so the product is unchanged
-    exactly while neither group changed, which tells a stale entry from a current one."""
+    exactly while neither group changed, which tells a stale entry from a current one (a stale
+    one of the very mean has the current one's key but for the product: either merges alike)."""
 
     def __init__(self, size: int, threshold: float) -> None:
         self.threshold = threshold
@@ -251,8 +252,12 @@ class _Keys:
         queue = [
             (_TOP - bits) << mean_shift | left << left_shift | right << right_shift | 1
             for left, right, score, bits in zip(
-                edges.lefts, edges.rights, edges.scores, _bits(edges.scores), strict=True
-            )
+                edges.lefts,
+                edges.rights,
+                edges.scores,
+                memoryview(edges.scores).cast("B").cast("q"),
+                strict=True,
+            )  # the scores' bits as integers, in the platform's order as the scores are
             if score >= threshold
         ]
         queue.sort()
@@ -261,11 +266,6 @@ class _Keys:
 
 _DOUBLE = struct.Struct("<d").pack
 _TOP = 1 << 63
-
-
-def _bits(scores: array[float]) -> memoryview:
-    """The bits of each of the scores, as integers (in the platform's order, as the scores)."""
-    return memoryview(scores).cast("B").cast("q")
 
 
 def average_link(
