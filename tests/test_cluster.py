@@ -10,13 +10,14 @@ import random
 import re
 import subprocess
 import sys
+from array import array
 from dataclasses import replace
 
 import pytest
 
 from briefgen.build import analyse
 from briefgen.cli import main
-from briefgen.cluster import ClusterSettings, average_link, cluster
+from briefgen.cluster import ClusterSettings, PartEdges, average_link, cluster
 from briefgen.config import Config
 from briefgen.records import Event
 from conftest import MakeSite
@@ -257,6 +258,11 @@ def test_average_link_merges_as_a_plain_single_heap_would(seed: int) -> None:
     start = datetime.date(2024, 1, 1)
     dates = [None if day is None else start + datetime.timedelta(days=day) for day in days]
     settings = ClusterSettings(threshold=0.14, window_days=4.0)
-    groups = average_link(size, [(*pair, score) for pair, score in edges.items()], dates, settings)
+    part_edges = PartEdges(
+        array("q", [left for left, _ in edges]),
+        array("q", [right for _, right in edges]),
+        array("d", edges.values()),
+    )
+    groups = average_link(size, part_edges, dates, settings)
     assert groups == _reference_average_link(size, edges, days, settings)
     assert any(len(group) > 2 for group in groups)

@@ -16,12 +16,12 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+import struct
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
 
 from briefgen.config import Config
 from briefgen.dates import to_date
@@ -215,51 +215,94 @@ class _Groups:
         self.last[keep] = max(self.last[keep], self.last[gone])
 
 
+class _Keys:
+    """A queued mean of two groups as one int that sorts as `(-mean, left, right)` would
+    (one int compares several times quicker than a tuple of a float and ints, and is smaller).
+
+    From the top: the mean's bits subtracted from 2**63 (a positive float's bits, as an
+    integer, order as the float does), the two keys (left lower), then the product of the two
+    groups' sizes when queued: groups only grow or go (size 0), so the product is unchanged
+    exactly while neither group changed, which tells a stale entry from a current one (a stale
+    one of the very mean has the current one's key but for the product: either merges alike)."""
+
+    def __init__(self, size: int, threshold: float) -> None:
+        self.threshold = threshold
+        """Only means reaching it are queued."""
+        width = max(size - 1, 1).bit_length()
+        self.width = width
+        self.right_shift = 2 * width  # the product of two sizes that sum to `size` at most
+        self.left_shift = 3 * width
+        self.mean_shift = 4 * width
+
+    def of(self, mean: float, left: int, right: int, product: int) -> int:
+        """The key of a mean of groups `left` < `right` whose sizes multiply to `product`."""
+        bits = int.from_bytes(_DOUBLE(mean), "little")
+        return (
+            (_TOP - bits) << self.mean_shift
+            | left << self.left_shift
+            | right << self.right_shift
+            | product
+        )
+
+    def first_queue(self, edges: PartEdges) -> list[int]:
+        """The keys of the pairs of stories reaching the threshold, sorted (no other pair of
+        stories ever merges)."""
+        mean_shift, left_shift, right_shift = self.mean_shift, self.left_shift, self.right_shift
+        threshold = self.threshold
+        queue = [
+            (_TOP - bits) << mean_shift | left << left_shift | right << right_shift | 1
+            for left, right, score, bits in zip(
+                edges.lefts,
+                edges.rights,
+                edges.scores,
+                memoryview(edges.scores).cast("B").cast("q"),
+                strict=True,
+            )  # the scores' bits as integers, in the platform's order as the scores are
+            if score >= threshold
+        ]
+        queue.sort()
+        return queue
+
+
+_DOUBLE = struct.Struct("<d").pack
+_TOP = 1 << 63
+
+
 def average_link(
-    size: int, edges: Iterable[Edge], dates: list[date | None], settings: ClusterSettings
+    size: int, edges: PartEdges, dates: list[date | None], settings: ClusterSettings
 ) -> list[list[int]]:
     """Merge the two groups of highest mean cross similarity while it reaches the threshold
     (`edges`: each pair once, left lower, in pair order)."""
     groups = _Groups(size, dates, settings.window_days)
-    links, number = groups.links, list(range(size))
-    threshold = settings.threshold
-    strong: list[tuple[float, int, int]] = []  # (-score, left, right): pairs at the threshold
-    for left, right, score in edges:
-        # One int object per story, shared by all its links, not a new one for each link.
-        links[left][number[right]] = score
-        links[right][number[left]] = score
-        if score >= threshold:
-            strong.append((-score, number[left], number[right]))
-    heap: list[tuple[float, int, int]] = []  # the means of merged groups, as they come
-    sizes, slot = groups.sizes, groups.slot
-    for negative, left, right in _in_order(_first_queue(strong), heap):
-        # left < right: the kept group's key is the lower
-        size = sizes[left] * sizes[right]
-        if not size or links[slot[left]].get(slot[right], 0.0) / size != -negative:
-            continue  # stale entry: the groups changed (or one merged away) since it was queued
+    _link(groups.links, edges)
+    keys = _Keys(size, settings.threshold)
+    heap: list[int] = []  # the means of merged groups, as they come
+    sizes = groups.sizes
+    # The key's two groups and product (see `_Keys`): over a million entries pass here.
+    mask, left_shift, right_shift = (1 << keys.width) - 1, keys.left_shift, keys.right_shift
+    product_mask = (1 << right_shift) - 1
+    for key in _in_order(keys.first_queue(edges), heap):
+        left, right = key >> left_shift & mask, key >> right_shift & mask
+        if sizes[left] * sizes[right] != key & product_mask:
+            continue  # stale entry: a group changed (or merged away) since it was queued
         if groups.within_window(left, right):
-            _merge(groups, left, right, heap, threshold)
-    _attach_strays(groups, strong)
+            _merge(groups, left, right, heap, keys)  # the lower key is kept
+    _attach_strays(groups, edges, settings.threshold)
     return sorted(sorted(members) for members in groups.members if members)
 
 
-def _first_queue(strong: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
-    """The pairs reaching the threshold (no other pair of stories ever merges), sorted in place
-    into the order a heap of `(-score, left, right)` gives them: best first, equal by pair."""
-    # Two stable sorts on simple keys, several times quicker than sorting or heaping by the
-    # whole tuples; the first is a single pass where the edges come in pair order already.
-    strong.sort(key=_PAIR)
-    strong.sort(key=_SCORE)
-    return strong
+def _link(links: list[dict[int, float]], edges: PartEdges) -> None:
+    """Each story's similarity to each story it has an edge to."""
+    number = list(range(len(links)))  # one int object per story, shared by all its links
+    numbered = number.__getitem__
+    for left, right, score in zip(
+        map(numbered, edges.lefts), map(numbered, edges.rights), edges.scores, strict=True
+    ):
+        links[left][right] = score
+        links[right][left] = score
 
 
-_PAIR = itemgetter(1, 2)
-_SCORE = itemgetter(0)
-
-
-def _in_order(
-    queue: list[tuple[float, int, int]], heap: list[tuple[float, int, int]]
-) -> Iterator[tuple[float, int, int]]:
+def _in_order(queue: list[int], heap: list[int]) -> Iterator[int]:
     """The entries of a sorted queue and of a heap (which may grow meanwhile), smallest first."""
     pop = heapq.heappop
     for entry in queue:
@@ -270,9 +313,8 @@ def _in_order(
         yield pop(heap)
 
 
-def _attach_strays(groups: _Groups, strong: list[tuple[float, int, int]]) -> None:
-    """A story left alone joins the group of its most similar story, if that one is similar enough
-    (`strong`: the pairs reaching the threshold, as `(-score, left, right)`).
+def _attach_strays(groups: _Groups, edges: PartEdges, threshold: float) -> None:
+    """A story left alone joins the group of its most similar story, if that one is similar enough.
 
     Average link keeps a story out of a group it resembles less than the group's members resemble
     each other; but a story whose nearest neighbour passes the threshold is not news of its own.
@@ -282,13 +324,13 @@ def _attach_strays(groups: _Groups, strong: list[tuple[float, int, int]]) -> Non
     # The most similar story of each story left alone (the lower number among equals), where
     # it reaches the threshold: no other nearest story makes a difference.
     nearest: dict[int, tuple[float, int]] = {}
-    for negative, left, right in strong:
-        score = -negative
-        for story, other in ((left, right), (right, left)):
-            if story in alone:
-                best = nearest.get(story)
-                if best is None or score > best[0] or (score == best[0] and other < best[1]):
-                    nearest[story] = (score, other)
+    for left, right, score in edges:
+        if (left in alone or right in alone) and score >= threshold:
+            for story, other in ((left, right), (right, left)):
+                if story in alone:
+                    best = nearest.get(story)
+                    if best is None or score > best[0] or (score == best[0] and other < best[1]):
+                        nearest[story] = (score, other)
     if not nearest:
         return
     owner = list(range(len(sizes)))
@@ -304,38 +346,41 @@ def _attach_strays(groups: _Groups, strong: list[tuple[float, int, int]]) -> Non
             owner[story] = target
 
 
-def _merge(
-    groups: _Groups, keep: int, gone: int, heap: list[tuple[float, int, int]], threshold: float
-) -> None:
+def _merge(groups: _Groups, keep: int, gone: int, heap: list[int], keys: _Keys) -> None:
     """Merge group `gone` into `keep` and queue the new means that reach the threshold."""
     links, slot_of, key_of, sizes = groups.links, groups.slot, groups.key, groups.sizes
     big, small = slot_of[keep], slot_of[gone]
     if len(links[small]) > len(links[big]):
-        big, small = small, big  # move the fewer links (sums alike: a + b == b + a)
+        big, small = small, big  # move the fewer links
     groups.join(keep, gone)
     merged, moved = links[big], links[small]
     links[small] = {}
     merged.pop(small, None)
     moved.pop(big, None)
-    # The sums of the links both had (a + b == b + a), then all of the moved ones.
-    sums = {other: merged[other] + moved[other] for other in moved.keys() & merged.keys()}
-    merged.update(moved)
-    merged.update(sums)
-    for other in moved:
+    had = merged.get
+    for other, total in moved.items():
+        before = had(other)
+        # The same sum either way round (a + b == b + a)
+        summed = total if before is None else before + total
+        merged[other] = summed
         neighbour = links[other]
         del neighbour[small]
-        neighbour[big] = merged[other]
+        neighbour[big] = summed
     slot_of[keep], key_of[big] = big, keep
     # Every mean of the group changed with its size; a mean reaches the threshold only where
     # the sum reaches threshold * size (the other group has one story or more): a quick sieve
     # (a hair lower, whatever the rounding), then the very test.
-    size, push = sizes[keep], heapq.heappush
+    size, push, key_for, threshold = sizes[keep], heapq.heappush, keys.of, keys.threshold
     sieve = threshold * size * _SIEVE_SLACK
     for other in [other for other, total in merged.items() if total >= sieve]:
         other_key = key_of[other]
-        mean = merged[other] / (size * sizes[other_key])
+        product = size * sizes[other_key]
+        mean = merged[other] / product
         if mean >= threshold:
-            push(heap, (-mean, keep, other_key) if keep < other_key else (-mean, other_key, keep))
+            if keep < other_key:
+                push(heap, key_for(mean, keep, other_key, product))
+            else:
+                push(heap, key_for(mean, other_key, keep, product))
 
 
 _SIEVE_SLACK = 1 - 1e-9
