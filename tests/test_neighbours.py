@@ -7,11 +7,14 @@ from array import array
 
 import pytest
 
+import briefgen.neighbours
 from briefgen.neighbours import (
     Calendar,
+    Entries,
+    Search,
+    _best_in_block,
     _chunk_entries,
     _search,
-    _work,
     array_neighbour_pairs,
     python_neighbour_pairs,
 )
@@ -78,7 +81,8 @@ def test_chunked_search_gives_the_same_pairs(monkeypatch: pytest.MonkeyPatch) ->
     days = _days(len(vectors), seed=7)
     whole = array_neighbour_pairs(vectors, Weights(), days, 4.0)
     monkeypatch.setattr("briefgen.neighbours._CHUNK_PRODUCTS", 300)  # dozens of chunks
-    monkeypatch.setattr("briefgen.neighbours._WORK_STORIES", 7)  # their work counted in steps
+    monkeypatch.setattr("briefgen.neighbours._BLOCK_STORIES_MIN", 7)  # in blocks of 7 stories
+    monkeypatch.setattr("briefgen.neighbours._BLOCK_STORIES_MAX", 7)
     assert (
         array_neighbour_pairs(vectors, Weights(), days, 4.0)
         == whole
@@ -111,13 +115,30 @@ def test_common_terms_count_only_the_stories_in_the_window() -> None:
         assert not search(shared, Weights(max_postings=9), [None] * 40, 4.0)
 
 
-def test_products_are_counted_alike_in_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_block_is_scored_in_chunks_of_about_the_products_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     vectors = packed_vectors(_vectors(300, 400, seed=5))
     search = _search(vectors, Weights(), Calendar.of(_days(330, seed=5)), 4.0)
-    whole = _work(search)
-    monkeypatch.setattr("briefgen.neighbours._WORK_STORIES", 7)
-    assert whole.tolist() == _work(search).tolist()
-    # Before each story, the products of those before it: a story's own are its fanouts' sum.
-    fanout = _chunk_entries(range(100, 101), search).fanout
-    assert whole[101] - whole[100] == fanout.sum() > 0
-    assert whole[0] == 0
+    block = range(40, 200)
+    whole = _best_in_block(block, search, keep=20)
+    products = [int(fanout) for fanout in _chunk_entries(block, search).fanout]
+    scored: list[int] = []
+    real = briefgen.neighbours._best_of_entries
+
+    def counted(entries: Entries, search: Search, keep: int) -> object:
+        scored.append(int(entries.fanout.sum()))
+        return real(entries, search, keep)
+
+    monkeypatch.setattr("briefgen.neighbours._best_of_entries", counted)
+    monkeypatch.setattr("briefgen.neighbours._CHUNK_PRODUCTS", 300)
+    assert _best_in_block(block, search, keep=20).tolist() == whole.tolist()
+    # Every product scored once, in chunks of at most 300 (or of one story's, where more).
+    assert sum(scored) == sum(products) > 3000
+    most = max(300, *_story_products(search, block))
+    assert len(scored) >= sum(products) // most and max(scored) <= most
+
+
+def _story_products(search: Search, block: range) -> list[int]:
+    """How many products each story of the block has."""
+    return [int(_chunk_entries(range(story, story + 1), search).fanout.sum()) for story in block]

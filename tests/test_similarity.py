@@ -14,7 +14,7 @@ import pytest
 import briefgen.similarity
 from briefgen.memo import Memos
 from briefgen.records import Body, Story
-from briefgen.similarity import Weights, _narrowed, cosine, profile, story_terms
+from briefgen.similarity import Weights, _narrowed, cosine, profile, story_terms, story_time
 from briefgen.term_weights import _joined_counts, array_cosines, pack_vectors, packed_vectors
 from events import record
 
@@ -31,6 +31,29 @@ def test_title_and_lead_words_weigh_more_than_body_words() -> None:
     story = _story(1, random.Random(1))
     terms = story_terms(story, Weights(lead_words=0))
     assert terms["story"] == Weights().title
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The mayor of a port x warned 7 lorries and the ship crossed",
+        "The mayor of a port x warned 7 lorries and the ship crossed at Växjö é ж 中",
+    ],
+)
+def test_stopwords_and_single_characters_are_never_terms(body: str) -> None:
+    made = record(1, [body], title="Of the port")
+    terms = story_terms(Story(id=made.id, record=made), Weights(lead_words=3, name=0))
+    extra = Weights().title
+    expected = {"mayor": 1 + extra, "port": 1 + 2 * extra, "warned": 1 + extra, "lorries": 1.0}
+    assert {term: terms[term] for term in expected} == expected
+    body_words = {"ship", "crossed"} | ({"vaxjo"} if "Växjö" in body else set())
+    assert set(terms) == set(expected) | body_words
+
+
+def test_years_are_the_four_digit_numbers_of_the_two_centuries() -> None:
+    text = "In 1899 and 1999, then 2024 and 2100, or ２０２４ and 20245."
+    made = record(1, [text], published=None)
+    assert story_time(Story(id=made.id, record=made)).years == {1999, 2024}
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,13 @@ ARRAY_MIN_STORIES = 2000
 """From this many stories on, the numpy implementation is used."""
 _CHUNK_PRODUCTS = 500_000
 """Products handled at once by numpy: bounds its memory whatever the corpus size."""
-_WORKERS_MIN_CHUNKS = 4
-"""From this many chunks on, they are searched in worker processes (see `parallel`)."""
-_WORK_STORIES = 10_000
-"""Stories whose products are counted at once, to cut the chunks (bounds that step's memory)."""
+_BLOCKS = 16
+_BLOCK_STORIES_MIN = 250
+_BLOCK_STORIES_MAX = 5000
+"""Stories are searched a block at a time (by one worker, where there are several blocks):
+a sixteenth of them, within these bounds (blocks for the workers to share, and few of them)."""
+_WORKERS_MIN_BLOCKS = 4
+"""From this many blocks on, they are searched in worker processes (see `parallel`)."""
 _RADIX_ROWS = 2**15
 """Chunks of fewer stories than this sort them with 16-bit keys (numpy's radix sort)."""
 
@@ -127,21 +130,16 @@ def array_neighbour_keys(
 ) -> npt.NDArray[np.int64]:
     """`array_neighbour_pairs` as one sorted array, each pair (i < j) coded `i * stories + j`.
 
-    Only the postings are held for all stories at once: each chunk of stories finds its
-    entries' partners in them on its own (in a worker where there are several chunks)."""
+    Only the postings are held for all stories at once: each block of stories finds its
+    entries' partners in them on its own (in a worker where there are several blocks)."""
     import numpy as np  # noqa: PLC0415 (0.2 s: only sites big enough to gain from it pay)
 
     search = _search(vectors, weights, Calendar.of(days), window_days)
     stories = len(search.lengths)
-    # Chunks of whole stories, each with about `_CHUNK_PRODUCTS` products.
-    work = _work(search)
-    bounds = [0]
-    while bounds[-1] < stories:
-        end = int(np.searchsorted(work, work[bounds[-1]] + _CHUNK_PRODUCTS, side="right")) - 1
-        bounds.append(min(max(end, bounds[-1] + 1), stories))
-    chunks = [range(first, last) for first, last in pairwise(bounds)]
-    best = partial(_best_in_chunk, search=search, keep=weights.neighbours)
-    found = list(ordered_map(best, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1))
+    size = min(max(stories // _BLOCKS, _BLOCK_STORIES_MIN), _BLOCK_STORIES_MAX)
+    blocks = [range(first, min(first + size, stories)) for first in range(0, stories, size)]
+    best = partial(_best_in_block, search=search, keep=weights.neighbours)
+    found = list(ordered_map(best, blocks, min_items=_WORKERS_MIN_BLOCKS, chunk_size=1))
     keys = np.sort(np.concatenate([np.zeros(0, np.int64), *found]))
     return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
@@ -234,21 +232,6 @@ def _search(vectors: PackedVectors, weights: Weights, calendar: Calendar, window
     return Search(vectors, lengths, entries, postings, calendar, window, weights.max_postings)
 
 
-def _work(search: Search) -> npt.NDArray[np.int64]:
-    """Products of the stories before each story (and of all, one on), counted some stories
-    at a time (their entries are made again by the chunk that searches them)."""
-    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
-
-    stories = len(search.lengths)
-    totals = [np.zeros(1, np.int64)]
-    for first in range(0, stories, _WORK_STORIES):
-        last = min(first + _WORK_STORIES, stories)
-        fanout = _chunk_entries(range(first, last), search).fanout
-        ends = search.entries[first + 1 : last + 1] - search.entries[first]
-        totals.append(np.concatenate(([0], np.cumsum(fanout)))[ends] + totals[-1][-1])
-    return np.concatenate(totals)
-
-
 class Entries(NamedTuple):
     """Some stories' strongest terms, each story's strongest first, with their partners."""
 
@@ -264,6 +247,17 @@ class Entries(NamedTuple):
     """Where the posting's stories within the entry's window start in `Postings`."""
     fanout: npt.NDArray[np.int64]
     """How many partners the entry has (undated, then in the window); 0 for a term too common."""
+
+    def part(self, entries: slice) -> Entries:
+        """Some of the entries (those of some of the stories)."""
+        return Entries(
+            self.rows[entries],
+            self.values[entries],
+            self.starts[entries],
+            self.undated[entries],
+            self.window[entries],
+            self.fanout[entries],
+        )
 
 
 def _chunk_entries(chunk: range, search: Search) -> Entries:
@@ -310,12 +304,33 @@ def _chunk_entries(chunk: range, search: Search) -> Entries:
     return Entries(rows, values, starts, undated, window_start, fanout)
 
 
-def _best_in_chunk(chunk: range, search: Search, keep: int) -> npt.NDArray[np.int64]:
-    """Each story of the chunk with its `keep` best-scoring others, as pairs (i < j) coded
-    `i * stories + j` (one array: quick to send back from a worker)."""
+def _best_in_block(block: range, search: Search, keep: int) -> npt.NDArray[np.int64]:
+    """Each story of the block with its `keep` best-scoring others, as pairs (i < j) coded
+    `i * stories + j` (one array: quick to send back from a worker).
+
+    The block's entries are found once, then scored some stories at a time, each time about
+    `_CHUNK_PRODUCTS` products (a story's best are its own, whatever else is scored with it)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
-    entries = _chunk_entries(chunk, search)
+    entries = _chunk_entries(block, search)
+    # Where each story's entries start among the block's (and, one on, where the last ends).
+    places = search.entries[block.start : block.stop + 1] - search.entries[block.start]
+    work = np.concatenate(([0], np.cumsum(entries.fanout)))[places]  # products before each
+    bounds = [0]
+    while bounds[-1] < len(block):
+        end = int(np.searchsorted(work, work[bounds[-1]] + _CHUNK_PRODUCTS, side="right")) - 1
+        bounds.append(min(max(end, bounds[-1] + 1), len(block)))
+    found = [np.zeros(0, np.int64)]
+    for first, last in pairwise(bounds):
+        part = entries.part(slice(int(places[first]), int(places[last])))
+        found.append(_best_of_entries(part, search, keep))
+    return np.concatenate(found)
+
+
+def _best_of_entries(entries: Entries, search: Search, keep: int) -> npt.NDArray[np.int64]:
+    """The best-scoring others of the stories whose entries these are (see `_best_in_block`)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
     postings, stories = search.postings, len(search.lengths)
     total = int(entries.fanout.sum())
     if total == 0:

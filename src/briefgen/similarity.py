@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from itertools import chain, compress, filterfalse, islice, repeat
 from operator import add, mul, truediv
 from typing import NamedTuple
@@ -59,7 +59,11 @@ MEMO_MIN_STORIES = 500
 """From this many stories on, what is read from them is memoised (see `memo`): fewer are read
 again faster than their memo is read and written."""
 _SHORTER_THAN_TWO = (2).__gt__
-_LONGER_THAN_ONE = (1).__lt__
+_DROPPED = STOPWORDS | frozenset(map(chr, range(128)))
+"""Words that are never terms: stopwords, and single characters (here those of ASCII, which
+are all an ASCII text's single-character words: a set lookup per word, no length test)."""
+_YEARS = frozenset(map(str, range(1900, 2100)))
+"""The words that name a year (of the last century or this one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,18 +106,18 @@ def story_terms(story: Story, weights: Weights) -> Counter[str]:
     record = story.record
     body = record.body.text
     tokens = words(body)
-    counts: Counter[str] = Counter(tokens)
-    for token in counts.keys() & STOPWORDS:
-        counts.pop(token)  # dict.pop: Counter's own `del` is Python code
-    for token in list(compress(counts, map(_SHORTER_THAN_TWO, map(len, counts)))):
-        counts.pop(token)
+    counts: Counter[str] = Counter(filterfalse(_DROPPED.__contains__, tokens))
+    if not body.isascii():  # a single character outside ASCII may be a word of its own
+        for token in list(compress(counts, map(_SHORTER_THAN_TWO, map(len, counts)))):
+            counts.pop(token)  # dict.pop: Counter's own `del` is Python code
+    lead = list(islice(filter(counts.__contains__, tokens), weights.lead_words))
     # `dict.get`, not Counter's Python-level `__missing__`, for terms not counted yet.
     get = counts.get
     if not record.title_from_body:
         for token in words(record.title):
             if len(token) > 1 and token not in STOPWORDS:
                 counts[token] = get(token, 0) + weights.title  # type: ignore[assignment]
-    for token in _lead(tokens, weights.lead_words):  # terms of the body: counted already
+    for token in lead:
         counts[token] += weights.title  # type: ignore[assignment]
     # Each distinct spelling folded once; the counts are small multiples of 0.5, added exactly.
     for name, times in Counter(_NAME.findall(body)).items():
@@ -122,17 +126,12 @@ def story_terms(story: Story, weights: Weights) -> Counter[str]:
     return counts
 
 
+@lru_cache(maxsize=1 << 16)  # names recur across stories: each folded once per worker
 def _name_term(name: str) -> str:
     """The term of a name: folded, without a possessive `'s`, marked by `@`."""
     # An ASCII name (spaces and word characters, `'` and `-`) folds to its words in lower case.
     folded = " ".join(name.split()).lower() if name.isascii() else fold(name)
     return "@" + (folded[:-2] if folded.endswith(_POSSESSIVES) else folded)
-
-
-def _lead(tokens: list[str], size: int) -> list[str]:
-    """The first `size` body words that are terms (not stopwords, not single characters)."""
-    longer = compress(tokens, map(_LONGER_THAN_ONE, map(len, tokens)))  # lazy: read up to `size`
-    return list(islice(filterfalse(STOPWORDS.__contains__, longer), size))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +149,7 @@ def story_time(story: Story, terms: Counter[str] | None = None) -> When:
     record = story.record
     if terms is None:
         terms = Counter(words(record.body.text))
-    years = {int(term) for term in filter(str.isdigit, terms) if _is_year(term)}
+    years = set(map(int, _YEARS.intersection(terms)))
     day = to_date(record.published)
     if day is None:
         mentions = find_dates(record.body.text)
@@ -158,10 +157,6 @@ def story_time(story: Story, terms: Counter[str] | None = None) -> When:
     if day is not None:
         years.add(day.year)
     return When(day, frozenset(years))
-
-
-def _is_year(digits: str) -> bool:
-    return len(digits) == 4 and digits[:2] in ("19", "20") and digits.isascii()
 
 
 def time_factor(left: When, right: When, window_days: float, weights: Weights) -> float:
