@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import briefgen.cluster
-from briefgen.cluster import ClusterSettings, Edge, _joined
+from briefgen.average_link import Edge
+from briefgen.cluster import ClusterSettings, _joined
 from briefgen.dates import to_date
 from briefgen.pair_arrays import _roots, _split
 from briefgen.records import Story

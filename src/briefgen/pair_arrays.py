@@ -4,7 +4,7 @@ similarities, and the parts joined by pairs reaching the threshold (see `cluster
 The same parts and similarities as `cluster`'s plain-Python steps over the same pairs and
 cosines, without a Python pass over every pair: on a big site the pairs number about ten per
 story. Each part comes with its own numbering of its stories (by story number), ready for
-`cluster.average_link`.
+`average_link`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from briefgen.cluster import PartEdges
+from briefgen.average_link import PartEdges
 from briefgen.neighbours import array_neighbour_keys
 from briefgen.similarity import Vector, When, time_factor
 from briefgen.term_weights import array_cosines, packed_vectors
