@@ -15,6 +15,7 @@ from briefgen.neighbours import (
     _best_in_block,
     _chunk_entries,
     _search,
+    _sorted_postings,
     array_neighbour_pairs,
     python_neighbour_pairs,
 )
@@ -142,3 +143,17 @@ def test_a_block_is_scored_in_chunks_of_about_the_products_asked_for(
 def _story_products(search: Search, block: range) -> list[int]:
     """How many products each story of the block has."""
     return [int(_chunk_entries(range(story, story + 1), search).fanout.sum()) for story in block]
+
+
+@pytest.mark.parametrize("largest", [50, 2**62])
+def test_postings_are_sorted_by_key_then_by_story(largest: int) -> None:
+    # Many entries share a key; keys this large leave no room for the entry's place in 64 bits.
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 50, 5000) * (largest // 50)
+    rows = np.repeat(np.arange(1000, dtype=np.int32), 5)
+    entry = np.arange(5000, dtype=np.int64) * 3
+    order = sorted(range(5000), key=lambda place: (int(keys[place]), place))
+    expected = (keys[order].tolist(), rows[order].tolist(), entry[order].tolist())
+    found = _sorted_postings(keys.copy(), rows, entry)
+    assert tuple(array.tolist() for array in found) == expected

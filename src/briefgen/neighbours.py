@@ -219,17 +219,36 @@ def _search(vectors: PackedVectors, weights: Weights, calendar: Calendar, window
     keys *= calendar.span
     keys += story_keys
     del story_keys
-    # Each array put in posting order in turn, the old order let go at once (the memory peak).
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    rows = rows[order]
-    entry = entry[order]
-    del order
+    keys, rows, entry = _sorted_postings(keys, rows, entry)
     values = vectors.weights[entry].astype(np.float64)  # products in double precision
     del entry
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     postings = Postings(rows, values, keys, starts, counts, undated)
     return Search(vectors, lengths, entries, postings, calendar, window, weights.max_postings)
+
+
+def _sorted_postings(
+    keys: npt.NDArray[np.int64], rows: npt.NDArray[np.int32], entry: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """The entries (in story order) sorted by key, those of one key in story order.
+
+    Each key is made unique by its entry's place (`key * entries + place`, where that fits
+    in 64 bits): sorting those values orders the entries as a stable sort of the keys would,
+    several times quicker than a stable argsort (numpy sorts plain integers with SIMD). The
+    keys are made so in place: the caller's array is used up (the memory peak)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    size = len(keys)
+    if not size or (int(keys.max()) + 1) * size >= 2**63:
+        order = np.argsort(keys, kind="stable")
+        return keys[order], rows[order], entry[order]
+    unique = keys
+    unique *= size
+    unique += np.arange(size, dtype=np.int64)
+    unique.sort()
+    keys, places = np.divmod(unique, size)
+    del unique
+    return keys, rows[places], entry[places]
 
 
 class Entries(NamedTuple):

@@ -12,11 +12,12 @@ benchmark's 100,000 stories the events are exactly those of double-precision wei
 
 from __future__ import annotations
 
+import mmap
 from array import array
 from collections.abc import Sequence
 from functools import partial
 from itertools import pairwise
-from typing import TYPE_CHECKING, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from briefgen.memory import release_freed_memory
 from briefgen.parallel import ordered_map
@@ -128,19 +129,50 @@ def array_weights(
         frequency[: len(found)] += found
     idf = np.log((len(counted) + background) / (0.5 + frequency))
     offsets = np.concatenate(([0], np.cumsum(np.minimum(lengths, size))))
-    # Filled chunk by chunk, never held twice; each chunk's counts are freed as it is weighted.
     entries = int(offsets[-1])
-    packed = PackedVectors(np.empty(entries, np.intc), np.empty(entries, np.float32), offsets)
+    packed = PackedVectors(_shared(entries, np.intc), _shared(entries, np.float32), offsets)
     chunks = list(pairwise(bounds))
-    weigh = partial(_weighted_chunk, counted=counted, idf=idf, lengths=lengths, size=size)
+    weigh = partial(
+        _weigh_chunk, counted=counted, idf=idf, lengths=lengths, size=size, packed=packed
+    )
     weighted = ordered_map(weigh, chunks, min_items=_WORKERS_MIN_CHUNKS, chunk_size=1)
-    for (first, last), part in zip(chunks, weighted, strict=True):
-        packed.terms[offsets[first] : offsets[last]] = part.terms
-        packed.weights[offsets[first] : offsets[last]] = part.weights
-        # Filled in place, never held twice; each chunk's counts freed once it is weighted.
+    for first, last in weighted:
+        # Each chunk's counts freed once it is weighted: never held with all the vectors.
         counted[first:last] = [(array("i"), array("d"))] * (last - first)
         release_freed_memory()  # the chunk's many small arrays: not under the vectors' memory
     return packed, int(np.count_nonzero(frequency))
+
+
+def _shared(count: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """An array of `count` zeros in memory shared with the processes forked from now on (an
+    anonymous map: given back to the system as soon as the array is let go)."""
+    import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
+
+    itemsize = np.dtype(dtype).itemsize
+    return np.frombuffer(mmap.mmap(-1, max(count * itemsize, 1)), dtype, count)
+
+
+def _weigh_chunk(
+    chunk: tuple[int, int],
+    *,
+    counted: list[tuple[array[int], array[float]]],
+    idf: npt.NDArray[np.float64],
+    lengths: npt.NDArray[np.int64],
+    size: int,
+    packed: PackedVectors,
+) -> tuple[int, int]:
+    """Write the vectors of the stories `chunk` (first, last) numbers into their place in
+    `packed`, and give back the chunk.
+
+    Run in workers, whose writes the caller sees (`packed` is in shared memory): the vectors
+    are not sent back and copied into place. Each chunk has its own entries, and writes the
+    same floats whoever runs it, however often (they are those of the whole at once)."""
+    first, last = chunk
+    part = _weighted_chunk(chunk, counted, idf, lengths, size)
+    place = slice(int(packed.starts[first]), int(packed.starts[last]))
+    packed.terms[place] = part.terms
+    packed.weights[place] = part.weights
+    return chunk
 
 
 def _weighted_chunk(
@@ -150,8 +182,8 @@ def _weighted_chunk(
     lengths: npt.NDArray[np.int64],
     size: int,
 ) -> PackedVectors:
-    """The vectors of the stories `chunk` (first, last) numbers (a pure function: run in
-    workers, as each chunk's weights are those of the whole at once)."""
+    """The vectors of the stories `chunk` (first, last) numbers (a pure function, run in
+    workers by `_weigh_chunk`: each chunk's weights are those of the whole at once)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
     first, last = chunk
