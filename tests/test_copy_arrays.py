@@ -66,14 +66,20 @@ def test_candidate_pairs_count_shared_values_against_the_smaller_sample() -> Non
     assert copy_arrays.candidate_pairs([], 0.7, 50) == []
 
 
-def test_shared_count_counts_the_common_shingles() -> None:
+def test_shared_counts_count_the_common_shingles_of_each_other_set() -> None:
     rng = random.Random(11)
-    for _ in range(200):
-        left = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
-        right = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
-        found = copy_arrays.shared_count(_array(left), _array(right))
-        assert found == len(set(left) & set(right))
-    assert copy_arrays.shared_count(_array([5]), _array([1, 2, 3])) == 0  # past the end
+    for _ in range(100):
+        common = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
+        others = [
+            sorted(set(rng.choices(range(-60, 60), k=rng.randint(0, 40))))
+            for _ in range(rng.randint(1, 6))
+        ]
+        found = copy_arrays.shared_counts(_array(common), [_array(other) for other in others])
+        assert found == [len(set(common) & set(other)) for other in others]
+    # Values past either end of the set, and the extreme values.
+    extremes = _array([-(2**63), 0, 2**63 - 1])
+    assert copy_arrays.shared_counts(_array([5]), [_array([1, 2, 3]), _array([5, 9])]) == [0, 1]
+    assert copy_arrays.shared_counts(extremes, [extremes, _array([-(2**63) + 1])]) == [3, 0]
 
 
 def test_word_hashes_of_ascii_texts_are_zlibs_crc32_of_each_word() -> None:
@@ -83,11 +89,23 @@ def test_word_hashes_of_ascii_texts_are_zlibs_crc32_of_each_word() -> None:
         " ".join("".join(rng.choices(letters, k=rng.randint(1, 40))) for _ in range(count))
         for count in (0, 1, 2, 30, 200)
     ]
-    texts += ["  padded   words  ", ""]
-    found = copy_arrays.ascii_word_hashes([text.encode() for text in texts])
-    expected = [[zlib.crc32(word.encode()) for word in text.split()] for text in texts]
+    texts += ["  padded   words  ", "", "a", "ab", "abc", "abcd", "abcde"]
+    # Every length from 1 to 40 bytes, starting at every place modulo 4, all byte values.
+    texts += [" " * shift + "ab3" * 14 for shift in range(4)]
+    texts += [
+        " ".join(
+            bytes(rng.choices(range(33, 256), k=length)).decode("latin-1")
+            for length in range(1, 41)
+        )
+        for _ in range(4)
+    ]
+    encoded = [text.encode("latin-1") for text in texts]
+    found = copy_arrays.ascii_word_hashes(encoded)
+    expected = [[zlib.crc32(word) for word in text.split(b" ") if word] for text in encoded]
     assert [hashes.tolist() for hashes in found] == expected
+    assert sum(map(len, expected)) > 400
     assert copy_arrays.ascii_word_hashes([]) == []
+    assert [hashes.tolist() for hashes in copy_arrays.ascii_word_hashes([b"", b" "])] == [[], []]
 
 
 def _array(values: list[int]) -> npt.NDArray[np.int64]:

@@ -2,12 +2,12 @@
 
 Records are read a batch at a time (see `parallel`): first for their sampled shingles, kept as
 the workers' packed arrays (a few hundred records each) until the candidate pairs are made, and
-their word hashes, kept until the containments are known; then, for the records in candidate
-pairs only, for their full shingle sets, made from those word hashes (not from the text again:
-that saves more than half the work) and compared in the parent. A
-record's full set is held from its first pair to its last; the pairs are taken in an order that
-makes these near, so few sets are held at a time. On a rebuild the memos (by body digest) give
-each unchanged body's sample and each unchanged pair's containment without reading them.
+their word hashes, kept until the containments are known; then the candidate pairs are compared
+in workers too, a chunk of pairs at a time, from the full shingle sets of the chunk's records,
+made from those word hashes (not from the text again: that saves more than half the work). The
+pairs are taken in an order that keeps a record's pairs near, so a chunk needs few records (one
+in two chunks has its set made in both). On a rebuild the memos (by body digest) give each
+unchanged body's sample and each unchanged pair's containment without reading them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import chain
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -26,7 +27,6 @@ from briefgen.dedupe import (
     SHINGLE_WORDS,
     WordHashes,
     first_needed,
-    held_sets,
     shingles,
 )
 from briefgen.memo import Memo, Memos
@@ -120,24 +120,65 @@ def _memo_containments(
 
 
 def _containments(reader: ShingleReader, pairs: list[tuple[int, int]]) -> list[float]:
-    """The containment of each pair, from the records' full shingle sets (read in workers where
-    many, each record once), the pairs taken in an order that holds few sets at a time."""
+    """The containment of each pair, from the records' full shingle sets, in workers where
+    many: the pairs taken in an order that keeps a record's pairs near, cut into chunks of
+    about `_BATCH` records (a record in two chunks is read in both)."""
     order = _holding_few_order(pairs)
-    ordered = [pairs[index] for index in order]
-    needed = _batches(first_needed(ordered))
-    sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
+    chunks = _pair_chunks([pairs[index] for index in order])
+    found = ordered_map(reader.containments, chunks, min_items=2, chunk_size=1)
     shares = [0.0] * len(pairs)
-    for index, (left, right) in zip(order, held_sets(ordered, sets), strict=True):
-        if len(left) and len(right):
-            shares[index] = copy_arrays.shared_count(left, right) / min(len(left), len(right))
+    for index, share in zip(order, chain.from_iterable(found), strict=True):
+        shares[index] = share
     return shares
+
+
+def _pair_chunks(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The pairs in runs of consecutive ones with about `_BATCH` records each."""
+    chunks: list[list[tuple[int, int]]] = [[]]
+    records: set[int] = set()
+    for pair in pairs:
+        if len(records) >= _BATCH:
+            chunks.append([])
+            records.clear()
+        chunks[-1].append(pair)
+        records.update(pair)
+    return chunks if pairs else []
+
+
+def _shares_with(common: Hashes, others: list[Hashes]) -> list[float]:
+    """The containment of a record's shingle set and each of some others."""
+    if not len(common):
+        return [0.0] * len(others)
+    counts = copy_arrays.shared_counts(common, others)
+    return [
+        count / min(len(common), len(other)) if len(other) else 0.0
+        for count, other in zip(counts, others, strict=True)
+    ]
+
+
+def _runs(pairs: list[tuple[int, int]]) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """The pairs in runs of consecutive ones with a record in common (in the order of
+    `_holding_few_order`, a record's pairs with those before it): that record, and the run."""
+    run: list[tuple[int, int]] = []
+    common: int | None = None
+    for pair in pairs:
+        if common is None and len(run) == 1 and (shared := set(run[0]) & set(pair)):
+            common = shared.pop()  # a run of one pair goes on with either of its records
+        if common is not None and common in pair:
+            run.append(pair)
+            continue
+        if run:
+            yield run[0][0] if common is None else common, run
+        run, common = [pair], None
+    if run:
+        yield run[0][0] if common is None else common, run
 
 
 def _holding_few_order(pairs: list[tuple[int, int]]) -> list[int]:
     """The pairs' numbers in the order of their later record, the records visited breadth first
-    through the graph the pairs make: a set is held from its record's first pair to its last,
-    and these are near (in the order of the pairs themselves, one record's first and last
-    pairs may be thousands of records apart)."""
+    through the graph the pairs make: a record's first and last pairs are near, so a run of
+    consecutive pairs needs few records' sets (in the order of the pairs themselves, one
+    record's first and last pairs may be thousands of records apart)."""
     neighbours: dict[int, list[int]] = defaultdict(list)
     for left, right in pairs:
         neighbours[left].append(right)
@@ -182,6 +223,18 @@ class ShingleReader:
         values, lengths = words
         for index, text in zip(batch, np.split(values, np.cumsum(lengths)[:-1]), strict=True):
             self._words[index] = text.astype(np.uint32, copy=False)
+
+    def containments(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """The containment of each pair, from its records' full shingle sets (each made once),
+        a run of pairs with a record in common at a time (see `_runs`)."""
+        needed = first_needed(pairs)
+        values, lengths = self.full_sets(needed)
+        sets = dict(zip(needed, np.split(values, np.cumsum(lengths)[:-1]), strict=True))
+        shares: list[float] = []
+        for common, run in _runs(pairs):
+            others = [sets[right if left == common else left] for left, right in run]
+            shares.extend(_shares_with(sets[common], others))
+        return shares
 
     def full_sets(self, batch: list[int]) -> Packed:
         """The sorted distinct shingles of each record of the batch."""
