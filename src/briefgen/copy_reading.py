@@ -5,8 +5,8 @@ the workers' packed arrays (a few hundred records each) until the candidate pair
 their word hashes, kept until the containments are known; then the candidate pairs are compared
 in workers too, a chunk of pairs at a time, from the full shingle sets of the chunk's records,
 made from those word hashes (not from the text again: that saves more than half the work). The
-pairs are taken in an order that keeps a record's pairs near, so a chunk needs few records (one
-in two chunks has its set made in both). On a rebuild the memos (by body digest) give each
+pairs are taken in an order that keeps a record's pairs near, so a chunk needs few records (a
+record in two chunks has its set made in both). On a rebuild the memos (by body digest) give each
 unchanged body's sample and each unchanged pair's containment without reading them.
 """
 

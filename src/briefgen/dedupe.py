@@ -32,6 +32,7 @@ MAX_POSTINGS = 50
 _PARALLEL_COPIES = 4000
 """Copies (members of stories of several) from which their completeness is read in workers."""
 _CHUNK = 500
+"""Copies a worker ranks at a time."""
 T = TypeVar("T")
 # Metadata a copy may supply where the canonical record lacks it.
 _INHERITED = ("outlet", "published", "url", "dateline", "section", "lang")
