@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import zlib
 
 import numpy as np
 import numpy.typing as npt
@@ -80,32 +79,6 @@ def test_shared_counts_count_the_common_shingles_of_each_other_set() -> None:
     extremes = _array([-(2**63), 0, 2**63 - 1])
     assert copy_arrays.shared_counts(_array([5]), [_array([1, 2, 3]), _array([5, 9])]) == [0, 1]
     assert copy_arrays.shared_counts(extremes, [extremes, _array([-(2**63) + 1])]) == [3, 0]
-
-
-def test_word_hashes_of_ascii_texts_are_zlibs_crc32_of_each_word() -> None:
-    rng = random.Random(7)
-    letters = "abcdefghijklmnopqrstuvwxyz0123456789_"
-    texts = [
-        " ".join("".join(rng.choices(letters, k=rng.randint(1, 40))) for _ in range(count))
-        for count in (0, 1, 2, 30, 200)
-    ]
-    texts += ["  padded   words  ", "", "a", "ab", "abc", "abcd", "abcde"]
-    # Every length from 1 to 40 bytes, starting at every place modulo 4, all byte values.
-    texts += [" " * shift + "ab3" * 14 for shift in range(4)]
-    texts += [
-        " ".join(
-            bytes(rng.choices(range(33, 256), k=length)).decode("latin-1")
-            for length in range(1, 41)
-        )
-        for _ in range(4)
-    ]
-    encoded = [text.encode("latin-1") for text in texts]
-    found = copy_arrays.ascii_word_hashes(encoded)
-    expected = [[zlib.crc32(word) for word in text.split(b" ") if word] for text in encoded]
-    assert [hashes.tolist() for hashes in found] == expected
-    assert sum(map(len, expected)) > 400
-    assert copy_arrays.ascii_word_hashes([]) == []
-    assert [hashes.tolist() for hashes in copy_arrays.ascii_word_hashes([b"", b" "])] == [[], []]
 
 
 def _array(values: list[int]) -> npt.NDArray[np.int64]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from briefgen import copy_arrays
+from briefgen import copy_arrays, word_crc
 from briefgen.dedupe import (
     MAX_POSTINGS,
     SAMPLE_MODULUS,
@@ -270,7 +270,7 @@ class ShingleReader:
         """The word hashes of each record of the batch, from its text: those whose words fold
         to ASCII (nearly all) hashed all at once, the others word by word."""
         texts = [ascii_words(self._records[index].body.text) for index in batch]
-        hashed = iter(copy_arrays.ascii_word_hashes([text for text in texts if text is not None]))
+        hashed = iter(word_crc.ascii_word_hashes([text for text in texts if text is not None]))
         return [
             self._word_hashes(index) if text is None else next(hashed)
             for index, text in zip(batch, texts, strict=True)
