@@ -65,20 +65,18 @@ def test_candidate_pairs_count_shared_values_against_the_smaller_sample() -> Non
     assert copy_arrays.candidate_pairs([], 0.7, 50) == []
 
 
-def test_shared_counts_count_the_common_shingles_of_each_other_set() -> None:
+def test_shared_count_counts_the_common_shingles() -> None:
     rng = random.Random(11)
-    for _ in range(100):
-        common = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
-        others = [
-            sorted(set(rng.choices(range(-60, 60), k=rng.randint(0, 40))))
-            for _ in range(rng.randint(1, 6))
-        ]
-        found = copy_arrays.shared_counts(_array(common), [_array(other) for other in others])
-        assert found == [len(set(common) & set(other)) for other in others]
-    # Values past either end of the set, and the extreme values.
+    for _ in range(200):
+        left = sorted(set(rng.choices(range(-50, 50), k=rng.randint(1, 40))))
+        right = sorted(set(rng.choices(range(-60, 60), k=rng.randint(1, 40))))
+        found = copy_arrays.shared_count(_array(left), _array(right))
+        assert found == len(set(left) & set(right))
+    # Values past either end of the other array, and the extreme values.
+    assert copy_arrays.shared_count(_array([5]), _array([1, 2, 3])) == 0
     extremes = _array([-(2**63), 0, 2**63 - 1])
-    assert copy_arrays.shared_counts(_array([5]), [_array([1, 2, 3]), _array([5, 9])]) == [0, 1]
-    assert copy_arrays.shared_counts(extremes, [extremes, _array([-(2**63) + 1])]) == [3, 0]
+    assert copy_arrays.shared_count(extremes, extremes) == 3
+    assert copy_arrays.shared_count(extremes, _array([-(2**63) + 1, 2**63 - 1])) == 1
 
 
 def _array(values: list[int]) -> npt.NDArray[np.int64]:

@@ -104,13 +104,3 @@ def test_containments_read_in_chunks_are_those_of_the_plain_sets(
     assert sum(share >= 0.7 for share in expected) >= 14  # the copies, at least
     found = copy_reading._containments(copy_reading.ShingleReader(records), pairs)
     assert found == expected
-
-
-def test_runs_are_consecutive_pairs_with_a_record_in_common() -> None:
-    pairs = [(1, 2), (2, 3), (2, 4), (5, 6), (7, 6), (8, 9), (2, 9)]
-    assert list(copy_reading._runs(pairs)) == [
-        (2, [(1, 2), (2, 3), (2, 4)]),
-        (6, [(5, 6), (7, 6)]),
-        (9, [(8, 9), (2, 9)]),
-    ]
-    assert list(copy_reading._runs([])) == []

@@ -145,38 +145,16 @@ def _pair_chunks(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     return chunks if pairs else []
 
 
-def _shares_with(common: Hashes, others: list[Hashes]) -> list[float]:
-    """The containment of a record's shingle set and each of some others."""
-    if not len(common):
-        return [0.0] * len(others)
-    counts = copy_arrays.shared_counts(common, others)
-    return [
-        count / min(len(common), len(other)) if len(other) else 0.0
-        for count, other in zip(counts, others, strict=True)
-    ]
-
-
-def _runs(pairs: list[tuple[int, int]]) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-    """The pairs in runs of consecutive ones with a record in common (in the order of
-    `_holding_few_order`, a record's pairs with those before it): that record, and the run."""
-    run: list[tuple[int, int]] = []
-    common: int | None = None
-    for pair in pairs:
-        if common is None and len(run) == 1 and (shared := set(run[0]) & set(pair)):
-            common = shared.pop()  # a run of one pair goes on with either of its records
-        if common is not None and common in pair:
-            run.append(pair)
-            continue
-        if run:
-            yield run[0][0] if common is None else common, run
-        run, common = [pair], None
-    if run:
-        yield run[0][0] if common is None else common, run
+def _containment(left: Hashes, right: Hashes) -> float:
+    """`dedupe.containment` of two records' full shingle sets."""
+    if not len(left) or not len(right):
+        return 0.0
+    return copy_arrays.shared_count(left, right) / min(len(left), len(right))
 
 
 def _holding_few_order(pairs: list[tuple[int, int]]) -> list[int]:
     """The pairs' numbers in the order of their later record, the records visited breadth first
-    through the graph the pairs make: a record's first and last pairs are near, so a run of
+    through the graph the pairs make: a record's first and last pairs are near, so a chunk of
     consecutive pairs needs few records' sets (in the order of the pairs themselves, one
     record's first and last pairs may be thousands of records apart)."""
     neighbours: dict[int, list[int]] = defaultdict(list)
@@ -225,16 +203,11 @@ class ShingleReader:
             self._words[index] = text.astype(np.uint32, copy=False)
 
     def containments(self, pairs: list[tuple[int, int]]) -> list[float]:
-        """The containment of each pair, from its records' full shingle sets (each made once),
-        a run of pairs with a record in common at a time (see `_runs`)."""
+        """The containment of each pair, from its records' full shingle sets (each made once)."""
         needed = first_needed(pairs)
         values, lengths = self.full_sets(needed)
         sets = dict(zip(needed, np.split(values, np.cumsum(lengths)[:-1]), strict=True))
-        shares: list[float] = []
-        for common, run in _runs(pairs):
-            others = [sets[right if left == common else left] for left, right in run]
-            shares.extend(_shares_with(sets[common], others))
-        return shares
+        return [_containment(sets[left], sets[right]) for left, right in pairs]
 
     def full_sets(self, batch: list[int]) -> Packed:
         """The sorted distinct shingles of each record of the batch."""
