@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 import pytest
 
 from briefgen import copy_reading
+from briefgen.dedupe import WordHashes, containment, shingles
 from briefgen.load import load_sources
 from briefgen.memo import Memos
 from briefgen.records import Record
@@ -89,3 +90,17 @@ def test_full_sets_made_from_the_kept_word_hashes_are_those_read_from_the_text(
     assert from_words[1].tolist() == from_text[1].tolist()
     assert from_text[0].dtype == from_words[0].dtype
     assert len(from_text[0]) > 1000
+
+
+def test_containments_read_in_chunks_are_those_of_the_plain_sets(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(copy_reading, "_BATCH", 4)  # many chunks: records read in several
+    records = _records(make_site)
+    pairs = list(combinations(range(len(records)), 2))
+    hashes = WordHashes()
+    sets = [shingles(record, hashes) for record in records]
+    expected = [containment(sets[left], sets[right]) for left, right in pairs]
+    assert sum(share >= 0.7 for share in expected) >= 14  # the copies, at least
+    found = copy_reading._containments(copy_reading.ShingleReader(records), pairs)
+    assert found == expected

@@ -148,3 +148,25 @@ def test_numpy_dedupe_finds_the_copies_plain_python_finds(
     assert sum(len(story.copies) for story in plain) >= 10
     copied = {copy.path for story in plain for copy in story.copies}
     assert copied >= {"folded.md", "unfolded.md"}
+
+
+def test_copies_ranked_in_workers_make_the_same_stories(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(4)
+    vocabulary = [f"word{number}" for number in range(400)]
+    files = {}
+    for group in range(12):
+        text = " ".join(rng.choices(vocabulary, k=80))
+        # Three copies each: the longest (most body words) is the story's canonical record.
+        files[f"g{group:02}-short.md"] = f"# Copy\n\n{text}\n"
+        files[f"g{group:02}-long.md"] = f"# Copy\n\n{text} with a longer ending\n"
+        files[f"g{group:02}-mid.md"] = f"# Copy\n\n{text} ending\n"
+    records = load_sources(make_site(files).sources_dir, 1_000_000).records
+    monkeypatch.setattr(dedupe_stage, "_PARALLEL_COPIES", 10**9)
+    here = dedupe(records, 0.7)
+    assert len(here) == 12
+    assert all(story.record.path.endswith("-long.md") for story in here)
+    monkeypatch.setattr(dedupe_stage, "_PARALLEL_COPIES", 0)
+    monkeypatch.setattr(dedupe_stage, "_CHUNK", 5)  # chunks splitting the stories' copies
+    assert dedupe(records, 0.7) == here

@@ -2,12 +2,12 @@
 
 Records are read a batch at a time (see `parallel`): first for their sampled shingles, kept as
 the workers' packed arrays (a few hundred records each) until the candidate pairs are made, and
-their word hashes, kept until the containments are known; then, for the records in candidate
-pairs only, for their full shingle sets, made from those word hashes (not from the text again:
-that saves more than half the work) and compared in the parent. A
-record's full set is held from its first pair to its last; the pairs are taken in an order that
-makes these near, so few sets are held at a time. On a rebuild the memos (by body digest) give
-each unchanged body's sample and each unchanged pair's containment without reading them.
+their word hashes, kept until the containments are known; then the candidate pairs are compared
+in workers too, a chunk of pairs at a time, from the full shingle sets of the chunk's records,
+made from those word hashes (not from the text again: that saves more than half the work). The
+pairs are taken in an order that keeps a record's pairs near, so a chunk needs few records (a
+record in two chunks has its set made in both). On a rebuild the memos (by body digest) give each
+unchanged body's sample and each unchanged pair's containment without reading them.
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import chain
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from briefgen import copy_arrays
+from briefgen import copy_arrays, word_crc
 from briefgen.dedupe import (
     MAX_POSTINGS,
     SAMPLE_MODULUS,
     SHINGLE_WORDS,
     WordHashes,
     first_needed,
-    held_sets,
     shingles,
 )
 from briefgen.memo import Memo, Memos
@@ -120,24 +120,43 @@ def _memo_containments(
 
 
 def _containments(reader: ShingleReader, pairs: list[tuple[int, int]]) -> list[float]:
-    """The containment of each pair, from the records' full shingle sets (read in workers where
-    many, each record once), the pairs taken in an order that holds few sets at a time."""
+    """The containment of each pair, from the records' full shingle sets, in workers where
+    many: the pairs taken in an order that keeps a record's pairs near, cut into chunks of
+    about `_BATCH` records (a record in two chunks is read in both)."""
     order = _holding_few_order(pairs)
-    ordered = [pairs[index] for index in order]
-    needed = _batches(first_needed(ordered))
-    sets = _unpacked(ordered_map(reader.full_sets, needed, min_items=2, chunk_size=1))
+    chunks = _pair_chunks([pairs[index] for index in order])
+    found = ordered_map(reader.containments, chunks, min_items=2, chunk_size=1)
     shares = [0.0] * len(pairs)
-    for index, (left, right) in zip(order, held_sets(ordered, sets), strict=True):
-        if len(left) and len(right):
-            shares[index] = copy_arrays.shared_count(left, right) / min(len(left), len(right))
+    for index, share in zip(order, chain.from_iterable(found), strict=True):
+        shares[index] = share
     return shares
+
+
+def _pair_chunks(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The pairs in runs of consecutive ones with about `_BATCH` records each."""
+    chunks: list[list[tuple[int, int]]] = [[]]
+    records: set[int] = set()
+    for pair in pairs:
+        if len(records) >= _BATCH:
+            chunks.append([])
+            records.clear()
+        chunks[-1].append(pair)
+        records.update(pair)
+    return chunks if pairs else []
+
+
+def _containment(left: Hashes, right: Hashes) -> float:
+    """`dedupe.containment` of two records' full shingle sets."""
+    if not len(left) or not len(right):
+        return 0.0
+    return copy_arrays.shared_count(left, right) / min(len(left), len(right))
 
 
 def _holding_few_order(pairs: list[tuple[int, int]]) -> list[int]:
     """The pairs' numbers in the order of their later record, the records visited breadth first
-    through the graph the pairs make: a set is held from its record's first pair to its last,
-    and these are near (in the order of the pairs themselves, one record's first and last
-    pairs may be thousands of records apart)."""
+    through the graph the pairs make: a record's first and last pairs are near, so a chunk of
+    consecutive pairs needs few records' sets (in the order of the pairs themselves, one
+    record's first and last pairs may be thousands of records apart)."""
     neighbours: dict[int, list[int]] = defaultdict(list)
     for left, right in pairs:
         neighbours[left].append(right)
@@ -183,6 +202,13 @@ class ShingleReader:
         for index, text in zip(batch, np.split(values, np.cumsum(lengths)[:-1]), strict=True):
             self._words[index] = text.astype(np.uint32, copy=False)
 
+    def containments(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """The containment of each pair, from its records' full shingle sets (each made once)."""
+        needed = first_needed(pairs)
+        values, lengths = self.full_sets(needed)
+        sets = dict(zip(needed, np.split(values, np.cumsum(lengths)[:-1]), strict=True))
+        return [_containment(sets[left], sets[right]) for left, right in pairs]
+
     def full_sets(self, batch: list[int]) -> Packed:
         """The sorted distinct shingles of each record of the batch."""
         return self._shingled(batch, self._batch_word_hashes(batch), copy_arrays.batch_shingles)
@@ -217,7 +243,7 @@ class ShingleReader:
         """The word hashes of each record of the batch, from its text: those whose words fold
         to ASCII (nearly all) hashed all at once, the others word by word."""
         texts = [ascii_words(self._records[index].body.text) for index in batch]
-        hashed = iter(copy_arrays.ascii_word_hashes([text for text in texts if text is not None]))
+        hashed = iter(word_crc.ascii_word_hashes([text for text in texts if text is not None]))
         return [
             self._word_hashes(index) if text is None else next(hashed)
             for index, text in zip(batch, texts, strict=True)

@@ -16,18 +16,23 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import chain, compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import TypeVar
 
 from briefgen.memo import Memos
 from briefgen.memory import release_freed_memory
 from briefgen.neighbours import ARRAY_MIN_STORIES
 from briefgen.normalize import words
+from briefgen.parallel import ordered_map
 from briefgen.records import Record, Story
 
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 8
 MAX_POSTINGS = 50
+_PARALLEL_COPIES = 4000
+"""Copies (members of stories of several) from which their completeness is read in workers."""
+_CHUNK = 500
+"""Copies a worker ranks at a time."""
 T = TypeVar("T")
 # Metadata a copy may supply where the canonical record lacks it.
 _INHERITED = ("outlet", "published", "url", "dateline", "section", "lang")
@@ -82,7 +87,12 @@ def dedupe(
     groups: dict[int, list[Record]] = defaultdict(list)
     for index, record in enumerate(records):
         groups[find(index)].append(record)
-    stories = [_story(members) for members in groups.values()]
+    copies = [record for members in groups.values() if len(members) > 1 for record in members]
+    # The copies' completeness reads their bodies: in workers where many.
+    keys = iter(
+        list(ordered_map(_completeness, copies, min_items=_PARALLEL_COPIES, chunk_size=_CHUNK))
+    )
+    stories = [_story(members, keys) for members in groups.values()]
     return tuple(sorted(stories, key=lambda story: story.record.path))
 
 
@@ -162,7 +172,10 @@ def _sample(shingle_set: frozenset[int]) -> list[int]:
     return list(compress(shingle_set, map(not_, residues))) or sorted(shingle_set)[:1]
 
 
-def _completeness(record: Record) -> tuple[int, int, int, str]:
+Completeness = tuple[int, int, int, str]
+
+
+def _completeness(record: Record) -> Completeness:
     """Larger is better: more body words, more metadata, less furniture; path breaks ties."""
     body_words = len(record.body.text.split())
     metadata = sum(1 for name in _INHERITED if getattr(record, name)) + (not record.title_from_body)
@@ -174,10 +187,13 @@ def _reverse(path: str) -> str:
     return "".join(chr(0x10FFFF - ord(ch)) for ch in path)
 
 
-def _story(members: list[Record]) -> Story:
+def _story(members: list[Record], keys: Iterator[Completeness]) -> Story:
+    """The story of a group of copies; `keys`: the completeness of each member of a group of
+    several, in order (a single member takes none)."""
     if len(members) == 1:
         return Story(id=members[0].id, record=members[0])
-    ranked = sorted(members, key=_completeness, reverse=True)
+    keyed = [(next(keys), member) for member in members]
+    ranked = [member for _, member in sorted(keyed, key=itemgetter(0), reverse=True)]
     completed = [_complete(record, ranked) for record in ranked]
     canonical, copies = completed[0], completed[1:]
     return Story(
