@@ -230,25 +230,34 @@ def _search(vectors: PackedVectors, weights: Weights, calendar: Calendar, window
 def _sorted_postings(
     keys: npt.NDArray[np.int64], rows: npt.NDArray[np.int32], entry: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
-    """The entries (in story order) sorted by key, those of one key in story order.
+    """The entries (in story order) sorted by key, those of one key in story order (the keys
+    are used up: the memory peak)."""
+    keys, places = _stable_sort(keys)
+    return keys, rows[places], entry[places]
 
-    Each key is made unique by its entry's place (`key * entries + place`, where that fits
-    in 64 bits): sorting those values orders the entries as a stable sort of the keys would,
-    several times quicker than a stable argsort (numpy sorts plain integers with SIMD). The
-    keys are made so in place: the caller's array is used up (the memory peak)."""
+
+def _stable_sort(
+    keys: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The keys sorted, and the order a stable argsort gives them (`keys` is used up).
+
+    Each key is made unique by its place (`key << bits | place`, where that fits in 64 bits):
+    sorting those values orders the places as a stable sort of the keys would, several times
+    quicker than a stable argsort (numpy sorts plain integers with SIMD)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
     size = len(keys)
-    if not size or (int(keys.max()) + 1) * size >= 2**63:
+    bits = max(size - 1, 1).bit_length()
+    if not size or int(keys.min()) < 0 or int(keys.max()) >= 1 << (63 - bits):
         order = np.argsort(keys, kind="stable")
-        return keys[order], rows[order], entry[order]
+        return keys[order], order
     unique = keys
-    unique *= size
-    unique += np.arange(size, dtype=np.int64)
+    unique <<= bits
+    unique |= np.arange(size, dtype=np.int64)
     unique.sort()
-    keys, places = np.divmod(unique, size)
-    del unique
-    return keys, rows[places], entry[places]
+    places = unique & ((1 << bits) - 1)
+    unique >>= bits
+    return unique, places
 
 
 class Entries(NamedTuple):
@@ -304,7 +313,7 @@ def _chunk_entries(chunk: range, search: Search) -> Entries:
     low = np.ceil(np.clip(day - search.window, calendar.first, end_day + 1)).astype(np.int64)
     high = np.floor(np.clip(day + search.window, calendar.first - 1, end_day)).astype(np.int64)
     base = terms * calendar.span - calendar.first + 1
-    order = np.argsort(terms * calendar.span + keys, kind="stable")
+    _, order = _stable_sort(terms * calendar.span + keys)  # any order of equals would do
     window_start, window_end = np.empty_like(rows), np.empty_like(rows)
     window_start[order] = np.searchsorted(postings.keys, (base + low)[order], side="left")
     window_end[order] = np.searchsorted(postings.keys, (base + high)[order], side="right")
@@ -367,8 +376,7 @@ def _best_of_entries(entries: Entries, search: Search, keep: int) -> npt.NDArray
     )
     left, right = entries.rows[entry], postings.rows[partner].astype(np.int64)
     products = entries.values[entry] * postings.values[partner]
-    order = np.argsort(left * stories + right, kind="stable")  # keeps addition order
-    keys = (left * stories + right)[order]
+    keys, order = _stable_sort(left * stories + right)  # stable: keeps addition order
     new = np.r_[True, keys[1:] != keys[:-1]]
     # Sequential sums in addition order: the very floats of Python's `+=`.
     scores = np.bincount(np.cumsum(new) - 1, weights=products[order])
