@@ -167,30 +167,17 @@ def _weigh_chunk(
     Run in workers, whose writes the caller sees (`packed` is in shared memory): the vectors
     are not sent back and copied into place. Each chunk has its own entries, and writes the
     same floats whoever runs it, however often (they are those of the whole at once)."""
-    first, last = chunk
-    part = _weighted_chunk(chunk, counted, idf, lengths, size)
-    place = slice(int(packed.starts[first]), int(packed.starts[last]))
-    packed.terms[place] = part.terms
-    packed.weights[place] = part.weights
-    return chunk
-
-
-def _weighted_chunk(
-    chunk: tuple[int, int],
-    counted: list[tuple[array[int], array[float]]],
-    idf: npt.NDArray[np.float64],
-    lengths: npt.NDArray[np.int64],
-    size: int,
-) -> PackedVectors:
-    """The vectors of the stories `chunk` (first, last) numbers (a pure function, run in
-    workers by `_weigh_chunk`: each chunk's weights are those of the whole at once)."""
     import numpy as np  # noqa: PLC0415 (imported already by the caller: a dictionary lookup)
 
     first, last = chunk
     ids = np.frombuffer(b"".join(ids.tobytes() for ids, _ in counted[first:last]), np.intc)
     counts = _joined_counts([counts for _, counts in counted[first:last]])
     weighted = (np.log(counts) + 1.0) * idf[ids]
-    return _strongest(ids, weighted, lengths[first:last], size)
+    part = _strongest(ids, weighted, lengths[first:last], size)
+    place = slice(int(packed.starts[first]), int(packed.starts[last]))
+    packed.terms[place] = part.terms
+    packed.weights[place] = part.weights
+    return chunk
 
 
 def _joined_counts(counts: list[array[float]]) -> npt.NDArray[np.float64]:
