@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from briefgen.average_link import PartEdges
-from briefgen.neighbours import array_neighbour_keys
+from briefgen.neighbour_arrays import array_neighbour_keys
 from briefgen.similarity import Vector, When, time_factor
 from briefgen.term_weights import array_cosines, packed_vectors
 
