@@ -149,7 +149,7 @@ def story_time(story: Story, terms: Counter[str] | None = None) -> When:
     record = story.record
     if terms is None:
         terms = Counter(words(record.body.text))
-    years = set(map(int, _YEARS.intersection(terms)))
+    years = set(map(int, filter(_YEARS.__contains__, terms)))  # in the terms' own order
     day = to_date(record.published)
     if day is None:
         mentions = find_dates(record.body.text)
