@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import chain, compress
-from operator import itemgetter, not_
+from operator import not_
 from typing import TypeVar
 
 from briefgen.memo import Memos
@@ -89,10 +89,9 @@ def dedupe(
         groups[find(index)].append(record)
     copies = [record for members in groups.values() if len(members) > 1 for record in members]
     # The copies' completeness reads their bodies: in workers where many.
-    keys = iter(
-        list(ordered_map(_completeness, copies, min_items=_PARALLEL_COPIES, chunk_size=_CHUNK))
-    )
-    stories = [_story(members, keys) for members in groups.values()]
+    found = ordered_map(_completeness, copies, min_items=_PARALLEL_COPIES, chunk_size=_CHUNK)
+    completeness = dict(zip((record.path for record in copies), found, strict=True))
+    stories = [_story(members, completeness) for members in groups.values()]
     return tuple(sorted(stories, key=lambda story: story.record.path))
 
 
@@ -187,13 +186,11 @@ def _reverse(path: str) -> str:
     return "".join(chr(0x10FFFF - ord(ch)) for ch in path)
 
 
-def _story(members: list[Record], keys: Iterator[Completeness]) -> Story:
-    """The story of a group of copies; `keys`: the completeness of each member of a group of
-    several, in order (a single member takes none)."""
+def _story(members: list[Record], completeness: dict[str, Completeness]) -> Story:
+    """The story of a group of copies (`completeness`: each copy's, by its path)."""
     if len(members) == 1:
         return Story(id=members[0].id, record=members[0])
-    keyed = [(next(keys), member) for member in members]
-    ranked = [member for _, member in sorted(keyed, key=itemgetter(0), reverse=True)]
+    ranked = sorted(members, key=lambda record: completeness[record.path], reverse=True)
     completed = [_complete(record, ranked) for record in ranked]
     canonical, copies = completed[0], completed[1:]
     return Story(
